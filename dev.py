@@ -1,0 +1,97 @@
+"""Bootstrap for a fresh machine: `python3 dev.py demo` / `python3 dev.py test`.
+
+Creates `.venv` on first use, installs the dependencies declared in pyproject.toml
+(again only when that file changes), then hands over to `bot.py` or pytest inside
+the virtual environment. Only the standard library is used here, because this
+script runs before anything is installed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tomllib
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+STAMP = VENV / ".ambot-deps"
+USAGE = """usage:
+  python3 dev.py test [pytest args]   run the whole test suite (SQLite, and PostgreSQL when reachable)
+  python3 dev.py demo                 load the demo team and show what the bot posts
+  python3 dev.py console              chat with the bot locally, no Slack needed
+  python3 dev.py <bot.py args>        anything `python bot.py` accepts, inside the venv
+  python3 dev.py lint                 ruff check ."""
+
+
+def venv_python() -> Path:
+    return VENV / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
+
+
+def requirements() -> list[str]:
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["project"]
+    return list(project["dependencies"]) + list(project["optional-dependencies"]["dev"])
+
+
+def ensure_environment() -> Path:
+    reqs = requirements()
+    digest = hashlib.sha256("\n".join(reqs).encode()).hexdigest()
+    python = venv_python()
+    if python.exists() and STAMP.exists() and STAMP.read_text() == digest:
+        return python
+    if not python.exists():
+        print("ambot: creating .venv (first run only)…", file=sys.stderr)
+        venv.EnvBuilder(with_pip=True, clear=True).create(VENV)
+    print("ambot: installing dependencies…", file=sys.stderr)
+    subprocess.run(
+        [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", *reqs],
+        check=True,
+    )
+    STAMP.write_text(digest)
+    return python
+
+
+def postgres_reachable(host: str = "127.0.0.1", port: int = 5432) -> bool:
+    try:
+        with socket.create_connection((host, port), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+def start_local_postgres() -> None:
+    """In CI the PostgreSQL run is required: try to start the machine's cluster once."""
+    if postgres_reachable() or not shutil.which("pg_ctlcluster"):
+        return
+    versions = sorted(os.listdir("/etc/postgresql")) if os.path.isdir("/etc/postgresql") else []
+    if versions:
+        subprocess.run(
+            ["pg_ctlcluster", "--skip-systemctl-redirect", versions[-1], "main", "start"],
+            check=False,
+        )
+
+
+def main(argv: list[str]) -> int:
+    if not argv or argv[0] in {"-h", "--help", "help"}:
+        print(USAGE)
+        return 0
+    python = ensure_environment()
+    os.chdir(ROOT)
+    if argv[0] == "test":
+        if os.environ.get("CI", "").lower() == "true":
+            start_local_postgres()
+        cmd = [str(python), "-m", "pytest", *argv[1:]]
+    elif argv[0] == "lint":
+        cmd = [str(python), "-m", "ruff", "check", ".", *argv[1:]]
+    else:
+        cmd = [str(python), str(ROOT / "bot.py"), *argv]
+    return subprocess.call(cmd)
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

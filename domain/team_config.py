@@ -1,0 +1,393 @@
+"""Team configuration files (SPEC §7): parse, remember line numbers, validate as a whole.
+
+`parse_team_config(text)` returns a `TeamConfig` or raises `ConfigInvalid` listing every
+problem with its line, so a broken file is refused before anything is written.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from domain import team_rules as rules
+from domain.metrics import METRIC_KEYS, parse_period
+
+_SLACK_USER = re.compile(r"^[UW][A-Z0-9]{2,}$")
+
+
+@dataclass(frozen=True)
+class Problem:
+    line: int
+    code: str
+    detail: str = ""
+
+
+class ConfigInvalid(Exception):
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("; ".join(f"line {p.line}: {p.code} {p.detail}" for p in problems))
+        self.problems = problems
+
+
+@dataclass
+class TeamConfig:
+    team: dict[str, Any]
+    schedule: dict[str, dict[str, Any]]
+    members: list[dict[str, Any]] = field(default_factory=list)
+    customers: list[dict[str, Any]] = field(default_factory=list)
+    topics: list[dict[str, Any]] = field(default_factory=list)
+    targets: list[dict[str, Any]] = field(default_factory=list)
+
+
+# --- a loader that remembers where things were -------------------------------------------
+
+
+class LineDict(dict):
+    line = 0
+    lines: dict[Any, int]
+
+
+class LineList(list):
+    line = 0
+    lines: list[int]
+
+
+class _Loader(yaml.SafeLoader):
+    pass
+
+
+def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> LineDict:
+    loader.flatten_mapping(node)
+    result = LineDict()
+    result.line = node.start_mark.line + 1
+    result.lines = {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        if key in result:
+            raise ConfigInvalid([Problem(key_node.start_mark.line + 1, "duplicate_key", str(key))])
+        result[key] = loader.construct_object(value_node, deep=True)
+        result.lines[key] = key_node.start_mark.line + 1
+    return result
+
+
+def _construct_sequence(loader: _Loader, node: yaml.SequenceNode) -> LineList:
+    result = LineList(loader.construct_object(child, deep=True) for child in node.value)
+    result.line = node.start_mark.line + 1
+    result.lines = [child.start_mark.line + 1 for child in node.value]
+    return result
+
+
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
+
+
+def _line(container: Any, key: Any = None) -> int:
+    if key is not None and isinstance(container, LineDict):
+        return container.lines.get(key, container.line)
+    if key is not None and isinstance(container, LineList) and isinstance(key, int) and key < len(container.lines):
+        return container.lines[key]
+    return getattr(container, "line", 1) or 1
+
+
+def hhmm(value: Any) -> str | None:
+    """"16:00" or YAML 1.1's sexagesimal reading of an unquoted 16:00 (960)."""
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 24 * 60:
+        return f"{value // 60:02d}:{value % 60:02d}"
+    if isinstance(value, str) and rules.valid_hhmm(value):
+        return rules.normalise_hhmm(value)
+    return None
+
+
+# --- validation ----------------------------------------------------------------------------
+
+
+class _Checker:
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+
+    def add(self, line: int, code: str, detail: Any = "") -> None:
+        self.problems.append(Problem(line, code, str(detail)))
+
+    def mapping(self, value: Any, line: int, what: str) -> LineDict | None:
+        if not isinstance(value, dict):
+            self.add(line, "expected_mapping", what)
+            return None
+        return value
+
+    def unknown_keys(self, mapping: LineDict, allowed: set[str]) -> None:
+        for key in mapping:
+            if key not in allowed:
+                self.add(_line(mapping, key), "unknown_key", key)
+
+    def text(self, mapping: LineDict, key: str, *, required: bool = False) -> str | None:
+        value = mapping.get(key)
+        if value is None:
+            if required:
+                self.add(mapping.line, "missing_key", key)
+            return None
+        if not isinstance(value, str | int | float) or isinstance(value, bool) or not str(value).strip():
+            self.add(_line(mapping, key), "expected_text", key)
+            return None
+        return str(value).strip()
+
+    def text_list(self, mapping: LineDict, key: str) -> list[str]:
+        value = mapping.get(key)
+        if value is None:
+            return []
+        if not isinstance(value, list) or not all(isinstance(v, str | int) and not isinstance(v, bool) for v in value):
+            self.add(_line(mapping, key), "expected_list", key)
+            return []
+        return [str(v).strip() for v in value if str(v).strip()]
+
+    def integer(self, mapping: LineDict, key: str, low: int, high: int) -> int | None:
+        value = mapping.get(key)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            self.add(_line(mapping, key), "expected_integer", f"{key} ({low}–{high})")
+            return None
+        return value
+
+
+def parse_team_config(text: str) -> TeamConfig:
+    try:
+        data = yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        raise ConfigInvalid([Problem((mark.line + 1) if mark else 1, "yaml_syntax", exc.problem or str(exc))]) from None
+    check = _Checker()
+    root = check.mapping(data, 1, "file")
+    if root is None:
+        raise ConfigInvalid(check.problems)
+    check.unknown_keys(root, {"team", "schedule", "members", "customers", "topics", "targets"})
+    team = _team(check, root)
+    schedule = _schedule(check, root)
+    members = _members(check, root)
+    member_ids = {m["slack_id"] for m in members}
+    customers = _customers(check, root, member_ids)
+    implied: dict[str, int] = {}
+    topics = _topics(check, root, member_ids, implied)
+    for slack_id, level in implied.items():
+        members.append({"slack_id": slack_id, "name": slack_id, "roles": ["support"], "rep_level": None,
+                        "support_level": level, "backup": None})
+    targets = _targets(check, root, member_ids)
+    if check.problems:
+        raise ConfigInvalid(sorted(check.problems, key=lambda p: p.line))
+    return TeamConfig(team=team, schedule=schedule, members=members, customers=customers, topics=topics, targets=targets)
+
+
+def _items(check: _Checker, root: LineDict, key: str) -> list[tuple[int, LineDict]]:
+    value = root.get(key)
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        check.add(_line(root, key), "expected_list", key)
+        return []
+    out = []
+    for index, item in enumerate(value):
+        mapping = check.mapping(item, _line(value, index), key)
+        if mapping is not None:
+            out.append((_line(value, index), mapping))
+    return out
+
+
+def _team(check: _Checker, root: LineDict) -> dict[str, Any]:
+    raw = check.mapping(root.get("team"), _line(root, "team"), "team") if "team" in root else None
+    if raw is None:
+        if "team" not in root:
+            check.add(1, "missing_key", "team")
+        return {}
+    check.unknown_keys(raw, {"name", "channel", "timezone", "language", "calendar", "meeting", "require_followup_due"})
+    team: dict[str, Any] = {"name": check.text(raw, "name", required=True), "channel": check.text(raw, "channel")}
+    timezone = check.text(raw, "timezone") or "Asia/Shanghai"
+    if not rules.valid_timezone(timezone):
+        check.add(_line(raw, "timezone"), "bad_timezone", timezone)
+    language = check.text(raw, "language") or "zh"
+    if language not in rules.LANGUAGES:
+        check.add(_line(raw, "language"), "bad_language", language)
+    calendar = check.text(raw, "calendar") or "CN"
+    calendar = "CN" if calendar.upper() == "CN" else calendar.lower()
+    if calendar not in rules.CALENDARS:
+        check.add(_line(raw, "calendar"), "bad_calendar", calendar)
+    team.update(timezone=timezone, language=language, calendar=calendar, meeting_day="fri", meeting_time="16:00")
+    meeting = raw.get("meeting")
+    if meeting is not None:
+        meeting_map = check.mapping(meeting, _line(raw, "meeting"), "meeting")
+        if meeting_map is not None:
+            day = str(meeting_map.get("day", "fri")).lower()[:3]
+            time = hhmm(meeting_map.get("time", "16:00"))
+            if day not in rules.WEEKDAYS:
+                check.add(_line(meeting_map, "day"), "bad_weekday", meeting_map.get("day"))
+            if time is None:
+                check.add(_line(meeting_map, "time"), "bad_time", meeting_map.get("time"))
+            team.update(meeting_day=day, meeting_time=time or "16:00")
+    flag = raw.get("require_followup_due", False)
+    if not isinstance(flag, bool):
+        check.add(_line(raw, "require_followup_due"), "expected_boolean", "require_followup_due")
+    team["require_followup_due"] = bool(flag)
+    return team
+
+
+def _schedule(check: _Checker, root: LineDict) -> dict[str, dict[str, Any]]:
+    raw = root.get("schedule")
+    if raw is None:
+        return {}
+    mapping = check.mapping(raw, _line(root, "schedule"), "schedule")
+    if mapping is None:
+        return {}
+    out: dict[str, dict[str, Any]] = {}
+    allowed = {job: set(values) for job, values in rules.DEFAULT_SCHEDULE.items()}
+    for job, values in mapping.items():
+        if job not in allowed:
+            check.add(_line(mapping, job), "unknown_job", job)
+            continue
+        values_map = check.mapping(values, _line(mapping, job), job)
+        if values_map is None:
+            continue
+        check.unknown_keys(values_map, allowed[job])
+        entry: dict[str, Any] = {}
+        if "time" in values_map:
+            time = hhmm(values_map["time"])
+            if time is None:
+                check.add(_line(values_map, "time"), "bad_time", values_map["time"])
+            entry["time"] = time
+        if "day" in values_map:
+            day = str(values_map["day"]).lower()[:3]
+            if day not in rules.WEEKDAYS:
+                check.add(_line(values_map, "day"), "bad_weekday", values_map["day"])
+            entry["day"] = day
+        if "before_meeting_minutes" in values_map:
+            entry["before_meeting_minutes"] = check.integer(values_map, "before_meeting_minutes", 0, 24 * 60)
+        out[job] = entry
+    return out
+
+
+def _members(check: _Checker, root: LineDict) -> list[dict[str, Any]]:
+    members: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    raw_items = _items(check, root, "members")
+    for line, raw in raw_items:
+        check.unknown_keys(raw, {"slack_id", "name", "roles", "level", "backup"})
+        slack_id = check.text(raw, "slack_id", required=True)
+        if slack_id and not _SLACK_USER.match(slack_id):
+            check.add(_line(raw, "slack_id"), "bad_slack_id", slack_id)
+        if slack_id in seen:
+            check.add(_line(raw, "slack_id"), "duplicate_member", slack_id)
+        seen.add(slack_id or "")
+        roles = check.text_list(raw, "roles")
+        for role in roles:
+            if role not in rules.ROLES:
+                check.add(_line(raw, "roles"), "bad_role", role)
+        if not roles:
+            check.add(_line(raw, "roles") if "roles" in raw else line, "missing_key", "roles")
+        member = {"slack_id": slack_id, "name": check.text(raw, "name", required=True), "roles": roles,
+                  "rep_level": None, "support_level": None, "backup": check.text(raw, "backup")}
+        level = raw.get("level")
+        if level is not None:
+            if "support" in roles and isinstance(level, int) and not isinstance(level, bool):
+                if level not in rules.SUPPORT_LEVELS:
+                    check.add(_line(raw, "level"), "bad_support_level", level)
+                member["support_level"] = level
+            elif "rep" in roles and str(level) in rules.REP_LEVELS:
+                member["rep_level"] = str(level)
+            else:
+                check.add(_line(raw, "level"), "bad_level", level)
+        elif "support" in roles:
+            member["support_level"] = 1
+        members.append(member)
+    by_id = {m["slack_id"] for m in members}
+    for (_line_no, raw), member in zip(raw_items, members, strict=True):
+        if member["backup"] and member["backup"] not in by_id:
+            check.add(_line(raw, "backup"), "unknown_member", member["backup"])
+        if member["backup"] and member["backup"] == member["slack_id"]:
+            check.add(_line(raw, "backup"), "self_backup", member["backup"])
+    return members
+
+
+def _customers(check: _Checker, root: LineDict, member_ids: set[str]) -> list[dict[str, Any]]:
+    customers: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    for _line_no, raw in _items(check, root, "customers"):
+        check.unknown_keys(raw, {"name", "aliases", "owner", "tier", "industry", "cadence_days"})
+        name = check.text(raw, "name", required=True)
+        if name in seen:
+            check.add(_line(raw, "name"), "duplicate_customer", name)
+        seen.add(name or "")
+        owner = check.text(raw, "owner")
+        if owner and owner not in member_ids:
+            check.add(_line(raw, "owner"), "unknown_member", owner)
+        tier = check.text(raw, "tier") or "regular"
+        if tier not in rules.TIERS:
+            check.add(_line(raw, "tier"), "bad_tier", tier)
+        customers.append({"name": name, "aliases": check.text_list(raw, "aliases"), "owner": owner, "tier": tier,
+                          "industry": check.text(raw, "industry"), "cadence_days": check.integer(raw, "cadence_days", 1, 366)})
+    return customers
+
+
+def _topics(check: _Checker, root: LineDict, member_ids: set[str], implied: dict[str, int]) -> list[dict[str, Any]]:
+    topics: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    for _line_no, raw in _items(check, root, "topics"):
+        check.unknown_keys(raw, {"key", "name", "keywords", "lead_time", "lead_time_days", "responders", "sla_minutes"})
+        key = check.text(raw, "key", required=True)
+        if key and not re.fullmatch(r"[A-Za-z0-9_-]+", key):
+            check.add(_line(raw, "key"), "bad_topic_key", key)
+        if key in seen:
+            check.add(_line(raw, "key"), "duplicate_topic", key)
+        seen.add(key or "")
+        responders: dict[int, list[str]] = {}
+        raw_responders = raw.get("responders")
+        if raw_responders is not None:
+            mapping = check.mapping(raw_responders, _line(raw, "responders"), "responders")
+            for level, people in (mapping or {}).items():
+                if level not in rules.SUPPORT_LEVELS:
+                    check.add(_line(mapping, level), "bad_support_level", level)
+                    continue
+                if not isinstance(people, list):
+                    check.add(_line(mapping, level), "expected_list", f"responders {level}")
+                    continue
+                for person in people:
+                    if not _SLACK_USER.match(str(person)):
+                        check.add(_line(mapping, level), "bad_slack_id", person)
+                    elif str(person) not in member_ids:
+                        # A responder the file does not list: a support person at that level.
+                        implied.setdefault(str(person), level)
+                responders[level] = [str(p) for p in people]
+        sla: dict[str, int] = {}
+        raw_sla = raw.get("sla_minutes")
+        if raw_sla is not None:
+            mapping = check.mapping(raw_sla, _line(raw, "sla_minutes"), "sla_minutes")
+            for level, minutes in (mapping or {}).items():
+                if level not in rules.SUPPORT_LEVELS:
+                    check.add(_line(mapping, level), "bad_support_level", level)
+                elif isinstance(minutes, bool) or not isinstance(minutes, int) or minutes <= 0:
+                    check.add(_line(mapping, level), "expected_integer", f"sla_minutes {level}")
+                else:
+                    sla[str(level)] = minutes
+        topics.append({"key": (key or "").lower(), "name": check.text(raw, "name") or key, "keywords": check.text_list(raw, "keywords"),
+                       "lead_time": check.text(raw, "lead_time"), "lead_time_days": check.integer(raw, "lead_time_days", 0, 365),
+                       "responders": responders, "sla_minutes": sla})
+    return topics
+
+
+def _targets(check: _Checker, root: LineDict, member_ids: set[str]) -> list[dict[str, Any]]:
+    targets: list[dict[str, Any]] = []
+    for _line_no, raw in _items(check, root, "targets"):
+        check.unknown_keys(raw, {"member", "period", "metric", "value"})
+        member = check.text(raw, "member", required=True)
+        if member and member not in member_ids:
+            check.add(_line(raw, "member"), "unknown_member", member)
+        period = check.text(raw, "period", required=True)
+        parsed_period = parse_period(period) if period else None
+        if period and parsed_period is None:
+            check.add(_line(raw, "period"), "bad_period", period)
+        metric = check.text(raw, "metric", required=True)
+        if metric and metric not in METRIC_KEYS:
+            check.add(_line(raw, "metric"), "bad_metric", metric)
+        value = raw.get("value")
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            check.add(_line(raw, "value") if "value" in raw else raw.line, "expected_number", "value")
+        targets.append({"member": member, "period": parsed_period.key if parsed_period else "", "metric": metric, "value": value})
+    return targets

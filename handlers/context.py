@@ -1,0 +1,94 @@
+"""Per-request context for listeners: who is asking, in which language, and replies.
+
+Resolution happens after `ack()`: it may call Slack's users.info (cached for a week in
+the members table, in memory for non-members), which must never delay the ack.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from dataclasses import dataclass, replace
+from datetime import datetime
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+import clock
+from rendering.i18n import Texts, negotiate_locale
+from services import people
+from storage import db
+
+log = logging.getLogger(__name__)
+
+_GUEST_PROFILES: dict[str, tuple[float, str | None, str | None]] = {}
+_GUEST_LOCK = threading.Lock()
+GUEST_TTL_SECONDS = 3600.0
+
+
+@dataclass(frozen=True)
+class Actor:
+    person: people.Person
+    texts: Texts
+    now: datetime
+
+    @property
+    def slack_id(self) -> str:
+        return self.person.slack_id
+
+    @property
+    def locale(self) -> str:
+        return self.texts.locale
+
+
+def utcnow() -> datetime:
+    return clock.now()
+
+
+def resolve_actor(client: WebClient, slack_id: str, now: datetime | None = None) -> Actor:
+    now = now or utcnow()
+    with db.session_scope() as session:
+        person = people.find_person(session, slack_id, now)
+    if person.is_member and person.profile_stale:
+        locale, tz = _fetch_profile(client, slack_id)
+        if locale or tz:
+            with db.session_scope() as session:
+                people.remember_profile(session, slack_id, locale, tz, now)
+            person = replace(person, slack_locale=locale, tz=tz or person.tz, profile_stale=False)
+    elif not person.is_member:
+        locale, tz = _guest_profile(client, slack_id)
+        person = replace(person, slack_locale=locale, tz=tz)
+    texts = Texts(negotiate_locale(person.slack_locale, person.team_language), person.reader_tz)
+    return Actor(person=person, texts=texts, now=now)
+
+
+def texts_for(person: people.Person) -> Texts:
+    return Texts(negotiate_locale(person.slack_locale, person.team_language), person.reader_tz)
+
+
+def _fetch_profile(client: WebClient, slack_id: str) -> tuple[str | None, str | None]:
+    try:
+        user = client.users_info(user=slack_id, include_locale=True)["user"]
+    except (SlackApiError, OSError, KeyError) as exc:
+        log.info("users.info failed for %s: %s", slack_id, exc)
+        return None, None
+    return user.get("locale"), user.get("tz")
+
+
+def _guest_profile(client: WebClient, slack_id: str) -> tuple[str | None, str | None]:
+    with _GUEST_LOCK:
+        cached = _GUEST_PROFILES.get(slack_id)
+        if cached and time.monotonic() - cached[0] < GUEST_TTL_SECONDS:
+            return cached[1], cached[2]
+    locale, tz = _fetch_profile(client, slack_id)
+    with _GUEST_LOCK:
+        _GUEST_PROFILES[slack_id] = (time.monotonic(), locale, tz)
+    return locale, tz
+
+
+def clear_profile_cache() -> None:
+    with _GUEST_LOCK:
+        _GUEST_PROFILES.clear()
+
+

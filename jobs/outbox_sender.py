@@ -1,0 +1,159 @@
+"""Deliver the outbox: each (job, recipient, period) reaches Slack exactly once.
+
+Every message carries its outbox id in Slack message metadata. If a sender dies after
+Slack accepted a message but before recording it, the row's lease runs out and the
+next sender looks in the conversation for that id before posting again.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from storage import db, outbox
+
+log = logging.getLogger("ambot.outbox")
+METADATA_EVENT = "ambot_outbox"
+PERMANENT_ERRORS = {
+    "channel_not_found", "user_not_found", "invalid_blocks", "not_in_channel", "is_archived",
+    "msg_too_long", "no_text", "cannot_dm_bot", "user_disabled", "account_inactive", "invalid_auth",
+}
+
+
+@dataclass
+class DrainReport:
+    sent: int = 0
+    retried: int = 0
+    failed: int = 0
+    recovered: int = 0
+    retry_after: int | None = None
+    errors: list[str] = field(default_factory=list)
+
+    def add(self, other: DrainReport) -> None:
+        self.sent += other.sent
+        self.retried += other.retried
+        self.failed += other.failed
+        self.recovered += other.recovered
+        self.errors += other.errors
+        self.retry_after = other.retry_after
+
+
+def drain(client: WebClient, now: datetime | None = None, *, limit: int = 50) -> DrainReport:
+    """Send one batch of due messages."""
+    now = now or datetime.now(UTC)
+    report = DrainReport()
+    with db.session_scope() as session:
+        batch = outbox.claim(session, now, limit=limit)
+    for index, message in enumerate(batch):
+        pause = _deliver(client, message, now, report)
+        if pause:  # Slack asked us to slow down: hand the rest of the batch back
+            report.retry_after = pause
+            with db.session_scope() as session:
+                for later in batch[index + 1 :]:
+                    outbox.mark_retry(session, later.id, at=now + timedelta(seconds=pause), error="ratelimited (batch paused)", attempts=later.attempts - 1)
+            break
+    return report
+
+
+def drain_until_empty(client: WebClient, start: datetime | None = None, *, timeout: float = 120.0, limit: int = 50) -> DrainReport:
+    """Deliver everything queued, sleeping through Retry-After; the clock starts at `start`."""
+    origin = time.monotonic()
+    start = start or datetime.now(UTC)
+    total = DrainReport()
+    while time.monotonic() - origin < timeout:
+        now = start + timedelta(seconds=time.monotonic() - origin)
+        report = drain(client, now, limit=limit)
+        total.add(report)
+        with db.session_scope() as session:
+            remaining = outbox.pending_count(session)
+            next_due = outbox.next_due(session)
+        if remaining == 0:
+            break
+        if report.sent or report.recovered:
+            continue
+        wait = 0.2 if next_due is None else max(0.05, (next_due - now).total_seconds())
+        time.sleep(min(wait, 5.0))
+    return total
+
+
+def _deliver(client: WebClient, message: outbox.Claimed, now: datetime, report: DrainReport) -> int | None:
+    key = str(message.id)
+    if message.recovered:
+        found = _find_posted(client, message.recipient, key)
+        if found:
+            with db.session_scope() as session:
+                outbox.mark_sent(session, message.id, now, ts=found[1], channel=found[0])
+            report.recovered += 1
+            return None
+    payload = dict(message.payload)
+    payload["metadata"] = {"event_type": METADATA_EVENT, "event_payload": {"key": key}}
+    try:
+        response = client.chat_postMessage(channel=message.recipient, **payload)
+    except SlackApiError as exc:
+        return _after_error(message, now, exc, report)
+    except OSError as exc:  # connection refused, timeout: try again later
+        _retry(message, now, f"network: {exc}", report)
+        return None
+    with db.session_scope() as session:
+        outbox.mark_sent(session, message.id, now, ts=response.get("ts"), channel=response.get("channel"))
+    report.sent += 1
+    return None
+
+
+def _after_error(message: outbox.Claimed, now: datetime, exc: SlackApiError, report: DrainReport) -> int | None:
+    status = getattr(exc.response, "status_code", 200)
+    error = (exc.response.data or {}).get("error", "unknown") if hasattr(exc.response, "data") else "unknown"
+    if status == 429:
+        retry_after = int(exc.response.headers.get("Retry-After", exc.response.headers.get("retry-after", 1)) or 1)
+        with db.session_scope() as session:
+            outbox.mark_retry(session, message.id, at=now + timedelta(seconds=retry_after), error="ratelimited", attempts=message.attempts - 1)
+        report.retried += 1
+        return retry_after
+    if error in PERMANENT_ERRORS:
+        log.error("outbox %s to %s failed for good: %s", message.id, message.recipient, error)
+        with db.session_scope() as session:
+            outbox.mark_failed(session, message.id, error=error)
+        report.failed += 1
+        report.errors.append(error)
+        return None
+    _retry(message, now, f"{status} {error}", report)
+    return None
+
+
+def _retry(message: outbox.Claimed, now: datetime, error: str, report: DrainReport) -> None:
+    delay = min(600, 5 * 2 ** max(0, message.attempts - 1))
+    with db.session_scope() as session:
+        outbox.mark_retry(session, message.id, at=now + timedelta(seconds=delay), error=error, attempts=message.attempts)
+    report.retried += 1
+    report.errors.append(error)
+
+
+def _find_posted(client: WebClient, recipient: str, key: str) -> tuple[str, str] | None:
+    """Look for a message we posted earlier with this outbox key (crash recovery)."""
+    try:
+        channel = recipient
+        if recipient[:1] in {"U", "W"}:
+            channel = client.conversations_open(users=recipient)["channel"]["id"]
+        history = client.conversations_history(channel=channel, limit=50, include_all_metadata=True)
+    except (SlackApiError, OSError) as exc:
+        log.warning("cannot check history for outbox %s: %s", key, exc)
+        return None
+    for item in history.get("messages", []):
+        meta = item.get("metadata") or {}
+        if meta.get("event_type") == METADATA_EVENT and (meta.get("event_payload") or {}).get("key") == key:
+            return channel, item.get("ts")
+    return None
+
+
+def _outbox_spec() -> None:
+    from jobs.registry import JobSpec, register
+
+    register(JobSpec(name="outbox", summary="deliver queued messages to Slack (every 10 seconds)", run=None, trigger=None))
+
+
+_outbox_spec()

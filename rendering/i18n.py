@@ -1,0 +1,141 @@
+"""Templates and translations.
+
+One Jinja2 Environment per known locale, with gettext from the Babel catalogs under
+`templates/locale/<lang>/LC_MESSAGES/*.po` (one catalog per capability, merged). No
+HTML autoescaping: Slack's mrkdwn needs only `&`, `<` and `>` escaped, which the
+`slack_escape` filter does for user data.
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import date, datetime
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from babel import Locale
+from babel.dates import format_date, format_datetime, format_skeleton, format_time
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.numbers import format_currency, format_decimal
+from babel.support import Translations
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
+LOCALE_DIR = TEMPLATES_DIR / "locale"
+LOCALES = ("en", "zh")
+DEFAULT_LOCALE = "en"
+BABEL_LOCALES = {"en": "en_US", "zh": "zh_Hans_CN"}
+CURRENCY = {"en": "CNY", "zh": "CNY"}
+
+
+def negotiate_locale(slack_locale: str | None, team_language: str | None) -> str:
+    """A user's Slack locale wins when we speak it; else the team's language."""
+    for candidate in (slack_locale, team_language):
+        if candidate:
+            lang = candidate.replace("_", "-").split("-")[0].lower()
+            if lang in LOCALES:
+                return lang
+    return DEFAULT_LOCALE
+
+
+def slack_escape(value: object) -> str:
+    """Escape user text for mrkdwn so it cannot mention, link or ping anyone."""
+    if value is None:
+        return ""
+    return str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def truncate(value: object, limit: int = 300) -> str:
+    text = "" if value is None else str(value)
+    return text if len(text) <= limit else text[: max(0, limit - 1)].rstrip() + "…"
+
+
+@cache
+def translations(locale: str) -> Translations:
+    merged = Translations()
+    folder = LOCALE_DIR / locale / "LC_MESSAGES"
+    for po_path in sorted(folder.glob("*.po")) if folder.exists() else []:
+        with po_path.open("rb") as fh:
+            catalog = read_po(fh, locale=BABEL_LOCALES.get(locale, locale))
+        buffer = io.BytesIO()
+        write_mo(buffer, catalog)
+        buffer.seek(0)
+        merged.merge(Translations(buffer))
+    return merged
+
+
+@cache
+def environment(locale: str) -> Environment:
+    if locale not in LOCALES:
+        raise ValueError(f"unknown locale {locale!r}")
+    env = Environment(
+        loader=FileSystemLoader(str(TEMPLATES_DIR)),
+        extensions=["jinja2.ext.i18n"],
+        undefined=StrictUndefined,
+        autoescape=False,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=False,
+    )
+    env.policies["ext.i18n.trimmed"] = True
+    env.install_gettext_translations(translations(locale), newstyle=True)
+    babel_locale = Locale.parse(BABEL_LOCALES[locale])
+    env.globals["locale"] = locale
+    env.filters.update(
+        slack_escape=slack_escape,
+        truncate_text=truncate,
+        date=lambda d, fmt="medium": _format_date(d, fmt, babel_locale),
+        datetime=lambda dt, tz=None, fmt="short": _format_datetime(dt, tz, fmt, babel_locale),
+        time=lambda dt, tz=None: _format_time(dt, tz, babel_locale),
+        number=lambda n, fmt=None: format_decimal(n, format=fmt, locale=babel_locale),
+        currency=lambda n: format_currency(Decimal(str(n)), CURRENCY[locale], locale=babel_locale),
+        percent=lambda n: format_decimal(round(float(n) * 100), locale=babel_locale) + "%",
+    )
+    return env
+
+
+def _format_date(value: date | datetime | None, fmt: str, locale: Locale) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, datetime):
+        value = value.date()
+    if fmt in {"MMMd", "MMMEd", "yMMMd", "yMMMEd", "Md"}:  # skeletons: "Dec 1" / "12月1日"
+        return format_skeleton(fmt, value, locale=locale)
+    return format_date(value, fmt, locale=locale)
+
+
+def _format_datetime(value: datetime | None, tz: str | None, fmt: str, locale: Locale) -> str:
+    if value is None:
+        return "—"
+    return format_datetime(value, fmt, tzinfo=ZoneInfo(tz) if tz else None, locale=locale)
+
+
+def _format_time(value: datetime | None, tz: str | None, locale: Locale) -> str:
+    if value is None:
+        return "—"
+    return format_time(value, "short", tzinfo=ZoneInfo(tz) if tz else None, locale=locale)
+
+
+class Texts:
+    """Everything a handler says to one reader, in that reader's locale."""
+
+    def __init__(self, locale: str, tz: str | None = None) -> None:
+        self.locale = locale if locale in LOCALES else DEFAULT_LOCALE
+        self.tz = tz
+        self.env = environment(self.locale)
+
+    def render(self, name: str, **context: object) -> str:
+        template = self.env.get_template(name if name.endswith(".j2") else f"{name}.j2")
+        return template.render(reader_tz=self.tz, **context).strip()
+
+    def macro(self, name: str, macro: str, *args: object, **kwargs: object) -> str:
+        """Call one `{% macro %}` of a template file: small phrases grouped per capability."""
+        template = self.env.get_template(name if name.endswith(".j2") else f"{name}.j2")
+        module = template.make_module({"reader_tz": self.tz})
+        return str(getattr(module, macro)(*args, **kwargs)).strip()
+
+    def gettext(self, message: str, **variables: object) -> str:
+        return self.env.globals["gettext"](message, **variables)

@@ -1,0 +1,90 @@
+"""Who is asking: membership, roles and the reader's locale and time zone."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from storage.models import Member, Team
+
+PROFILE_TTL = timedelta(days=7)
+
+
+@dataclass(frozen=True)
+class Person:
+    """A Slack user as ambot sees them, detached from any session."""
+
+    slack_id: str
+    member_id: int | None = None
+    team_id: int | None = None
+    name: str | None = None
+    roles: frozenset[str] = field(default_factory=frozenset)
+    team_language: str | None = None
+    team_timezone: str | None = None
+    slack_locale: str | None = None
+    tz: str | None = None
+    profile_stale: bool = True
+
+    @property
+    def is_member(self) -> bool:
+        return self.member_id is not None
+
+    @property
+    def is_manager(self) -> bool:
+        return "manager" in self.roles
+
+    def has_role(self, role: str) -> bool:
+        return role in self.roles
+
+    @property
+    def reader_tz(self) -> str:
+        return self.tz or self.team_timezone or "UTC"
+
+
+def membership(session: Session, slack_id: str) -> Member | None:
+    """The member row for a Slack user; a manager's membership wins when there are several."""
+    members = session.scalars(
+        select(Member).where(Member.slack_id == slack_id, Member.active.is_(True)).order_by(Member.id)
+    ).all()
+    if not members:
+        return None
+    return next((m for m in members if m.has_role("manager")), members[0])
+
+
+def only_team(session: Session) -> Team | None:
+    teams = session.scalars(select(Team).limit(2)).all()
+    return teams[0] if len(teams) == 1 else None
+
+
+def find_person(session: Session, slack_id: str, now: datetime) -> Person:
+    member = membership(session, slack_id)
+    if member is None:
+        team = only_team(session)
+        return Person(
+            slack_id=slack_id,
+            team_language=team.language if team else None,
+            team_timezone=team.timezone if team else None,
+        )
+    stale = member.profile_checked_at is None or now - member.profile_checked_at > PROFILE_TTL
+    return Person(
+        slack_id=slack_id,
+        member_id=member.id,
+        team_id=member.team_id,
+        name=member.name,
+        roles=frozenset(member.roles or []),
+        team_language=member.team.language,
+        team_timezone=member.team.timezone,
+        slack_locale=member.locale,
+        tz=member.tz,
+        profile_stale=stale,
+    )
+
+
+def remember_profile(session: Session, slack_id: str, locale: str | None, tz: str | None, now: datetime) -> None:
+    for member in session.scalars(select(Member).where(Member.slack_id == slack_id)):
+        member.locale = locale
+        member.tz = tz
+        member.profile_checked_at = now

@@ -1,0 +1,330 @@
+"""Team administration (`/amteam`): setup, members, pairs, customers, topics.
+
+Each function validates everything before writing, so a refusal writes nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from domain import team_rules as rules
+from storage.models import Customer, Member, Team, Topic, TopicResponder
+
+
+class AdminError(Exception):
+    def __init__(self, code: str, **params: Any) -> None:
+        super().__init__(code)
+        self.code = code
+        self.params = params
+
+
+@dataclass
+class TeamSnapshot:
+    team: Team
+    managers: list[Member] = field(default_factory=list)
+    reps: list[Member] = field(default_factory=list)
+    support: list[Member] = field(default_factory=list)
+    customers_by_tier: dict[str, int] = field(default_factory=dict)
+    topics: list[Topic] = field(default_factory=list)
+    unpaired: list[Member] = field(default_factory=list)
+
+
+def team_count(session: Session) -> int:
+    return session.scalar(select(func.count(Team.id))) or 0
+
+
+def managed_team(session: Session, slack_id: str) -> Team | None:
+    member = session.scalars(
+        select(Member).where(Member.slack_id == slack_id, Member.active.is_(True)).order_by(Member.id)
+    ).all()
+    return next((m.team for m in member if m.has_role("manager")), None)
+
+
+def team_by_id(session: Session, team_id: int) -> Team:
+    team = session.get(Team, team_id)
+    if team is None:
+        raise AdminError("no_team")
+    return team
+
+
+# --- setup ---------------------------------------------------------------------------
+
+
+def setup_team(session: Session, team: Team | None, changes: dict[str, Any], *, founder: tuple[str, str] | None, now: datetime) -> Team:
+    """Create the team (the founder becomes its manager) or change its settings."""
+    validated = validate_setup(changes)
+    if team is None:
+        name = validated.pop("name", None) or "ambot team"
+        if session.scalar(select(Team).where(Team.name == name)):
+            raise AdminError("team_exists", name=name)
+        team = Team(name=name, created_at=now, schedule={})
+        session.add(team)
+        session.flush()
+        if founder:
+            session.add(Member(team_id=team.id, slack_id=founder[0], name=founder[1], roles=["manager"]))
+    for key, value in validated.items():
+        setattr(team, key, value)
+    session.flush()
+    return team
+
+
+def validate_setup(changes: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in changes.items():
+        if key == "name":
+            if not str(value).strip():
+                raise AdminError("bad_value", field="name", value=value)
+            out["name"] = str(value).strip()[:200]
+        elif key == "channel":
+            out["channel"] = value
+        elif key == "timezone":
+            if not rules.valid_timezone(value):
+                raise AdminError("bad_timezone", value=value)
+            out["timezone"] = value
+        elif key == "language":
+            if value not in rules.LANGUAGES:
+                raise AdminError("bad_language", value=value)
+            out["language"] = value
+        elif key == "calendar":
+            calendar = "CN" if str(value).upper() == "CN" else str(value).lower()
+            if calendar not in rules.CALENDARS:
+                raise AdminError("bad_calendar", value=value)
+            out["calendar"] = calendar
+        elif key == "meeting":
+            day, time = value
+            day = str(day).lower()[:3]
+            if day not in rules.WEEKDAYS or not rules.valid_hhmm(time):
+                raise AdminError("bad_meeting", value=f"{value[0]} {value[1]}")
+            out["meeting_day"], out["meeting_time"] = day, rules.normalise_hhmm(time)
+        else:
+            raise AdminError("unknown_setting", value=key)
+    return out
+
+
+# --- members -------------------------------------------------------------------------
+
+
+def member_by_slack_id(session: Session, team: Team, slack_id: str, *, active_only: bool = True) -> Member | None:
+    query = select(Member).where(Member.team_id == team.id, Member.slack_id == slack_id)
+    if active_only:
+        query = query.where(Member.active.is_(True))
+    return session.scalar(query)
+
+
+def require_member(session: Session, team: Team, slack_id: str) -> Member:
+    member = member_by_slack_id(session, team, slack_id)
+    if member is None:
+        raise AdminError("not_a_member", user=slack_id)
+    return member
+
+
+def parse_roles(words: list[str]) -> list[str]:
+    roles: list[str] = []
+    for word in words:
+        role = rules.ROLE_ALIASES.get(word.lower())
+        if role is None:
+            raise AdminError("bad_role", value=word)
+        if role not in roles:
+            roles.append(role)
+    if not roles:
+        raise AdminError("missing_role")
+    return roles
+
+
+def add_member(session: Session, team: Team, slack_id: str, name: str, roles: list[str], level: str | None) -> Member:
+    rep_level, support_level = None, None
+    if level is not None:
+        if "support" in roles and level.isdigit():
+            support_level = int(level)
+            if support_level not in rules.SUPPORT_LEVELS:
+                raise AdminError("bad_support_level", value=level)
+        else:
+            rep_level = rules.LEVEL_ALIASES.get(level.lower())
+            if rep_level is None or "rep" not in roles:
+                raise AdminError("bad_rep_level", value=level)
+    if "support" in roles and support_level is None:
+        support_level = 1
+    member = member_by_slack_id(session, team, slack_id, active_only=False)
+    if member is None:
+        member = Member(team_id=team.id, slack_id=slack_id, name=name or slack_id, roles=roles)
+        session.add(member)
+    member.active = True
+    member.roles = roles
+    if name:
+        member.name = name
+    member.rep_level = rep_level if "rep" in roles else None
+    member.support_level = support_level if "support" in roles else None
+    session.flush()
+    return member
+
+
+def remove_member(session: Session, team: Team, slack_id: str, *, by_slack_id: str) -> Member:
+    member = require_member(session, team, slack_id)
+    if slack_id == by_slack_id and member.has_role("manager"):
+        managers = [m for m in team.members if m.active and m.has_role("manager")]
+        if len(managers) <= 1:
+            raise AdminError("last_manager")
+    # Deactivate rather than delete: their visits, follow-ups and questions stay on record.
+    member.active = False
+    for other in team.members:
+        if other.backup_id == member.id:
+            other.backup_id = None
+    member.backup_id = None
+    session.flush()
+    return member
+
+
+def pair(session: Session, team: Team, a_id: str, b_id: str, *, mutual: bool = True) -> tuple[Member, Member]:
+    if a_id == b_id:
+        raise AdminError("pair_self")
+    a = require_member(session, team, a_id)
+    b = require_member(session, team, b_id)
+    a.backup_id = b.id
+    if mutual:
+        b.backup_id = a.id
+    session.flush()
+    return a, b
+
+
+# --- customers -----------------------------------------------------------------------
+
+
+def customer_by_name(session: Session, team: Team, name: str) -> Customer | None:
+    return session.scalar(select(Customer).where(Customer.team_id == team.id, Customer.name == name))
+
+
+def require_customer(session: Session, team: Team, name: str) -> Customer:
+    customer = customer_by_name(session, team, name)
+    if customer is None:
+        raise AdminError("unknown_customer", name=name)
+    return customer
+
+
+def parse_tier(value: str) -> str:
+    tier = rules.TIER_ALIASES.get(value.lower())
+    if tier is None:
+        raise AdminError("bad_tier", value=value)
+    return tier
+
+
+def parse_cadence(value: str) -> int:
+    if not value.isdigit() or not 1 <= int(value) <= 366:
+        raise AdminError("bad_cadence", value=value)
+    return int(value)
+
+
+def add_customer(session: Session, team: Team, name: str, *, owner: str | None, tier: str | None, industry: str | None, cadence: str | None, aliases: list[str]) -> Customer:
+    name = name.strip()
+    if not name:
+        raise AdminError("missing_customer_name")
+    owner_member = require_member(session, team, owner) if owner else None
+    tier_value = parse_tier(tier) if tier else None
+    cadence_value = parse_cadence(cadence) if cadence else None
+    customer = customer_by_name(session, team, name)
+    if customer is None:
+        customer = Customer(team_id=team.id, name=name[:200], aliases=[], tier=tier_value or "regular")
+        session.add(customer)
+    if owner_member:
+        customer.owner_id = owner_member.id
+    if tier_value:
+        customer.tier = tier_value
+    if industry:
+        customer.industry = industry[:100]
+    if cadence_value:
+        customer.cadence_days = cadence_value
+    if aliases:
+        customer.aliases = sorted(set(customer.aliases or []) | set(aliases))
+    customer.active = True
+    session.flush()
+    return customer
+
+
+# --- topics --------------------------------------------------------------------------
+
+
+def topic_by_key(session: Session, team: Team, key: str) -> Topic | None:
+    return session.scalar(select(Topic).where(Topic.team_id == team.id, Topic.key == key.lstrip("#").lower()))
+
+
+def require_topic(session: Session, team: Team, key: str) -> Topic:
+    topic = topic_by_key(session, team, key)
+    if topic is None:
+        raise AdminError("unknown_topic", key=key)
+    return topic
+
+
+def add_topic(session: Session, team: Team, key: str, *, name: str | None, keywords: list[str], lead_days: str | None, lead_note: str | None) -> Topic:
+    key = key.lstrip("#").lower()
+    if not key or not key.replace("-", "").replace("_", "").isalnum():
+        raise AdminError("bad_topic_key", value=key)
+    if lead_days is not None and not lead_days.isdigit():
+        raise AdminError("bad_lead_days", value=lead_days)
+    topic = topic_by_key(session, team, key)
+    if topic is None:
+        topic = Topic(team_id=team.id, key=key, name=name or key, keywords=[], sla_minutes={})
+        session.add(topic)
+    if name:
+        topic.name = name
+    if keywords:
+        topic.keywords = list(dict.fromkeys([*(topic.keywords or []), *keywords]))
+    if lead_days is not None:
+        topic.lead_time_days = int(lead_days)
+    if lead_note:
+        topic.lead_time = lead_note
+    session.flush()
+    return topic
+
+
+def set_responders(session: Session, team: Team, key: str, level: str, slack_ids: list[str]) -> Topic:
+    topic = require_topic(session, team, key)
+    if not level.isdigit() or int(level) not in rules.SUPPORT_LEVELS:
+        raise AdminError("bad_support_level", value=level)
+    members = [require_member(session, team, s) for s in slack_ids]
+    if not members:
+        raise AdminError("missing_people")
+    level_no = int(level)
+    topic.responders = [r for r in topic.responders if r.level != level_no] + [
+        TopicResponder(level=level_no, member_id=m.id, position=i) for i, m in enumerate(members)
+    ]
+    session.flush()
+    return topic
+
+
+def set_sla(session: Session, team: Team, key: str, level: str, minutes: str) -> Topic:
+    topic = require_topic(session, team, key)
+    if not level.isdigit() or int(level) not in rules.SUPPORT_LEVELS:
+        raise AdminError("bad_support_level", value=level)
+    if not minutes.isdigit() or int(minutes) <= 0:
+        raise AdminError("bad_minutes", value=minutes)
+    topic.sla_minutes = dict(topic.sla_minutes or {}, **{level: int(minutes)})
+    session.flush()
+    return topic
+
+
+# --- show ----------------------------------------------------------------------------
+
+
+def snapshot(session: Session, team: Team) -> TeamSnapshot:
+    members = [m for m in team.members if m.active]
+    counts = dict(
+        session.execute(
+            select(Customer.tier, func.count(Customer.id))
+            .where(Customer.team_id == team.id, Customer.active.is_(True))
+            .group_by(Customer.tier)
+        ).all()
+    )
+    topics = session.scalars(select(Topic).where(Topic.team_id == team.id).order_by(Topic.key)).all()
+    return TeamSnapshot(
+        team=team,
+        managers=[m for m in members if m.has_role("manager")],
+        reps=[m for m in members if m.has_role("rep")],
+        support=[m for m in members if m.has_role("support")],
+        customers_by_tier={tier: counts.get(tier, 0) for tier in rules.TIERS},
+        topics=list(topics),
+        unpaired=[m for m in members if m.has_role("rep") and m.backup_id is None],
+    )

@@ -1,0 +1,411 @@
+"""A local stand-in for the Slack Web API.
+
+A threaded HTTP server on an OS-chosen port that answers the methods ambot uses,
+records every call's parsed body, validates messages and views with `slack_sdk.models`
+and Slack's documented limits, and misbehaves on request (429 with Retry-After, 5xx,
+an error code) so tests can see retries. The console and the benchmarks use it too.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import json
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qsl, urlparse
+
+from slack_sdk.errors import SlackObjectFormationError
+from slack_sdk.models.blocks import Block
+from slack_sdk.models.views import View
+
+MESSAGE_METHODS = {"chat.postMessage", "chat.postEphemeral", "chat.update", "chat.scheduleMessage"}
+VIEW_METHODS = {"views.open", "views.update", "views.push", "views.publish"}
+
+
+@dataclass
+class Call:
+    method: str
+    body: dict[str, Any]
+    headers: dict[str, str]
+    status: int = 200
+    response: dict[str, Any] = field(default_factory=dict)
+    path: str = ""
+    at: float = field(default_factory=time.monotonic)
+
+    @property
+    def ok(self) -> bool:
+        return self.status == 200 and bool(self.response.get("ok"))
+
+
+@dataclass
+class Fault:
+    method: str
+    status: int = 429
+    retry_after: int = 1
+    error: str | None = None
+    times: int = 1
+
+
+@dataclass
+class RateLimit:
+    """Slack's posting limits, roughly: one message per second per channel, and a
+    workspace-wide budget of `workspace_per_minute` chat.postMessage calls."""
+
+    per_channel_seconds: float = 1.0
+    workspace_per_minute: int | None = None
+
+
+class FakeSlack:
+    def __init__(self, *, token: str | None = "xoxb-test", users: dict[str, dict] | None = None) -> None:
+        self.token = token
+        self.users: dict[str, dict[str, Any]] = dict(users or {})
+        self.calls: list[Call] = []
+        self.invalid: list[tuple[str, str]] = []
+        self.faults: list[Fault] = []
+        self.rate_limit: RateLimit | None = None
+        self.messages: dict[str, list[dict[str, Any]]] = {}
+        self.views: dict[str, dict[str, Any]] = {}
+        self._ts = itertools.count(1)
+        self._ids = itertools.count(1)
+        self._lock = threading.RLock()
+        self._changed = threading.Condition(self._lock)
+        self._last_post_by_channel: dict[str, float] = {}
+        self._workspace_posts: list[float] = []
+        self._server: ThreadingHTTPServer | None = None
+        self._thread: threading.Thread | None = None
+
+    # --- lifecycle -------------------------------------------------------------------
+
+    def start(self) -> FakeSlack:
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args: Any) -> None:  # keep test output quiet
+                pass
+
+            def do_GET(self) -> None:
+                fake._handle(self)
+
+            def do_POST(self) -> None:
+                fake._handle(self)
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        if self._server:
+            self._server.shutdown()
+            self._server.server_close()
+            self._server = None
+
+    def __enter__(self) -> FakeSlack:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    @property
+    def port(self) -> int:
+        assert self._server is not None, "FakeSlack not started"
+        return self._server.server_address[1]
+
+    @property
+    def api_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/api/"
+
+    def response_url(self, name: str = "r") -> str:
+        return f"http://127.0.0.1:{self.port}/response/{name}"
+
+    # --- test controls ----------------------------------------------------------------
+
+    def fail(self, method: str, *, status: int = 429, retry_after: int = 1, error: str | None = None, times: int = 1) -> None:
+        with self._lock:
+            self.faults.append(Fault(method, status, retry_after, error, times))
+
+    def reset(self) -> None:
+        with self._lock:
+            self.calls.clear()
+            self.invalid.clear()
+            self.faults.clear()
+            self.messages.clear()
+            self.views.clear()
+
+    def calls_to(self, method: str, *, ok_only: bool = True) -> list[Call]:
+        with self._lock:
+            return [c for c in self.calls if c.method == method and (c.ok or not ok_only)]
+
+    def responses(self, name: str | None = None) -> list[Call]:
+        """Messages posted to response_url (slash-command and action replies)."""
+        calls = self.calls_to("response_url")
+        return calls if name is None else [c for c in calls if c.path == f"/response/{name}"]
+
+    def wait_for(self, predicate: Callable[[FakeSlack], bool] | str, count: int = 1, timeout: float = 5.0) -> list[Call]:
+        """Block until `count` successful calls of a method (or a predicate) are seen."""
+        deadline = time.monotonic() + timeout
+        with self._changed:
+            while True:
+                if isinstance(predicate, str):
+                    found = [c for c in self.calls if c.method == predicate and c.ok]
+                    if len(found) >= count:
+                        return found
+                elif predicate(self):
+                    return list(self.calls)
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    seen = [c.method for c in self.calls]
+                    raise AssertionError(f"timed out waiting for {predicate!r} x{count}; saw {seen}")
+                self._changed.wait(remaining)
+
+    def settle(self, quiet: float = 0.15, timeout: float = 5.0) -> None:
+        """Wait until no call has arrived for `quiet` seconds (listeners finished)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with self._lock:
+                last = self.calls[-1].at if self.calls else 0.0
+            if time.monotonic() - last >= quiet:
+                return
+            time.sleep(quiet / 3)
+
+    def dm_texts(self, user: str) -> list[str]:
+        return [c.body.get("text", "") for c in self.calls_to("chat.postMessage") if c.body.get("channel") == user]
+
+    # --- request handling ---------------------------------------------------------------
+
+    def _handle(self, request: BaseHTTPRequestHandler) -> None:
+        parsed = urlparse(request.path)
+        length = int(request.headers.get("Content-Length") or 0)
+        raw = request.rfile.read(length) if length else b""
+        body = self._parse_body(raw, request.headers.get("Content-Type", ""))
+        body.update(dict(parse_qsl(parsed.query)))
+        headers = {k.lower(): v for k, v in request.headers.items()}
+        if parsed.path.startswith("/response/"):
+            method = "response_url"
+        elif parsed.path.startswith("/api/"):
+            method = parsed.path[len("/api/") :]
+        else:
+            self._send(request, 404, {"ok": False, "error": "not_found"})
+            return
+        status, response, extra_headers = self._answer(method, body, headers)
+        with self._changed:
+            self.calls.append(Call(method, body, headers, status, response, parsed.path))
+            self._changed.notify_all()
+        self._send(request, status, response, extra_headers)
+
+    @staticmethod
+    def _parse_body(raw: bytes, content_type: str) -> dict[str, Any]:
+        if not raw:
+            return {}
+        text = raw.decode("utf-8")
+        data = json.loads(text) if "json" in content_type else dict(parse_qsl(text))
+        for key in ("blocks", "view", "attachments", "metadata"):
+            if isinstance(data.get(key), str):
+                with contextlib.suppress(ValueError):
+                    data[key] = json.loads(data[key])
+        return data
+
+    def _send(self, request: BaseHTTPRequestHandler, status: int, payload: dict, headers: dict | None = None) -> None:
+        data = json.dumps(payload).encode()
+        request.send_response(status)
+        request.send_header("Content-Type", "application/json; charset=utf-8")
+        request.send_header("Content-Length", str(len(data)))
+        for key, value in (headers or {}).items():
+            request.send_header(key, value)
+        request.end_headers()
+        request.wfile.write(data)
+
+    def _answer(self, method: str, body: dict, headers: dict) -> tuple[int, dict, dict]:
+        with self._lock:
+            fault = next((f for f in self.faults if f.method in (method, "*") and f.times > 0), None)
+            if fault:
+                fault.times -= 1
+                if fault.status == 429:
+                    return 429, {"ok": False, "error": "ratelimited"}, {"Retry-After": str(fault.retry_after)}
+                if fault.status >= 500:
+                    return fault.status, {"ok": False, "error": "internal_error"}, {}
+                return 200, {"ok": False, "error": fault.error or "fatal_error"}, {}
+        if method != "response_url" and self.token and headers.get("authorization") != f"Bearer {self.token}":
+            return 200, {"ok": False, "error": "invalid_auth"}, {}
+        problems = self._validate(method, body)
+        if problems:
+            with self._lock:
+                self.invalid.extend((method, p) for p in problems)
+            return 200, {"ok": False, "error": "invalid_blocks", "errors": problems}, {}
+        limited = self._rate_limited(method, body)
+        if limited:
+            return 429, {"ok": False, "error": "ratelimited"}, {"Retry-After": str(limited)}
+        handler = getattr(self, "_m_" + method.replace(".", "_"), None)
+        if handler is None:
+            return 200, {"ok": True}, {}
+        return 200, handler(body), {}
+
+    def _rate_limited(self, method: str, body: dict) -> int:
+        if self.rate_limit is None or method != "chat.postMessage":
+            return 0
+        now = time.monotonic()
+        channel = str(body.get("channel"))
+        with self._lock:
+            last = self._last_post_by_channel.get(channel)
+            if last is not None and now - last < self.rate_limit.per_channel_seconds:
+                return max(1, round(self.rate_limit.per_channel_seconds - (now - last)))
+            budget = self.rate_limit.workspace_per_minute
+            if budget:
+                self._workspace_posts = [t for t in self._workspace_posts if now - t < 60]
+                if len(self._workspace_posts) >= budget:
+                    return max(1, round(60 - (now - self._workspace_posts[0])))
+                self._workspace_posts.append(now)
+            self._last_post_by_channel[channel] = now
+        return 0
+
+    # --- validation ---------------------------------------------------------------------
+
+    def _validate(self, method: str, body: dict) -> list[str]:
+        problems: list[str] = []
+        if method in MESSAGE_METHODS or method == "response_url":
+            blocks = body.get("blocks")
+            if method != "response_url" and not body.get("channel"):
+                problems.append("channel is required")
+            if blocks:
+                if not body.get("text"):
+                    problems.append("a `text` fallback is required beside blocks")
+                problems += validate_blocks(blocks, limit=50)
+            elif not body.get("text") and not body.get("delete_original"):
+                problems.append("message without text or blocks")
+            if len(body.get("text") or "") > 40000:
+                problems.append("text over 40,000 characters")
+        elif method in VIEW_METHODS:
+            view = body.get("view")
+            if not isinstance(view, dict):
+                return ["view is required"]
+            problems += validate_view(view)
+        return problems
+
+    # --- methods ------------------------------------------------------------------------
+
+    def _next_ts(self) -> str:
+        return f"{int(time.time())}.{next(self._ts):06d}"
+
+    def _m_auth_test(self, body: dict) -> dict:
+        return {"ok": True, "team_id": "T0TEAM", "user_id": "UBOT", "bot_id": "BBOT", "team": "Test", "url": "https://test.slack.com/"}
+
+    def _m_chat_postMessage(self, body: dict) -> dict:
+        channel = dm_channel(str(body["channel"]))
+        ts = self._next_ts()
+        message = {"ts": ts, "text": body.get("text"), "blocks": body.get("blocks"), "metadata": body.get("metadata"), "thread_ts": body.get("thread_ts")}
+        with self._lock:
+            self.messages.setdefault(channel, []).append(message)
+        return {"ok": True, "channel": channel, "ts": ts, "message": message}
+
+    def _m_chat_postEphemeral(self, body: dict) -> dict:
+        return {"ok": True, "message_ts": self._next_ts()}
+
+    def _m_chat_update(self, body: dict) -> dict:
+        return {"ok": True, "channel": body.get("channel"), "ts": body.get("ts"), "text": body.get("text")}
+
+    def _m_conversations_open(self, body: dict) -> dict:
+        users = str(body.get("users", ""))
+        return {"ok": True, "channel": {"id": dm_channel(users.replace(",", ""))}}
+
+    def _m_conversations_history(self, body: dict) -> dict:
+        with self._lock:
+            messages = list(reversed(self.messages.get(str(body.get("channel")), [])))
+        return {"ok": True, "messages": messages[: int(body.get("limit", 100))], "has_more": False}
+
+    def _m_users_info(self, body: dict) -> dict:
+        user_id = str(body.get("user"))
+        profile = self.users.get(user_id)
+        if profile is None:
+            return {"ok": False, "error": "user_not_found"}
+        user = {"id": user_id, "name": profile.get("name", user_id.lower()), "real_name": profile.get("real_name", user_id), "tz": profile.get("tz", "Asia/Shanghai"), "profile": {"real_name": profile.get("real_name", user_id)}}
+        if str(body.get("include_locale")).lower() in {"true", "1"}:
+            user["locale"] = profile.get("locale", "en-US")
+        return {"ok": True, "user": user}
+
+    def _store_view(self, view: dict, view_id: str | None = None) -> dict:
+        view_id = view_id or f"V{next(self._ids):08d}"
+        stored = dict(view, id=view_id, hash=f"h{next(self._ids)}")
+        with self._lock:
+            self.views[view_id] = stored
+        return {"ok": True, "view": stored}
+
+    def _m_views_open(self, body: dict) -> dict:
+        return self._store_view(body["view"])
+
+    def _m_views_push(self, body: dict) -> dict:
+        return self._store_view(body["view"])
+
+    def _m_views_update(self, body: dict) -> dict:
+        view_id = body.get("view_id")
+        if not view_id and body.get("external_id"):
+            view_id = next((k for k, v in self.views.items() if v.get("external_id") == body["external_id"]), None)
+        if not view_id or view_id not in self.views:
+            return {"ok": False, "error": "not_found"}
+        return self._store_view(body["view"], view_id)
+
+    def _m_views_publish(self, body: dict) -> dict:
+        return self._store_view(body["view"], f"VHOME{body.get('user_id')}")
+
+    def _m_files_getUploadURLExternal(self, body: dict) -> dict:
+        file_id = f"F{next(self._ids):08d}"
+        return {"ok": True, "upload_url": f"http://127.0.0.1:{self.port}/upload/{file_id}", "file_id": file_id}
+
+    def _m_files_completeUploadExternal(self, body: dict) -> dict:
+        files = body.get("files")
+        if isinstance(files, str):
+            files = json.loads(files)
+        return {"ok": True, "files": [{"id": f.get("id"), "title": f.get("title")} for f in files or []]}
+
+
+def dm_channel(channel: str) -> str:
+    """Posting to a user id lands in the app's DM with them, as on Slack."""
+    return "D" + channel if channel[:1] in {"U", "W"} else channel
+
+
+def validate_blocks(blocks: list[dict], *, limit: int) -> list[str]:
+    problems: list[str] = []
+    if not isinstance(blocks, list):
+        return ["blocks must be a list"]
+    if len(blocks) > limit:
+        problems.append(f"{len(blocks)} blocks, over the limit of {limit}")
+    for raw in blocks:
+        if raw.get("type") == "section":
+            text = (raw.get("text") or {}).get("text", "")
+            if len(text) > 3000:
+                problems.append(f"section text of {len(text)} characters, over 3000")
+            if not raw.get("text") and not raw.get("fields"):
+                problems.append("section without text or fields")
+        try:
+            parsed = Block.parse(raw)
+            if parsed is None:
+                problems.append(f"unknown block type {raw.get('type')!r}")
+                continue
+            parsed.validate_json()
+        except (SlackObjectFormationError, KeyError, TypeError, ValueError) as exc:
+            problems.append(f"{raw.get('type')}: {exc}")
+    return problems
+
+
+def validate_view(view: dict) -> list[str]:
+    problems: list[str] = []
+    blocks = view.get("blocks") or []
+    problems += validate_blocks(blocks, limit=100)
+    if view.get("type") == "modal":
+        title = (view.get("title") or {}).get("text", "")
+        if not title or len(title) > 24:
+            problems.append(f"modal title must be 1–24 characters, got {len(title)}")
+        if any(b.get("type") == "input" for b in blocks) and not view.get("submit"):
+            problems.append("a modal with inputs needs a submit button")
+    try:
+        View(**view).validate_json()
+    except (SlackObjectFormationError, TypeError, ValueError) as exc:
+        problems.append(f"view: {exc}")
+    return problems

@@ -1,0 +1,1 @@
+"""Persistence: models, sessions, query functions and Alembic migrations."""

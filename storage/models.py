@@ -1,0 +1,370 @@
+"""SQLAlchemy 2 typed models. Alembic migrations (storage/migrations) define the schema.
+
+All datetimes are timezone-aware UTC; calendar dates (visit date, due date) are plain
+dates in the team's time zone.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UTCDateTime(TypeDecorator):
+    """Timezone-aware datetimes on every backend (SQLite stores naive UTC)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {datetime: UTCDateTime(), dict[str, Any]: JSON, list[str]: JSON}
+
+
+# --- team and people -------------------------------------------------------------------
+
+
+class Team(Base):
+    __tablename__ = "teams"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    channel: Mapped[str | None] = mapped_column(String(40))
+    timezone: Mapped[str] = mapped_column(String(64), default="Asia/Shanghai")
+    language: Mapped[str] = mapped_column(String(8), default="zh")
+    calendar: Mapped[str] = mapped_column(String(8), default="CN")
+    meeting_day: Mapped[str] = mapped_column(String(3), default="fri")
+    meeting_time: Mapped[str] = mapped_column(String(5), default="16:00")
+    # Times and days of the scheduled jobs (SPEC §7 `schedule:`); empty means defaults.
+    schedule: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    require_followup_due: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime]
+
+    members: Mapped[list[Member]] = relationship(
+        back_populates="team", foreign_keys="Member.team_id", order_by="Member.id"
+    )
+
+
+class Member(Base):
+    __tablename__ = "members"
+    __table_args__ = (UniqueConstraint("team_id", "slack_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"), index=True)
+    slack_id: Mapped[str] = mapped_column(String(32), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    roles: Mapped[list[str]] = mapped_column(default=list)  # rep, support, manager
+    rep_level: Mapped[str | None] = mapped_column(String(20))  # junior … relationship
+    support_level: Mapped[int | None] = mapped_column(Integer)  # 1–3
+    backup_id: Mapped[int | None] = mapped_column(
+        ForeignKey("members.id", ondelete="SET NULL")
+    )
+    locale: Mapped[str | None] = mapped_column(String(16))  # from Slack users.info
+    tz: Mapped[str | None] = mapped_column(String(64))  # from Slack users.info
+    profile_checked_at: Mapped[datetime | None]
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    team: Mapped[Team] = relationship(back_populates="members", foreign_keys=[team_id])
+    backup: Mapped[Member | None] = relationship(remote_side=[id], foreign_keys=[backup_id])
+
+    def has_role(self, role: str) -> bool:
+        return role in (self.roles or [])
+
+
+class Customer(Base):
+    __tablename__ = "customers"
+    __table_args__ = (UniqueConstraint("team_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    aliases: Mapped[list[str]] = mapped_column(default=list)
+    owner_id: Mapped[int | None] = mapped_column(
+        ForeignKey("members.id", ondelete="SET NULL"), index=True
+    )
+    tier: Mapped[str] = mapped_column(String(10), default="regular")  # key, premium, regular
+    industry: Mapped[str | None] = mapped_column(String(100))
+    cadence_days: Mapped[int | None] = mapped_column(Integer)  # None: the tier's default
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    owner: Mapped[Member | None] = relationship(foreign_keys=[owner_id])
+
+
+class Topic(Base):
+    __tablename__ = "topics"
+    __table_args__ = (UniqueConstraint("team_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"), index=True)
+    key: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(200))
+    keywords: Mapped[list[str]] = mapped_column(default=list)
+    lead_time: Mapped[str | None] = mapped_column(Text)
+    lead_time_days: Mapped[int | None] = mapped_column(Integer)
+    sla_minutes: Mapped[dict[str, Any]] = mapped_column(default=dict)  # {"1": 120, …}
+
+    responders: Mapped[list[TopicResponder]] = relationship(
+        back_populates="topic",
+        cascade="all, delete-orphan",
+        order_by="(TopicResponder.level, TopicResponder.position)",
+    )
+
+
+class TopicResponder(Base):
+    __tablename__ = "topic_responders"
+    __table_args__ = (UniqueConstraint("topic_id", "level", "member_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    topic_id: Mapped[int] = mapped_column(ForeignKey("topics.id", ondelete="CASCADE"), index=True)
+    level: Mapped[int] = mapped_column(Integer)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    topic: Mapped[Topic] = relationship(back_populates="responders")
+    member: Mapped[Member] = relationship()
+
+
+class KpiTarget(Base):
+    __tablename__ = "kpi_targets"
+    __table_args__ = (UniqueConstraint("member_id", "period", "metric"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"), index=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))
+    period: Mapped[str] = mapped_column(String(7))  # 2026Q4 or 2026-12
+    metric: Mapped[str] = mapped_column(String(40))
+    value: Mapped[Decimal] = mapped_column(Numeric(18, 2))
+
+    member: Mapped[Member] = relationship()
+
+
+class KpiEntry(Base):
+    __tablename__ = "kpi_entries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"), index=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), index=True)
+    metric: Mapped[str] = mapped_column(String(40))
+    value: Mapped[Decimal] = mapped_column(Numeric(18, 2))
+    occurred_on: Mapped[date] = mapped_column(Date, index=True)
+    customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id", ondelete="SET NULL"))
+    note: Mapped[str | None] = mapped_column(Text)
+    source: Mapped[str] = mapped_column(String(16), default="slash")  # slash, import, visit
+    entered_by_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"))
+    entered_at: Mapped[datetime]
+    undone: Mapped[bool] = mapped_column(Boolean, default=False)
+    source_key: Mapped[str | None] = mapped_column(String(200), unique=True)
+
+
+# --- visits ---------------------------------------------------------------------------
+
+
+class Visit(Base):
+    __tablename__ = "visits"
+    __table_args__ = (Index("ix_visits_team_date", "team_id", "visit_date"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"))
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"), index=True)
+    rep_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"), index=True)
+    logged_by_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"))
+    visit_date: Mapped[date] = mapped_column(Date)
+    type: Mapped[str] = mapped_column(String(10), default="onsite")  # onsite, phone, video, other
+    purpose: Mapped[str | None] = mapped_column(Text)
+    needs: Mapped[str | None] = mapped_column(Text)
+    concerns: Mapped[str | None] = mapped_column(Text)
+    notes: Mapped[str | None] = mapped_column(Text)
+    next_visit: Mapped[date | None] = mapped_column(Date)
+    logged_at: Mapped[datetime]
+    # Idempotency: a retried or double-clicked submission carries the same key.
+    source_key: Mapped[str | None] = mapped_column(String(200), unique=True)
+
+    customer: Mapped[Customer] = relationship()
+    rep: Mapped[Member | None] = relationship(foreign_keys=[rep_id])
+    logged_by: Mapped[Member | None] = relationship(foreign_keys=[logged_by_id])
+    followups: Mapped[list[Followup]] = relationship(
+        back_populates="visit", cascade="all, delete-orphan", order_by="Followup.id"
+    )
+
+
+class Followup(Base):
+    __tablename__ = "followups"
+    __table_args__ = (Index("ix_followups_owner_status_due", "owner_id", "status", "due"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"), index=True)
+    visit_id: Mapped[int | None] = mapped_column(ForeignKey("visits.id", ondelete="CASCADE"), index=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id", ondelete="CASCADE"))
+    text: Mapped[str] = mapped_column(Text)
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"))
+    due: Mapped[date | None] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(10), default="open")  # open, done
+    done_at: Mapped[datetime | None]
+    done_by_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime]
+
+    visit: Mapped[Visit | None] = relationship(back_populates="followups")
+    customer: Mapped[Customer] = relationship()
+    owner: Mapped[Member | None] = relationship(foreign_keys=[owner_id])
+
+
+# --- handovers ------------------------------------------------------------------------
+
+
+class Handover(Base):
+    __tablename__ = "handovers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"), index=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), index=True)
+    cover_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"), index=True)
+    starts_at: Mapped[datetime]
+    ends_at: Mapped[datetime]
+    reason: Mapped[str | None] = mapped_column(Text)
+    via: Mapped[bool] = mapped_column(Boolean, default=False)  # cover is not the usual B
+    # requested, approval, accepted, active, declined, cancelled, ended, escalated
+    status: Mapped[str] = mapped_column(String(12), default="requested")
+    created_at: Mapped[datetime]
+    decided_at: Mapped[datetime | None]
+    started_at: Mapped[datetime | None]
+    ended_at: Mapped[datetime | None]
+    source_key: Mapped[str | None] = mapped_column(String(200), unique=True)
+
+    member: Mapped[Member] = relationship(foreign_keys=[member_id])
+    cover: Mapped[Member | None] = relationship(foreign_keys=[cover_id])
+
+
+# --- questions ------------------------------------------------------------------------
+
+
+class Question(Base):
+    __tablename__ = "questions"
+    __table_args__ = (Index("ix_questions_assignee_status", "assignee_id", "status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"), index=True)
+    asker_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"), index=True)
+    topic_id: Mapped[int | None] = mapped_column(ForeignKey("topics.id", ondelete="SET NULL"))
+    customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id", ondelete="SET NULL"))
+    level: Mapped[int] = mapped_column(Integer, default=1)
+    text: Mapped[str] = mapped_column(Text)
+    # open (routed, unclaimed), claimed, answered, resolved, closed
+    status: Mapped[str] = mapped_column(String(10), default="open")
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"))
+    asked_at: Mapped[datetime]
+    routed_at: Mapped[datetime | None]
+    sla_due_at: Mapped[datetime | None]
+    claimed_at: Mapped[datetime | None]
+    answered_at: Mapped[datetime | None]
+    answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"))
+    answer: Mapped[str | None] = mapped_column(Text)
+    reminded_at: Mapped[datetime | None]
+    escalations: Mapped[int] = mapped_column(Integer, default=0)
+    # Where the asker and the responder were told, to thread later messages.
+    asker_channel: Mapped[str | None] = mapped_column(String(40))
+    asker_ts: Mapped[str | None] = mapped_column(String(40))
+    assignee_channel: Mapped[str | None] = mapped_column(String(40))
+    assignee_ts: Mapped[str | None] = mapped_column(String(40))
+    source_key: Mapped[str | None] = mapped_column(String(200), unique=True)
+
+    asker: Mapped[Member | None] = relationship(foreign_keys=[asker_id])
+    assignee: Mapped[Member | None] = relationship(foreign_keys=[assignee_id])
+    topic: Mapped[Topic | None] = relationship()
+    events: Mapped[list[QuestionEvent]] = relationship(
+        back_populates="question", cascade="all, delete-orphan", order_by="QuestionEvent.id"
+    )
+
+
+class QuestionEvent(Base):
+    __tablename__ = "question_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    question_id: Mapped[int] = mapped_column(ForeignKey("questions.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))  # routed, claimed, reassigned, escalated, answered…
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"))
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"))
+    level: Mapped[int | None] = mapped_column(Integer)
+    at: Mapped[datetime]
+    detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+    question: Mapped[Question] = relationship(back_populates="events")
+
+
+# --- delivery -------------------------------------------------------------------------
+
+
+class OutboxMessage(Base):
+    """A message a job wants delivered, exactly once per (job, recipient, period)."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (
+        UniqueConstraint("job", "recipient", "period"),
+        Index("ix_outbox_status_next", "status", "next_attempt_at"),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"))
+    job: Mapped[str] = mapped_column(String(40))
+    recipient: Mapped[str] = mapped_column(String(40))  # a user id (DM) or a channel id
+    period: Mapped[str] = mapped_column(String(40))
+    payload: Mapped[dict[str, Any]] = mapped_column()  # text, blocks, thread_ts, …
+    status: Mapped[str] = mapped_column(String(10), default="pending")  # pending, sending, sent, failed
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime]
+    lease_until: Mapped[datetime | None]
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime]
+    sent_at: Mapped[datetime | None]
+    slack_ts: Mapped[str | None] = mapped_column(String(40))
+    slack_channel: Mapped[str | None] = mapped_column(String(40))
+
+
+class ProcessedRequest(Base):
+    """Slack request ids already acted on, so a retried request has one effect."""
+
+    __tablename__ = "processed_requests"
+
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    created_at: Mapped[datetime]
+    result: Mapped[dict[str, Any]] = mapped_column(default=dict)

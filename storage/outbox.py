@@ -1,0 +1,127 @@
+"""The outbox: what scheduled jobs want to say, keyed by (job, recipient, period).
+
+`enqueue` is idempotent thanks to the unique key, so a job that runs twice (two
+schedulers, a retry, `jobs run` by hand) queues one message. Senders claim rows by
+compare-and-set on `status` (plus `FOR UPDATE SKIP LOCKED` on PostgreSQL so several
+senders drain in parallel without waiting on each other).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from storage.models import OutboxMessage
+
+LEASE = timedelta(minutes=2)
+MAX_ATTEMPTS = 12
+
+
+@dataclass(frozen=True)
+class Claimed:
+    id: int
+    job: str
+    recipient: str
+    period: str
+    payload: dict[str, Any]
+    attempts: int
+    recovered: bool  # a previous sender took it and vanished: it may have been posted
+
+
+def enqueue(session: Session, *, job: str, recipient: str, period: str, payload: dict[str, Any], now: datetime, team_id: int | None = None) -> bool:
+    """Queue a message; False when that (job, recipient, period) was already queued."""
+    values = {
+        "team_id": team_id,
+        "job": job,
+        "recipient": recipient,
+        "period": period,
+        "payload": payload,
+        "status": "pending",
+        "attempts": 0,
+        "next_attempt_at": now,
+        "created_at": now,
+    }
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = (
+        insert(OutboxMessage)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=["job", "recipient", "period"])
+        .returning(OutboxMessage.id)
+    )
+    return session.execute(statement).scalar() is not None
+
+
+def already_queued(session: Session, job: str, recipient: str, period: str) -> bool:
+    return session.scalar(
+        select(OutboxMessage.id).where(
+            OutboxMessage.job == job, OutboxMessage.recipient == recipient, OutboxMessage.period == period
+        )
+    ) is not None
+
+
+def claim(session: Session, now: datetime, *, limit: int = 50, lease: timedelta = LEASE) -> list[Claimed]:
+    """Take up to `limit` due rows for this sender; the session is committed by the caller."""
+    due = or_(
+        and_(OutboxMessage.status == "pending", OutboxMessage.next_attempt_at <= now),
+        and_(OutboxMessage.status == "sending", OutboxMessage.lease_until < now),
+    )
+    query = select(OutboxMessage).where(due).order_by(OutboxMessage.next_attempt_at, OutboxMessage.id).limit(limit)
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    claimed: list[Claimed] = []
+    for row in session.scalars(query).all():
+        recovered = row.status == "sending"
+        result = session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id == row.id, OutboxMessage.status == row.status, OutboxMessage.attempts == row.attempts)
+            .values(status="sending", lease_until=now + lease, attempts=row.attempts + 1)
+            .execution_options(synchronize_session=False)
+        )
+        if result.rowcount:
+            claimed.append(Claimed(row.id, row.job, row.recipient, row.period, row.payload, row.attempts + 1, recovered))
+    return claimed
+
+
+def mark_sent(session: Session, message_id: int, now: datetime, *, ts: str | None, channel: str | None) -> None:
+    session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == message_id)
+        .values(status="sent", sent_at=now, slack_ts=ts, slack_channel=channel, lease_until=None, last_error=None)
+    )
+
+
+def mark_retry(session: Session, message_id: int, *, at: datetime, error: str, attempts: int) -> None:
+    status = "failed" if attempts >= MAX_ATTEMPTS else "pending"
+    session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == message_id)
+        .values(status=status, next_attempt_at=at, last_error=error[:500], lease_until=None)
+    )
+
+
+def mark_failed(session: Session, message_id: int, *, error: str) -> None:
+    session.execute(
+        update(OutboxMessage).where(OutboxMessage.id == message_id).values(status="failed", last_error=error[:500], lease_until=None)
+    )
+
+
+def pending_count(session: Session) -> int:
+    from sqlalchemy import func
+
+    return session.scalar(
+        select(func.count(OutboxMessage.id)).where(OutboxMessage.status.in_(("pending", "sending")))
+    ) or 0
+
+
+def next_due(session: Session) -> datetime | None:
+    from sqlalchemy import func
+
+    return session.scalar(
+        select(func.min(OutboxMessage.next_attempt_at)).where(OutboxMessage.status == "pending")
+    )

@@ -1,0 +1,89 @@
+"""The outbox delivers each (job, recipient, period) exactly once, through 429s and crashes."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import select
+
+from jobs import outbox_sender, runtime
+from storage import db, outbox
+from storage.models import OutboxMessage
+
+NOW = datetime(2026, 12, 7, 1, 30, tzinfo=UTC)
+
+
+def queue(key: str = "2026-W50", recipient: str = "U0A1") -> bool:
+    with db.session_scope() as s:
+        return outbox.enqueue(s, job="kpi_nudges", recipient=recipient, period=key, payload={"text": "hello"}, now=NOW)
+
+
+def test_enqueue_is_idempotent(driver):
+    assert queue() is True
+    assert queue() is False
+    with db.session_scope() as s:
+        assert len(s.scalars(select(OutboxMessage)).all()) == 1
+
+
+def test_sender_running_twice_delivers_once(driver):
+    queue()
+    client = runtime.sender_client()
+    first = outbox_sender.drain(client, NOW)
+    second = outbox_sender.drain(client, NOW + timedelta(seconds=1))
+    assert (first.sent, second.sent) == (1, 0)
+    assert driver.fake.dm_texts("U0A1") == ["hello"]
+
+
+def test_429_is_retried_after_retry_after_and_delivered_once(driver):
+    queue()
+    driver.fake.fail("chat.postMessage", status=429, retry_after=1)
+    report = outbox_sender.drain_until_empty(runtime.sender_client(), NOW, timeout=15)
+    assert report.sent == 1 and report.retried >= 1
+    attempts = driver.fake.calls_to("chat.postMessage", ok_only=False)
+    assert [c.status for c in attempts] == [429, 200]
+    assert attempts[1].at - attempts[0].at >= 0.9  # Retry-After honoured
+    assert driver.fake.dm_texts("U0A1") == ["hello"]
+
+
+def test_server_errors_are_retried_later(driver):
+    queue()
+    driver.fake.fail("chat.postMessage", status=500, times=10)
+    report = outbox_sender.drain(runtime.sender_client(), NOW)
+    assert report.sent == 0 and report.retried == 1
+    with db.session_scope() as s:
+        row = s.scalar(select(OutboxMessage))
+        assert row.status == "pending" and row.next_attempt_at > NOW
+    driver.fake.faults.clear()
+    later = outbox_sender.drain(runtime.sender_client(), NOW + timedelta(minutes=5))
+    assert later.sent == 1
+
+
+def test_permanent_errors_are_not_retried(driver):
+    queue()
+    driver.fake.fail("chat.postMessage", status=200, error="channel_not_found")
+    report = outbox_sender.drain(runtime.sender_client(), NOW)
+    assert report.failed == 1
+    with db.session_scope() as s:
+        assert s.scalar(select(OutboxMessage.status)) == "failed"
+
+
+def test_a_crashed_send_that_reached_slack_is_not_sent_again(driver):
+    """A sender posted, then died before recording it: the lease runs out and the next
+    sender finds the message by its metadata instead of posting twice."""
+    queue()
+    client = runtime.sender_client()
+    with db.session_scope() as s:
+        claimed = outbox.claim(s, NOW)
+    client.chat_postMessage(channel="U0A1", text="hello", metadata={"event_type": outbox_sender.METADATA_EVENT, "event_payload": {"key": str(claimed[0].id)}})
+    report = outbox_sender.drain(client, NOW + timedelta(minutes=3))
+    assert report.recovered == 1 and report.sent == 0
+    assert driver.fake.dm_texts("U0A1") == ["hello"]
+
+
+def test_a_crashed_send_that_never_reached_slack_is_sent(driver):
+    queue()
+    with db.session_scope() as s:
+        outbox.claim(s, NOW)
+    report = outbox_sender.drain(runtime.sender_client(), NOW + timedelta(minutes=3))
+    assert report.sent == 1
+    assert driver.fake.dm_texts("U0A1") == ["hello"]
