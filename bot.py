@@ -28,7 +28,6 @@ def build_app(settings: Settings) -> App:
     from slackio.client import make_web_client
 
     app = App(
-        token=settings.bot_token,
         signing_secret=settings.signing_secret,
         client=make_web_client(settings),
         token_verification_enabled=False,
@@ -66,13 +65,15 @@ class SecretsFilter(logging.Filter):
         return True
 
 
-def configure_logging(settings: Settings) -> None:
+def configure_logging(settings: Settings, *, quiet: bool = False) -> None:
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     handler.addFilter(SecretsFilter([settings.bot_token or "", settings.signing_secret or "", settings.app_token or ""]))
     root = logging.getLogger()
     root.handlers[:] = [handler]
-    root.setLevel(settings.log_level)
+    # The console and the demo print a conversation: only warnings belong in it.
+    root.setLevel(max(logging.WARNING, logging.getLevelName(settings.log_level)) if quiet else settings.log_level)
+    logging.getLogger("alembic").setLevel(max(logging.WARNING, root.level))
     logging.getLogger("apscheduler").setLevel(max(logging.WARNING, root.level))
 
 
@@ -300,7 +301,7 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None, settings: Settings | None = None) -> int:
     args = parser().parse_args(argv)
     settings = settings or Settings.from_env()
-    configure_logging(settings)
+    configure_logging(settings, quiet=args.command in {"console", "demo", "config", "export", "jobs", "migrate"} and "AMBOT_LOG_LEVEL" not in os.environ)
     return args.func(settings, args)
 
 

@@ -127,15 +127,15 @@ class Texts:
         self.tz = tz
         self.env = environment(self.locale)
 
-    def render(self, name: str, **context: object) -> str:
-        template = self.env.get_template(name if name.endswith(".j2") else f"{name}.j2")
+    def render(self, template_name: str, /, **context: object) -> str:
+        template = self.env.get_template(template_name if template_name.endswith(".j2") else f"{template_name}.j2")
         return template.render(reader_tz=self.tz, **context).strip()
 
-    def macro(self, name: str, macro: str, *args: object, **kwargs: object) -> str:
+    def macro(self, template_name: str, macro_name: str, /, *args: object, **kwargs: object) -> str:
         """Call one `{% macro %}` of a template file: small phrases grouped per capability."""
-        template = self.env.get_template(name if name.endswith(".j2") else f"{name}.j2")
+        template = self.env.get_template(template_name if template_name.endswith(".j2") else f"{template_name}.j2")
         module = template.make_module({"reader_tz": self.tz})
-        return str(getattr(module, macro)(*args, **kwargs)).strip()
+        return str(getattr(module, macro_name)(*args, **kwargs)).strip()
 
     def gettext(self, message: str, **variables: object) -> str:
         return self.env.globals["gettext"](message, **variables)

@@ -1,0 +1,1 @@
+"""The embedded default: a local chat simulator and the demo."""

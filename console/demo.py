@@ -1,0 +1,144 @@
+"""`python bot.py demo`: the demo team, a short tour of commands, and every scheduled job
+run once, printing what the bot would post. A fresh SQLite file in a temporary folder
+and a local stand-in for Slack: no tokens, no network, the same output every run.
+"""
+
+from __future__ import annotations
+
+import secrets
+import sys
+import tempfile
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from apscheduler.triggers.cron import CronTrigger
+
+import clock
+from console.demo_seed import load_demo_team, seed_history
+from jobs import registry, runner
+from rendering.i18n import Texts
+from settings import Settings
+from slackio.driver import SlackDriver
+from slackio.fake_api import FakeSlack
+from slackio.terminal import Screen
+from slackio.web import BackgroundServer
+from storage import db
+
+# (who, command, text): what a morning with ambot looks like.
+TOUR = [
+    ("U0MGR", "/amteam", "show"),
+    ("U0REP1", "/visit", "华东制造集团；需求：总部到苏州分厂专线扩容到 200M；顾虑：价格；跟进：发送正式报价 截止 明天；下次：下周五"),
+    ("U0REP1", "/visit", "followups"),
+    ("U0REP1", "/visit", "list"),
+    ("U0REP2", "/ask", "苏州到上海的 MPLS 专线资源核查要多久？"),
+    ("U0REP1", "/kpi", ""),
+    ("U0MGR", "/kpi", "team"),
+    ("U0REP1", "/handover", "status"),
+    ("U0MGR", "/digest", "weekly"),
+]
+
+
+def run_demo(settings: Settings, at: str | None = None) -> int:
+    import bot
+
+    anchor = datetime.fromisoformat(at) if at else clock.now()
+    if anchor.tzinfo is None:
+        anchor = anchor.replace(tzinfo=UTC)
+    out = DemoPrinter(color=sys.stdout.isatty())
+    with tempfile.TemporaryDirectory(prefix="ambot-demo-") as folder, FakeSlack(token="xoxb-demo") as fake:
+        demo_settings = settings.with_(
+            database_url=f"sqlite:///{folder}/demo.db",
+            bot_token="xoxb-demo",
+            signing_secret=secrets.token_hex(16),
+            slack_api_url=fake.api_url,
+            process_before_response=True,
+        )
+        bot.init_runtime(demo_settings)
+        with db.session_scope() as session:
+            team = load_demo_team(session, anchor)
+            tz = ZoneInfo(team.timezone)
+            seed_history(session, team, anchor.astimezone(tz).date())
+            names = {m.slack_id: m.name for m in team.members}
+            fake.users.update(demo_profiles(team))
+            schedule = registry.TeamSchedule(team.id, team.timezone, team.meeting_day, team.meeting_time, dict(team.schedule or {}))
+        screen = Screen(names=lambda uid: names.get(uid, uid), color=out.color)
+        texts = Texts(team_language_for_demo())
+        out.title(texts.macro("console/messages", "demo_intro", members=len(names), at=anchor.astimezone(tz).strftime("%Y-%m-%d %H:%M %Z")))
+
+        clock.freeze(anchor)
+        try:
+            with BackgroundServer(bot.build_app(demo_settings)) as server:
+                driver = SlackDriver(server.url, demo_settings.signing_secret, fake)
+                for user, command, text in TOUR:
+                    out.section(texts.macro("console/messages", "demo_command", user=names.get(user, user), command=f"{command} {text}".strip()))
+                    seen = len(fake.calls)
+                    driver.command(user, command, text)
+                    out.calls(screen, fake.calls[seen:])
+                for name, spec in registry.all_jobs().items():
+                    if spec.run is None:
+                        continue
+                    fire = job_fire_time(spec, schedule, anchor)
+                    out.section(texts.macro("console/messages", "demo_job", name=name, at=fire.astimezone(tz).strftime("%a %Y-%m-%d %H:%M")))
+                    seen = len(fake.calls)
+                    clock.freeze(fire)
+                    report = runner.run_now(name, fire)
+                    shown = out.calls(screen, fake.calls[seen:])
+                    if not shown:
+                        out.line(texts.macro("console/messages", "demo_job_quiet", queued=report.queued))
+        finally:
+            clock.freeze(None)
+            db.current().dispose()
+        out.section(texts.macro("console/messages", "demo_next"))
+    return 0
+
+
+def demo_profiles(team) -> dict[str, dict[str, str]]:
+    """What Slack's users.info would say about the demo people."""
+    locale = "zh-CN" if team.language == "zh" else "en-US"
+    return {m.slack_id: {"real_name": m.name, "locale": locale, "tz": team.timezone} for m in team.members}
+
+
+def team_language_for_demo() -> str:
+    import os
+
+    from rendering.i18n import negotiate_locale
+
+    return negotiate_locale(os.environ.get("AMBOT_LANG") or os.environ.get("LANG"), "zh")
+
+
+def job_fire_time(spec: registry.JobSpec, team: registry.TeamSchedule, anchor: datetime) -> datetime:
+    """When the job fires in the anchor's week (interval jobs: at the anchor itself)."""
+    if spec.trigger is None:
+        return anchor
+    args = dict(spec.trigger(team))
+    if args.pop("trigger", None) != "cron":
+        return anchor
+    tz = ZoneInfo(team.timezone)
+    local = anchor.astimezone(tz)
+    week_start = (local - timedelta(days=local.weekday())).replace(hour=0, minute=0, second=0, microsecond=0)
+    fire = CronTrigger(**args).get_next_fire_time(None, week_start)
+    return (fire or anchor).astimezone(UTC)
+
+
+class DemoPrinter:
+    def __init__(self, color: bool) -> None:
+        self.color = color
+
+    def title(self, text: str) -> None:
+        print(f"\033[1m{text}\033[0m" if self.color else text)
+
+    def section(self, text: str) -> None:
+        rule = "━" * 4
+        print(f"\n{rule} {text} {rule}")
+
+    def line(self, text: str) -> None:
+        print("  " + text)
+
+    def calls(self, screen: Screen, calls) -> int:
+        shown = 0
+        for call in calls:
+            rendered = screen.call(call)
+            if rendered:
+                print(rendered)
+                shown += 1
+        return shown

@@ -1,0 +1,121 @@
+"""The command line as an operator uses it: real processes, real ports, the fake Slack."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from slackio.driver import SlackDriver
+from slackio.fake_api import FakeSlack
+from tests.conftest import BOT_TOKEN, FIXTURES, SIGNING_SECRET
+
+ROOT = Path(__file__).parents[2]
+
+
+def run_bot(*args: str, env: dict[str, str], timeout: float = 60) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "bot.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout)
+
+
+@pytest.fixture
+def cli_env(tmp_path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "AMBOT_", "DATABASE_URL"))}
+    env.update(DATABASE_URL=f"sqlite:///{tmp_path / 'cli.db'}", AMBOT_LANG="en", LANG="C.UTF-8")
+    return env
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_serve_refuses_to_start_without_a_signing_secret(cli_env):
+    result = run_bot("serve", "--port", "0", env=cli_env | {"SLACK_BOT_TOKEN": BOT_TOKEN})
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "SLACK_SIGNING_SECRET" in lines[0]
+
+
+def test_serve_answers_signed_requests_within_3_seconds_and_unsigned_with_401(cli_env):
+    port = free_port()
+    with FakeSlack(token=BOT_TOKEN) as fake:
+        env = cli_env | {"SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_SIGNING_SECRET": SIGNING_SECRET, "SLACK_API_URL": fake.api_url}
+        process = subprocess.Popen([sys.executable, "bot.py", "serve", "--port", str(port), "--host", "127.0.0.1"], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        try:
+            _wait_healthy(port)
+            driver = SlackDriver(f"http://127.0.0.1:{port}/slack/events", SIGNING_SECRET, fake)
+            started = time.monotonic()
+            result = driver.command("U0ANY", "/amteam", "help")
+            elapsed = time.monotonic() - started
+            assert result.status == 200 and elapsed < 3.0
+            replies = fake.wait_for(lambda f: bool(f.responses()), timeout=10)
+            assert any("/amteam setup" in (c.body.get("text") or "") for c in replies if c.method == "response_url")
+            unsigned = urllib.request.Request(f"http://127.0.0.1:{port}/slack/events", data=b"command=%2Famteam&text=help", method="POST")
+            with pytest.raises(urllib.error.HTTPError) as refused:
+                urllib.request.urlopen(unsigned, timeout=5)
+            assert refused.value.code == 401
+        finally:
+            process.terminate()
+            process.wait(timeout=10)
+
+
+def _wait_healthy(port: int, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.2)
+    raise AssertionError("ambot serve did not come up")
+
+
+def test_config_load_then_dump_round_trips(cli_env, tmp_path):
+    assert run_bot("config", "load", str(FIXTURES / "team.yaml"), env=cli_env).returncode == 0
+    first = run_bot("config", "dump", env=cli_env)
+    assert first.returncode == 0 and "政企客户一部" in first.stdout
+    dumped = tmp_path / "dumped.yaml"
+    dumped.write_text(first.stdout, "utf-8")
+    other = cli_env | {"DATABASE_URL": f"sqlite:///{tmp_path / 'other.db'}"}
+    assert run_bot("config", "load", str(dumped), env=other).returncode == 0
+    assert run_bot("config", "dump", env=other).stdout == first.stdout
+
+
+def test_broken_config_is_refused_with_its_line_and_nothing_is_written(cli_env, tmp_path):
+    broken = tmp_path / "broken.yaml"
+    broken.write_text((FIXTURES / "team.yaml").read_text("utf-8").replace("tier: key", "tier: gold"), "utf-8")
+    result = run_bot("config", "load", str(broken), env=cli_env)
+    assert result.returncode == 1
+    assert f"{broken}:19:" in result.stderr and "gold" in result.stderr
+    assert run_bot("config", "dump", env=cli_env).returncode == 2  # still no team
+
+
+def test_jobs_list_names_the_registered_jobs(cli_env):
+    result = run_bot("jobs", "list", env=cli_env)
+    assert result.returncode == 0 and "outbox" in result.stdout
+
+
+def test_jobs_run_rejects_a_bad_time(cli_env):
+    result = run_bot("jobs", "run", "outbox", "--at", "next tuesday", env=cli_env)
+    assert result.returncode == 2 and "ISO" in result.stderr
+
+
+def test_demo_runs_with_no_tokens_and_no_network(cli_env):
+    result = run_bot("demo", "--at", "2026-12-07T09:45:00+08:00", env=cli_env, timeout=180)
+    assert result.returncode == 0, result.stderr
+    assert "/amteam show" in result.stdout and "政企客户一部" in result.stdout
+
+
+def test_console_takes_scripted_input(cli_env):
+    script = "/amteam help\n:as 王建国\n/amteam show\n:quit\n"
+    result = subprocess.run([sys.executable, "bot.py", "console"], cwd=ROOT, env=cli_env, input=script, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert "/amteam setup" in result.stdout and "张伟" in result.stdout
