@@ -104,12 +104,7 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     from slackio.web import make_http_server
 
     app = build_app(settings)
-    scheduler = None
-    if not args.no_scheduler:
-        from jobs.scheduler import build_scheduler
-
-        scheduler = build_scheduler(blocking=False)
-        scheduler.start()
+    scheduler = None if args.no_scheduler else start_scheduler(settings)
     server = make_http_server(app, args.host, args.port)
     say("serving", host=args.host, port=server.server_address[1])
     try:
@@ -118,8 +113,18 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
         pass
     finally:
         if scheduler:
-            scheduler.shutdown(wait=False)
+            scheduler.stop()
     return 0
+
+
+def start_scheduler(settings: Settings):
+    """The scheduler in a background thread of this process, leading or standing by."""
+    from jobs.leadership import leadership_for
+    from jobs.scheduler import SchedulerService
+
+    service = SchedulerService(leadership_for(settings.database_url))
+    service.start_in_thread()
+    return service
 
 
 def cmd_socket(settings: Settings, args: argparse.Namespace) -> int:
@@ -128,15 +133,12 @@ def cmd_socket(settings: Settings, args: argparse.Namespace) -> int:
     init_runtime(settings)
     from slack_bolt.adapter.socket_mode import SocketModeHandler
 
-    from jobs.scheduler import build_scheduler
-
     app = build_app(settings.with_(signing_secret=settings.signing_secret or "socket-mode"))
-    scheduler = build_scheduler(blocking=False)
-    scheduler.start()
+    scheduler = start_scheduler(settings)
     try:
         SocketModeHandler(app, settings.app_token).start()
     finally:
-        scheduler.shutdown(wait=False)
+        scheduler.stop()
     return 0
 
 

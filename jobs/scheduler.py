@@ -3,8 +3,9 @@ never an import, never a web worker under gunicorn."""
 
 from __future__ import annotations
 
-import contextlib
 import logging
+import signal
+import threading
 from datetime import UTC
 
 from apscheduler.schedulers.background import BackgroundScheduler
@@ -12,11 +13,13 @@ from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 
 from jobs import registry, runner
+from jobs.leadership import Leadership, leadership_for
 
 log = logging.getLogger("ambot.scheduler")
 JOB_DEFAULTS = {"coalesce": True, "max_instances": 1, "misfire_grace_time": 600}
 OUTBOX_SECONDS = 10
 SYNC_SECONDS = 60
+LEADER_POLL_SECONDS = 5.0
 
 _scheduler: BaseScheduler | None = None
 _added_with: dict[str, dict] = {}  # job id -> trigger arguments it was last added with
@@ -61,10 +64,52 @@ def sync_team_jobs() -> None:
             job.remove()
 
 
+class SchedulerService:
+    """Schedule only while this process holds the leadership lock; otherwise stand by.
+
+    A standby polls every `poll_seconds`, so it takes over within that time after the
+    leader's connection (and with it the lock) goes away.
+    """
+
+    def __init__(self, leadership: Leadership, *, poll_seconds: float = LEADER_POLL_SECONDS) -> None:
+        self.leadership = leadership
+        self.poll_seconds = poll_seconds
+        self.stopping = threading.Event()
+        self.leading = threading.Event()
+
+    def run(self) -> None:
+        while not self.stopping.is_set():
+            if not self.leadership.acquire():
+                self.stopping.wait(self.poll_seconds)
+                continue
+            log.info("this process now leads the scheduler")
+            scheduler = build_scheduler(blocking=False)
+            scheduler.start()
+            self.leading.set()
+            try:
+                while not self.stopping.wait(self.poll_seconds):
+                    if not self.leadership.still_leader():
+                        log.warning("scheduler leadership lost; standing by")
+                        break
+            finally:
+                self.leading.clear()
+                scheduler.shutdown(wait=False)
+        self.leadership.release()
+
+    def start_in_thread(self) -> threading.Thread:
+        thread = threading.Thread(target=self.run, name="ambot-scheduler", daemon=True)
+        thread.start()
+        return thread
+
+    def stop(self) -> None:
+        self.stopping.set()
+
+
 def run_scheduler_process(settings) -> int:
-    """`bot.py scheduler`: run the jobs in the foreground until stopped."""
-    scheduler = build_scheduler(blocking=True)
-    log.info("scheduler started with %d jobs", len(scheduler.get_jobs()))
-    with contextlib.suppress(KeyboardInterrupt, SystemExit):
-        scheduler.start()
+    """`bot.py scheduler`: lead (or stand by) in the foreground until SIGTERM/SIGINT."""
+    service = SchedulerService(leadership_for(settings.database_url))
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: service.stop())
+    log.info("scheduler process started; waiting for leadership")
+    service.run()
     return 0
