@@ -55,7 +55,7 @@ def drain(client: WebClient, now: datetime | None = None, *, limit: int = 50) ->
             report.retry_after = pause
             with db.session_scope() as session:
                 for later in batch[index + 1 :]:
-                    outbox.mark_retry(session, later.id, at=now + timedelta(seconds=pause), error="ratelimited (batch paused)", attempts=later.attempts - 1)
+                    outbox.mark_retry(session, later.id, at=now + timedelta(seconds=pause), error="ratelimited (batch paused)", attempts=later.attempts, counts=False)
             break
     return report
 
@@ -111,7 +111,7 @@ def _after_error(message: outbox.Claimed, now: datetime, exc: SlackApiError, rep
     if status == 429:
         retry_after = int(exc.response.headers.get("Retry-After", exc.response.headers.get("retry-after", 1)) or 1)
         with db.session_scope() as session:
-            outbox.mark_retry(session, message.id, at=now + timedelta(seconds=retry_after), error="ratelimited", attempts=message.attempts - 1)
+            outbox.mark_retry(session, message.id, at=now + timedelta(seconds=retry_after), error="ratelimited", attempts=message.attempts, counts=False)
         report.retried += 1
         return retry_after
     if error in PERMANENT_ERRORS:

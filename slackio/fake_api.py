@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import itertools
 import json
+import math
 import threading
 import time
 from collections.abc import Callable
@@ -54,10 +55,18 @@ class Fault:
 @dataclass
 class RateLimit:
     """Slack's posting limits, roughly: one message per second per channel, and a
-    workspace-wide budget of `workspace_per_minute` chat.postMessage calls."""
+    workspace-wide budget of `workspace_budget` chat.postMessage calls per `window_seconds`."""
 
     per_channel_seconds: float = 1.0
-    workspace_per_minute: int | None = None
+    workspace_budget: int | None = None
+    window_seconds: float = 60.0
+
+    def floor_seconds(self, messages: int) -> float:
+        """The least time `messages` DMs to distinct people can take under these limits."""
+        if not self.workspace_budget:
+            return 0.0
+        windows = -(-messages // self.workspace_budget)  # ceiling
+        return max(0, windows - 1) * self.window_seconds
 
 
 class FakeSlack:
@@ -257,12 +266,15 @@ class FakeSlack:
             last = self._last_post_by_channel.get(channel)
             if last is not None and now - last < self.rate_limit.per_channel_seconds:
                 return max(1, round(self.rate_limit.per_channel_seconds - (now - last)))
-            budget = self.rate_limit.workspace_per_minute
+            budget, window = self.rate_limit.workspace_budget, self.rate_limit.window_seconds
             if budget:
-                self._workspace_posts = [t for t in self._workspace_posts if now - t < 60]
-                if len(self._workspace_posts) >= budget:
-                    return max(1, round(60 - (now - self._workspace_posts[0])))
-                self._workspace_posts.append(now)
+                # Fixed windows, as Slack's per-minute budgets behave.
+                if not self._workspace_posts or now - self._workspace_posts[0] >= window:
+                    self._workspace_posts = [now]
+                elif len(self._workspace_posts) >= budget:
+                    return max(1, math.ceil(window - (now - self._workspace_posts[0])))
+                else:
+                    self._workspace_posts.append(now)
             self._last_post_by_channel[channel] = now
         return 0
 

@@ -96,13 +96,19 @@ def mark_sent(session: Session, message_id: int, now: datetime, *, ts: str | Non
     )
 
 
-def mark_retry(session: Session, message_id: int, *, at: datetime, error: str, attempts: int) -> None:
-    status = "failed" if attempts >= MAX_ATTEMPTS else "pending"
-    session.execute(
-        update(OutboxMessage)
-        .where(OutboxMessage.id == message_id)
-        .values(status=status, next_attempt_at=at, last_error=error[:500], lease_until=None)
-    )
+def mark_retry(session: Session, message_id: int, *, at: datetime, error: str, attempts: int, counts: bool = True) -> None:
+    """Hand a claimed row back for a later try.
+
+    `counts=False` (Slack said "slow down") gives the claim's attempt back: being rate
+    limited says nothing about the message, so it must never exhaust MAX_ATTEMPTS.
+    """
+    values: dict[str, Any] = {"next_attempt_at": at, "last_error": error[:500], "lease_until": None}
+    if counts:
+        values["status"] = "failed" if attempts >= MAX_ATTEMPTS else "pending"
+    else:
+        values["status"] = "pending"
+        values["attempts"] = OutboxMessage.attempts - 1
+    session.execute(update(OutboxMessage).where(OutboxMessage.id == message_id).values(**values))
 
 
 def mark_failed(session: Session, message_id: int, *, error: str) -> None:

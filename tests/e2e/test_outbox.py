@@ -87,3 +87,22 @@ def test_a_crashed_send_that_never_reached_slack_is_sent(driver):
     report = outbox_sender.drain(runtime.sender_client(), NOW + timedelta(minutes=3))
     assert report.sent == 1
     assert driver.fake.dm_texts("U0A1") == ["hello"]
+
+
+def test_a_429_storm_loses_nothing_and_doubles_nothing(driver):
+    """Being rate limited many times over must never exhaust a message's attempts."""
+    from collections import Counter
+
+    from slackio.fake_api import RateLimit
+
+    for i in range(30):
+        queue(recipient=f"U{i:04d}")
+    driver.fake.rate_limit = RateLimit(workspace_budget=4, window_seconds=1.0)
+    try:
+        report = outbox_sender.drain_until_empty(runtime.sender_client(), timeout=60, limit=10)
+    finally:
+        driver.fake.rate_limit = None
+    delivered = Counter(c.body["channel"] for c in driver.fake.calls_to("chat.postMessage"))
+    assert report.failed == 0 and len(delivered) == 30 and set(delivered.values()) == {1}
+    with db.session_scope() as s:
+        assert set(s.scalars(select(OutboxMessage.status))) == {"sent"}
