@@ -99,7 +99,7 @@ def test_a_429_storm_loses_nothing_and_doubles_nothing(driver):
         queue(recipient=f"U{i:04d}")
     driver.fake.rate_limit = RateLimit(workspace_budget=4, window_seconds=1.0)
     try:
-        report = outbox_sender.drain_until_empty(runtime.sender_client(), timeout=60, limit=10)
+        report = outbox_sender.drain_until_empty(runtime.sender_client(), NOW, timeout=60, limit=10)
     finally:
         driver.fake.rate_limit = None
     delivered = Counter(c.body["channel"] for c in driver.fake.calls_to("chat.postMessage"))
