@@ -46,7 +46,7 @@ def test_serve_refuses_to_start_without_a_signing_secret(cli_env):
 def test_serve_answers_signed_requests_within_3_seconds_and_unsigned_with_401(cli_env):
     port = free_port()
     with FakeSlack(token=BOT_TOKEN) as fake:
-        env = cli_env | {"SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_SIGNING_SECRET": SIGNING_SECRET, "SLACK_API_URL": fake.api_url}
+        env = cli_env | {"SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_SIGNING_SECRET": SIGNING_SECRET, "SLACK_API_URL": fake.api_url, "AMBOT_LOG_LEVEL": "DEBUG"}
         process = subprocess.Popen([sys.executable, "bot.py", "serve", "--port", str(port), "--host", "127.0.0.1"], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         try:
             _wait_healthy(port)
@@ -63,7 +63,10 @@ def test_serve_answers_signed_requests_within_3_seconds_and_unsigned_with_401(cl
             assert refused.value.code == 401
         finally:
             process.terminate()
-            process.wait(timeout=10)
+            _, log_text = process.communicate(timeout=10)
+    # Even at DEBUG level, with the SDK logging every Web API call, no secret is written.
+    assert "users.info" in log_text or "slack" in log_text.lower()
+    assert BOT_TOKEN not in log_text and SIGNING_SECRET not in log_text
 
 
 def _wait_healthy(port: int, timeout: float = 30.0) -> None:
