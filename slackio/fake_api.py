@@ -50,6 +50,14 @@ class Fault:
     retry_after: int = 1
     error: str | None = None
     times: int = 1
+    until: float | None = None  # monotonic deadline: fail every call until then
+
+    def active(self, method: str) -> bool:
+        if self.method not in (method, "*"):
+            return False
+        if self.until is not None:
+            return time.monotonic() < self.until
+        return self.times > 0
 
 
 @dataclass
@@ -140,6 +148,11 @@ class FakeSlack:
     def fail(self, method: str, *, status: int = 429, retry_after: int = 1, error: str | None = None, times: int = 1) -> None:
         with self._lock:
             self.faults.append(Fault(method, status, retry_after, error, times))
+
+    def fail_for(self, method: str, seconds: float, *, status: int = 500) -> None:
+        """Fail every call to `method` for the next `seconds` (an outage)."""
+        with self._lock:
+            self.faults.append(Fault(method, status, until=time.monotonic() + seconds))
 
     def reset(self) -> None:
         with self._lock:
@@ -234,9 +247,10 @@ class FakeSlack:
 
     def _answer(self, method: str, body: dict, headers: dict) -> tuple[int, dict, dict]:
         with self._lock:
-            fault = next((f for f in self.faults if f.method in (method, "*") and f.times > 0), None)
+            fault = next((f for f in self.faults if f.active(method)), None)
             if fault:
-                fault.times -= 1
+                if fault.until is None:
+                    fault.times -= 1
                 if fault.status == 429:
                     return 429, {"ok": False, "error": "ratelimited"}, {"Retry-After": str(fault.retry_after)}
                 if fault.status >= 500:
