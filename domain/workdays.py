@@ -8,6 +8,7 @@ week is off while some Saturdays are make-up working days.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -18,6 +19,18 @@ CALENDAR_KINDS = ("CN", "none")
 _ONE_DAY = timedelta(days=1)
 _DEFAULT_DAY_START = time(9)
 _DEFAULT_DAY_END = time(18)
+
+
+@lru_cache(maxsize=4096)
+def _is_cn_workday(day: date) -> bool:
+    # Cached: pace and SLA maths ask about the same few hundred days over and over, and
+    # the package validates its arguments on every call.
+    try:
+        return chinese_calendar.is_workday(day)
+    except NotImplementedError:
+        # The package only knows the years the State Council has published. For a later
+        # year, Mon–Fri is a better guess than refusing to schedule anything.
+        return day.weekday() < 5
 
 
 @dataclass(frozen=True)
@@ -35,12 +48,7 @@ class WorkCalendar:
 
     def is_workday(self, day: date) -> bool:
         if self.kind == "CN":
-            try:
-                return chinese_calendar.is_workday(day)
-            except NotImplementedError:
-                # The package only knows the years the State Council has published. For a
-                # later year, Mon–Fri is a better guess than refusing to schedule anything.
-                pass
+            return _is_cn_workday(day)
         return day.weekday() < 5
 
     def next_workday(self, day: date) -> date:

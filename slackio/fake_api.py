@@ -17,6 +17,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlparse
 
@@ -435,3 +436,32 @@ def validate_view(view: dict) -> list[str]:
     except (SlackObjectFormationError, TypeError, ValueError) as exc:
         problems.append(f"view: {exc}")
     return problems
+
+
+def main() -> None:
+    """Run the fake Web API as its own process (benchmarks): prints its port, then serves."""
+    import argparse
+    import signal
+
+    parser = argparse.ArgumentParser(description="A local stand-in for the Slack Web API")
+    parser.add_argument("--token", default="xoxb-bench")
+    parser.add_argument("--users", help="JSON file: {user id: {locale, tz, real_name}}")
+    args = parser.parse_args()
+    users = json.loads(Path(args.users).read_text("utf-8")) if args.users else {}
+    fake = FakeSlack(token=args.token, users=users).start()
+    print(fake.port, flush=True)
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    try:
+        while not stop.wait(1.0):
+            # Keep memory flat in long benchmark runs: calls are not inspected here.
+            with fake._lock:
+                fake.calls.clear()
+                fake.messages.clear()
+    except KeyboardInterrupt:
+        pass
+    fake.stop()
+
+
+if __name__ == "__main__":
+    main()

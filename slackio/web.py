@@ -42,6 +42,7 @@ def _json(start_response: Callable, status: str, payload: dict) -> list[bytes]:
 
 class _ThreadingWSGIServer(ThreadingMixIn, WSGIServer):
     daemon_threads = True
+    request_queue_size = 128  # socketserver's default of 5 resets connections under bursts
 
 
 class _QuietHandler(WSGIRequestHandler):

@@ -1,0 +1,165 @@
+"""Ack latency through the full HTTP stack: signed request → ambot → database → response,
+against a bare Bolt app answering the same request on the same server.
+
+    python -m bench.ack_latency [--requests 400] [--concurrency 1 8 32] [--database URL]
+
+ambot runs as in production (listeners ack first, work continues after the ack) on the
+demo team; the bare app only acks. Prints p50/p99 per command and concurrency, and the
+ratio of ambot's p50 to the bare app's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import secrets
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from slackio.driver import SlackDriver
+
+ROOT = Path(__file__).resolve().parent.parent
+
+COMMANDS: dict[str, Callable[[int], tuple[str, str, str]]] = {
+    "/visit quick log": lambda i: ("U0REP1", "/visit", f"华东制造集团; needs: {i} more SIM lines; concerns: price; follow-up: send quote {i} by tomorrow"),
+    "/kpi": lambda i: ("U0REP1", "/kpi", ""),
+}
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+
+
+def measure(driver: SlackDriver, make: Callable[[int], tuple[str, str, str]], requests: int, concurrency: int) -> list[float]:
+    latencies: list[float] = []
+    lock = threading.Lock()
+
+    def one(i: int) -> None:
+        user, command, text = make(i)
+        started = time.perf_counter()
+        result = driver.post(_body(driver, user, command, text))
+        elapsed = time.perf_counter() - started
+        if result.status != 200:
+            raise RuntimeError(f"{command}: HTTP {result.status}")
+        with lock:
+            latencies.append(elapsed * 1000)
+
+    with ThreadPoolExecutor(max_workers=concurrency) as pool:
+        list(pool.map(one, range(requests)))
+    return latencies
+
+
+def _body(driver: SlackDriver, user: str, command: str, text: str) -> str:
+    from slackio.requests import slash_command_body
+
+    return slash_command_body(command, text, user, response_url=driver.fake.response_url("bench"))
+
+
+class RemoteFake:
+    """Just enough of FakeSlack for the driver: the response_url of the fake process."""
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+
+    def response_url(self, name: str = "r") -> str:
+        return f"http://127.0.0.1:{self.port}/response/{name}"
+
+    def responses(self, name: str | None = None) -> list:
+        return []
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_healthy(port: int, path: str = "/healthz", timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=1):
+                return
+        except urllib.error.HTTPError:
+            return  # it answers (the bare app has no health route)
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"nothing answers on port {port}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--requests", type=int, default=400)
+    parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 8, 32])
+    parser.add_argument("--database", help="database URL (default: a temporary SQLite file)")
+    args = parser.parse_args()
+
+    secret = secrets.token_hex(16)
+    processes: list[subprocess.Popen] = []
+    with tempfile.TemporaryDirectory() as folder:
+        database_url = args.database or f"sqlite:///{folder}/bench.db"
+        users_file = Path(folder) / "users.json"
+        prepare_demo_team(database_url, users_file)
+        try:
+            fake = subprocess.Popen([sys.executable, "-m", "slackio.fake_api", "--users", str(users_file)], cwd=ROOT, stdout=subprocess.PIPE, text=True)
+            processes.append(fake)
+            fake_port = int(fake.stdout.readline())
+            api_url = f"http://127.0.0.1:{fake_port}/api/"
+            ambot_port, bare_port = free_port(), free_port()
+            env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "AMBOT_"))}
+            env.update(DATABASE_URL=database_url, SLACK_BOT_TOKEN="xoxb-bench", SLACK_SIGNING_SECRET=secret, SLACK_API_URL=api_url, AMBOT_LOG_LEVEL="WARNING")
+            processes.append(subprocess.Popen([sys.executable, "bot.py", "serve", "--port", str(ambot_port), "--host", "127.0.0.1", "--no-scheduler"], cwd=ROOT, env=env))
+            processes.append(subprocess.Popen([sys.executable, "-m", "bench.bare_bolt", "--port", str(bare_port), "--secret", secret, "--api-url", api_url], cwd=ROOT, env=env))
+            wait_healthy(ambot_port)
+            wait_healthy(bare_port, "/")
+            remote = RemoteFake(fake_port)
+            ambot = SlackDriver(f"http://127.0.0.1:{ambot_port}/slack/events", secret, remote)
+            bare = SlackDriver(f"http://127.0.0.1:{bare_port}/slack/events", secret, remote)
+            measure(ambot, COMMANDS["/kpi"], 20, 1)  # warm caches and pools on both
+            measure(bare, COMMANDS["/kpi"], 20, 1)
+            backend = "postgresql" if database_url.startswith("postgresql") else "sqlite"
+            print(f"ack latency, {args.requests} requests per cell, {backend}, ambot/bare app/fake Slack in separate processes")
+            print(f"{'command':18} {'conc':>4} {'bare p50':>9} {'bare p99':>9} {'ambot p50':>10} {'ambot p99':>10} {'p50 ratio':>9}")
+            for name, make in COMMANDS.items():
+                for concurrency in args.concurrency:
+                    base = measure(bare, make, args.requests, concurrency)
+                    ours = measure(ambot, make, args.requests, concurrency)
+                    time.sleep(2.0)  # let the work after each ack drain before the next cell
+                    print(f"{name:18} {concurrency:>4} {statistics.median(base):8.1f}ms {percentile(base, 0.99):8.1f}ms "
+                          f"{statistics.median(ours):9.1f}ms {percentile(ours, 0.99):9.1f}ms {statistics.median(ours) / statistics.median(base):8.2f}x")
+        finally:
+            for process in processes:
+                process.terminate()
+            for process in processes:
+                process.wait(timeout=10)
+
+
+def prepare_demo_team(database_url: str, users_file: Path) -> None:
+    import json
+
+    import clock
+    from console.demo import demo_profiles
+    from console.demo_seed import load_demo_team, seed_history
+    from storage import db
+
+    db.init(database_url)
+    with db.session_scope() as session:
+        team = load_demo_team(session, clock.now())
+        seed_history(session, team, clock.now().date())
+        users_file.write_text(json.dumps(demo_profiles(team), ensure_ascii=False), "utf-8")
+    db.current().dispose()
+
+
+if __name__ == "__main__":
+    main()
