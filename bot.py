@@ -236,6 +236,27 @@ def cmd_export(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_import(settings: Settings, args: argparse.Namespace) -> int:
+    from services.kpi_import import KpiImportInvalid, decode_csv, import_kpi_csv
+    from storage import db
+
+    db.init(settings.database_url)
+    path = Path(args.file)
+    if not path.exists():
+        return fail("file_missing", path=str(path))
+    texts = cli_texts()
+    try:
+        with db.session_scope() as session:
+            added = import_kpi_csv(session, decode_csv(path.read_bytes()), datetime.now(UTC))
+    except KpiImportInvalid as invalid:
+        print(texts.macro("kpi/import", "refused", path=str(path), count=len(invalid.problems)), file=sys.stderr)
+        for problem in invalid.problems:
+            print(texts.macro("kpi/import", "problem", str(path), problem), file=sys.stderr)
+        return 1
+    print(texts.macro("kpi/import", "imported", count=added, path=str(path)))
+    return 0
+
+
 def cmd_console(settings: Settings, args: argparse.Namespace) -> int:
     from console.simulator import run_console
 
@@ -296,6 +317,11 @@ def parser() -> argparse.ArgumentParser:
     export.add_argument("--output", help="file to write (required for xlsx; CSV defaults to standard output)")
     export.set_defaults(func=cmd_export)
 
+    imp = sub.add_parser("import", help="bulk data in from the CRM (validated as a whole; nothing written on error)")
+    imp.add_argument("kind", choices=["kpi"])
+    imp.add_argument("file", help="CSV: date, member, metric, value, customer, note (UTF-8 or GB18030)")
+    imp.set_defaults(func=cmd_import)
+
     sub.add_parser("migrate", help="apply database migrations").set_defaults(func=cmd_migrate)
     return p
 
@@ -303,7 +329,7 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None, settings: Settings | None = None) -> int:
     args = parser().parse_args(argv)
     settings = settings or Settings.from_env()
-    configure_logging(settings, quiet=args.command in {"console", "demo", "config", "export", "jobs", "migrate"} and "AMBOT_LOG_LEVEL" not in os.environ)
+    configure_logging(settings, quiet=args.command in {"console", "demo", "config", "export", "import", "jobs", "migrate"} and "AMBOT_LOG_LEVEL" not in os.environ)
     return args.func(settings, args)
 
 

@@ -33,6 +33,7 @@ TOUR = [
     ("U0REP2", "/ask", "苏州到上海的 MPLS 专线资源核查要多久？"),
     ("U0REP1", "/kpi", ""),
     ("U0MGR", "/kpi", "team"),
+    ("U0REP1", "/handover", "下周一 至 下周三 年假"),
     ("U0REP1", "/handover", "status"),
     ("U0MGR", "/digest", "weekly"),
 ]

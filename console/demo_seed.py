@@ -15,7 +15,17 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from services import team_config
-from storage.models import Customer, Followup, KpiEntry, Member, Question, QuestionEvent, Team, Topic, Visit
+from storage.models import (
+    Customer,
+    Followup,
+    KpiEntry,
+    Member,
+    Question,
+    QuestionEvent,
+    Team,
+    Topic,
+    Visit,
+)
 
 DEMO_TEAM_FILE = Path(__file__).resolve().parent.parent / "demo" / "team.yaml"
 
@@ -86,6 +96,8 @@ def seed_history(session: Session, team: Team, today: date, *, weeks: int = 6) -
                 session.flush()
                 if rng.random() < 0.7:
                     due = day + timedelta(days=rng.randint(2, 10))
+                    if due.weekday() >= 5:  # promises are made for working days
+                        due += timedelta(days=7 - due.weekday())
                     done = due < today and rng.random() < 0.6
                     session.add(Followup(
                         team_id=team.id, visit_id=visit.id, customer_id=customer.id, text=rng.choice(FOLLOWUPS),

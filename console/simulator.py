@@ -174,8 +174,9 @@ class Console:
         elif element["type"] == "users_select":
             action["selected_user"] = self.pick_user()
         message = pressable.message
-        if message is not None and pressable.channel:
-            message = {"ts": message.get("ts", "1.0"), "text": message.get("text", ""), "blocks": message.get("blocks")}
+        if message is not None:
+            # Ephemeral replies have no ts on Slack either; the payload still carries one.
+            message = {"ts": message.get("ts") or "1.000000", "text": message.get("text", ""), "blocks": message.get("blocks")}
         self.driver.action(self.user, action, message=message, view=pressable.view, channel_id=pressable.channel or "D" + self.user)
 
     # --- modals -----------------------------------------------------------------------------
@@ -198,6 +199,13 @@ class Console:
             if answer.get("response_action") == "errors":
                 errors = answer.get("errors") or {}
                 continue
+            if answer.get("response_action") in {"update", "push"} and answer.get("view"):
+                # The form changed in place (a next step, a confirmation): show it.
+                shown = dict(answer["view"], id=view.get("id"))
+                print(self.screen.view(answer["view"], shown))
+                if any(b.get("type") == "input" for b in answer["view"].get("blocks") or []):
+                    view, errors, values = shown, {}, {}
+                    continue
             self.show_new()
             return
 

@@ -63,7 +63,11 @@ def translations(locale: str) -> Translations:
         buffer = io.BytesIO()
         write_mo(buffer, catalog)
         buffer.seek(0)
-        merged.merge(Translations(buffer))
+        loaded = Translations(buffer)
+        merged.merge(loaded)
+        # merge() copies messages but not the plural rule: without this, Chinese (one
+        # form) would look up English's second form and fall back to English.
+        merged.plural = loaded.plural
     return merged
 
 

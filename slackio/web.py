@@ -25,6 +25,7 @@ def wsgi_app(app: App) -> Callable[[dict, Callable], Iterable[bytes]]:
         if path == EVENTS_PATH and method == "POST":
             length = int(environ.get("CONTENT_LENGTH") or 0)
             if length > MAX_BODY_BYTES:
+                _discard(environ["wsgi.input"], length)
                 return _json(start_response, "413 Payload Too Large", {"error": "payload too large"})
             return bolt(environ, start_response)
         if path == "/healthz":
@@ -32,6 +33,16 @@ def wsgi_app(app: App) -> Callable[[dict, Callable], Iterable[bytes]]:
         return _json(start_response, "404 Not Found", {"error": "not found"})
 
     return application
+
+
+def _discard(stream, length: int, limit: int = 16 * MAX_BODY_BYTES) -> None:
+    """Read and drop an oversized body (never kept) so the client sees the 413, not a reset."""
+    remaining = min(length, limit)
+    while remaining > 0:
+        chunk = stream.read(min(65536, remaining))
+        if not chunk:
+            break
+        remaining -= len(chunk)
 
 
 def _json(start_response: Callable, status: str, payload: dict) -> list[bytes]:

@@ -122,3 +122,18 @@ def test_console_takes_scripted_input(cli_env):
     result = subprocess.run([sys.executable, "bot.py", "console"], cwd=ROOT, env=cli_env, input=script, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert "/amteam setup" in result.stdout and "张伟" in result.stdout
+
+
+def test_import_kpi_is_all_or_nothing(cli_env, tmp_path):
+    assert run_bot("config", "load", str(FIXTURES / "team.yaml"), env=cli_env).returncode == 0
+    good = tmp_path / "good.csv"
+    good.write_text("date,member,metric,value,customer,note\n2026-12-01,U0A1,revenue,12000,华东制造集团,new line\n", "utf-8")
+    bad = tmp_path / "bad.csv"
+    bad.write_text("date,member,metric,value\n2026-12-01,U0A1,revenue,5\n2026-12-02,U0NOBODY,revenue,7\n", "utf-8")
+    refused = run_bot("import", "kpi", str(bad), env=cli_env)
+    assert refused.returncode == 1 and f"{bad}:3" in refused.stderr
+    assert run_bot("import", "kpi", str(good), env=cli_env).returncode == 0
+    again = run_bot("import", "kpi", str(good), env=cli_env)
+    assert again.returncode == 0 and "0 KPI entries" in again.stdout
+    exported = run_bot("export", "kpi", env=cli_env).stdout.splitlines()
+    assert exported[0] == "period,member,metric,target,actual,expected_to_date"

@@ -41,10 +41,10 @@ def test_a_killed_scheduler_process_is_replaced_within_30_seconds(database, tmp_
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "AMBOT_"))}
     env.update(DATABASE_URL=database.url, AMBOT_LOG_LEVEL="INFO", SLACK_API_URL="http://127.0.0.1:9/api/")
     logs = [tmp_path / "a.log", tmp_path / "b.log"]
-    processes = [
-        subprocess.Popen([sys.executable, "bot.py", "scheduler"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=open(log, "w"))
-        for log in logs
-    ]
+    processes = []
+    for log in logs:
+        with open(log, "w") as sink:  # the child keeps its own copy of the descriptor
+            processes.append(subprocess.Popen([sys.executable, "bot.py", "scheduler"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=sink))
     try:
         leads = lambda i: "now leads the scheduler" in logs[i].read_text()  # noqa: E731
         assert wait_until(lambda: leads(0) or leads(1), timeout=30)

@@ -10,7 +10,14 @@ from pathlib import Path
 import pytest
 from jinja2 import Undefined
 
-from rendering.i18n import LOCALES, TEMPLATES_DIR, Texts, environment, negotiate_locale, slack_escape
+from rendering.i18n import (
+    LOCALES,
+    TEMPLATES_DIR,
+    Texts,
+    environment,
+    negotiate_locale,
+    slack_escape,
+)
 
 TEMPLATE_NAMES = sorted(str(p.relative_to(TEMPLATES_DIR)) for p in TEMPLATES_DIR.rglob("*.j2"))
 

@@ -1,0 +1,103 @@
+"""What a visit looks like before it is stored, and the rules a visit form must meet.
+
+The modal and the quick log both end in a `VisitDraft`. `validate` answers with
+`{block_id: error code}` so the modal can show each problem beside its field; the
+quick log's parser (domain.quicklog) enforces the same rules with the same codes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date
+
+from domain.quicklog import VISIT_TYPES, QuickLog
+
+MAX_FOLLOWUP_ROWS = 8
+TEXT_FIELDS = ("purpose", "needs", "concerns", "notes")
+
+
+@dataclass(frozen=True)
+class FollowupRow:
+    text: str | None
+    due: date | None = None
+    owner_slack_id: str | None = None
+    followup_id: int | None = None  # set when the row edits a stored follow-up
+
+
+@dataclass(frozen=True)
+class VisitDraft:
+    visit_date: date | None
+    type: str | None
+    purpose: str | None = None
+    needs: str | None = None
+    concerns: str | None = None
+    notes: str | None = None
+    followups: tuple[FollowupRow, ...] = ()
+    next_visit: date | None = None
+    customer_id: int | None = None
+
+    def with_defaults(self, owner_slack_id: str) -> VisitDraft:
+        """Rows without text dropped, follow-ups without an owner given to `owner_slack_id`."""
+        rows = tuple(
+            replace(row, owner_slack_id=row.owner_slack_id or owner_slack_id) for row in self.followups if row.text
+        )
+        return replace(self, followups=rows)
+
+
+def clean_text(value: str | None) -> str | None:
+    """Trim; empty becomes None. Long text is kept whole (display truncates, storage does not)."""
+    if value is None:
+        return None
+    value = value.strip()
+    return value or None
+
+
+def row_block_ids(index: int) -> tuple[str, str, str]:
+    """Block ids of follow-up row `index` (0-based): the first row uses the SPEC names."""
+    suffix = "" if index == 0 else f"_{index + 1}"
+    return f"followup{suffix}", f"due{suffix}", f"owner{suffix}"
+
+
+def draft_from_quicklog(log: QuickLog) -> VisitDraft:
+    return VisitDraft(
+        visit_date=log.visit_date,
+        type=log.type,
+        purpose=clean_text(log.purpose),
+        needs=clean_text(log.needs),
+        concerns=clean_text(log.concerns),
+        notes=clean_text(log.notes),
+        followups=tuple(FollowupRow(f.text, f.due, f.owner_slack_id) for f in log.followups),
+        next_visit=log.next_visit,
+    )
+
+
+def validate(draft: VisitDraft, *, require_due: bool) -> dict[str, str]:
+    """Every problem of a modal submission, keyed by the block that should show it."""
+    errors: dict[str, str] = {}
+    if draft.customer_id is None:
+        errors["customer"] = "customer_required"
+    if draft.visit_date is None:
+        errors["date"] = "date_required"
+    if draft.type not in VISIT_TYPES:
+        errors["type"] = "bad_type"
+    for index, row in enumerate(draft.followups):
+        text_block, due_block, _ = row_block_ids(index)
+        if not row.text:
+            if row.due is not None:
+                errors[text_block] = "due_without_text"
+            continue
+        if row.due is None:
+            if require_due:
+                errors[due_block] = "followup_without_due"
+        elif draft.visit_date is not None and row.due < draft.visit_date:
+            errors[due_block] = "due_before_visit"
+    if draft.next_visit is not None and draft.visit_date is not None and draft.next_visit < draft.visit_date:
+        errors["next_visit"] = "next_before_visit"
+    if is_empty(draft) and not any(key.startswith("followup") for key in errors):
+        errors["notes"] = "empty_visit"
+    return errors
+
+
+def is_empty(draft: VisitDraft) -> bool:
+    """Nothing was said about the visit: no text field and no follow-up."""
+    return not any(getattr(draft, name) for name in TEXT_FIELDS) and not any(row.text for row in draft.followups)

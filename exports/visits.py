@@ -1,0 +1,52 @@
+"""`bot.py export visits|followups`: one row per visit / per follow-up (SPEC §7 columns).
+
+People are given by Slack id, as in the team YAML and the kpi export. Dates are the
+calendar dates people chose (team time zone); `logged_at` and `done_at` are ISO 8601
+UTC. `--since` keeps visits dated on or after it, and follow-ups whose visit (or, for a
+follow-up without a visit, whose creation) is on or after it. Text is exported whole.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, time
+from typing import Any
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from exports import Exporter, register
+from storage.models import Followup, Member, Visit
+
+VISIT_COLUMNS = ("date", "customer", "rep", "type", "purpose", "needs", "concerns", "notes", "next_visit", "logged_by", "logged_at")
+FOLLOWUP_COLUMNS = ("customer", "text", "owner", "due", "status", "done_at", "visit_date")
+
+
+def _slack_id(member: Member | None) -> str:
+    return member.slack_id if member else ""
+
+
+def visit_rows(session: Session, since: date | None) -> Iterator[list[Any]]:
+    query = select(Visit).options(selectinload(Visit.customer), selectinload(Visit.rep), selectinload(Visit.logged_by))
+    if since is not None:
+        query = query.where(Visit.visit_date >= since)
+    for v in session.scalars(query.order_by(Visit.visit_date, Visit.id)):
+        yield [
+            v.visit_date, v.customer.name, _slack_id(v.rep), v.type, v.purpose, v.needs, v.concerns, v.notes,
+            v.next_visit, _slack_id(v.logged_by), v.logged_at,
+        ]  # fmt: skip
+
+
+def followup_rows(session: Session, since: date | None) -> Iterator[list[Any]]:
+    query = select(Followup).outerjoin(Visit, Followup.visit_id == Visit.id).options(
+        selectinload(Followup.customer), selectinload(Followup.owner), selectinload(Followup.visit)
+    )
+    if since is not None:
+        start = datetime.combine(since, time(), tzinfo=UTC)
+        query = query.where(or_(Visit.visit_date >= since, (Followup.visit_id.is_(None)) & (Followup.created_at >= start)))
+    for f in session.scalars(query.order_by(Followup.due.is_(None), Followup.due, Followup.id)):
+        yield [f.customer.name, f.text, _slack_id(f.owner), f.due, f.status, f.done_at, f.visit.visit_date if f.visit else None]
+
+
+register("visits", Exporter(columns=VISIT_COLUMNS, rows=visit_rows))
+register("followups", Exporter(columns=FOLLOWUP_COLUMNS, rows=followup_rows))

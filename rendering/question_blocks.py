@@ -1,0 +1,187 @@
+"""Block Kit shapes for `/ask`: messages and modals built from templates/ask/*.j2 text.
+
+Button values carry a question id, or (before routing) the draft question itself, so
+nothing is written until the question is really asked.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from handlers import ids
+from rendering.blocks import (
+    actions,
+    button,
+    context,
+    external_select,
+    input_block,
+    message,
+    modal,
+    option,
+    section,
+    sections,
+    static_select,
+    text_input,
+    users_select,
+)
+from rendering.i18n import Texts
+
+MSG = "ask/messages"
+NOTICES = "ask/notices"
+PICKER_ROW = 5
+PICKER_ROWS = 40
+
+
+def _say(texts: Texts, name: str, *args: Any, **kwargs: Any) -> str:
+    return texts.macro(MSG, name, *args, **kwargs)
+
+
+def responder_buttons(texts: Texts, question_id: int, *, claimed: bool) -> dict[str, Any]:
+    value = str(question_id)
+    elements = [] if claimed else [button(_say(texts, "button_claim"), ids.QUESTION_CLAIM, value, style="primary")]
+    elements += [
+        button(_say(texts, "button_answer"), ids.QUESTION_ANSWER, value, style="primary" if claimed else None),
+        button(_say(texts, "button_reassign"), ids.QUESTION_REASSIGN, value),
+        button(_say(texts, "button_escalate"), ids.QUESTION_ESCALATE, value, style="danger"),
+    ]
+    return actions(*elements, block_id=f"question:{question_id}")
+
+
+def responder_message(texts: Texts, card, *, note: str | None = None) -> dict[str, Any]:
+    """The responder's DM: the question, a note on how it came to them, the buttons."""
+    text = texts.render("ask/question", c=card)
+    blocks = sections(text)
+    if note:
+        blocks.append(context(note))
+    if card.status in ("open", "claimed"):
+        if card.status == "claimed":
+            blocks.append(context(_say(texts, "claimed_for_responder", card)))
+        blocks.append(responder_buttons(texts, card.id, claimed=card.status == "claimed"))
+    return message(text, blocks)
+
+
+def responder_closed(texts: Texts, card, outcome: str) -> dict[str, Any]:
+    """The responder's DM once it is no longer theirs to act on (answered, moved)."""
+    text = texts.render("ask/question", c=card)
+    return message(f"{outcome}\n{text}", [*sections(text), context(outcome)])
+
+
+def routed_message(texts: Texts, routing, *, in_dm: bool) -> dict[str, Any]:
+    text = texts.render("ask/routed", r=routing, in_dm=in_dm)
+    return message(text, sections(text))
+
+
+def answer_message(texts: Texts, card, *, with_buttons: bool = True) -> dict[str, Any]:
+    text = texts.render("ask/answer", c=card)
+    blocks = sections(text)
+    if with_buttons:
+        value = str(card.id)
+        blocks.append(
+            actions(
+                button(_say(texts, "button_resolve"), ids.QUESTION_RESOLVE, value, style="primary"),
+                button(_say(texts, "button_followup"), ids.QUESTION_FOLLOWUP, value),
+                block_id=f"answer:{card.id}",
+            )
+        )
+    return message(text, blocks)
+
+
+def notice(text: str) -> dict[str, Any]:
+    return message(text, [section(text)])
+
+
+def notice_with_buttons(texts: Texts, text: str, question_id: int) -> dict[str, Any]:
+    return message(text, [*sections(text), responder_buttons(texts, question_id, claimed=True)])
+
+
+def topic_picker(texts: Texts, topics, drafts: dict[str, str], question: str, *, lead: str | None = None) -> dict[str, Any]:
+    """Buttons, one per topic, each carrying the draft with that topic filled in."""
+    intro = _say(texts, "picker_intro", question)
+    text = f"{lead}\n{intro}" if lead else intro
+    blocks = [section(f":warning: {lead}")] if lead else []
+    blocks.append(section(intro))
+    row: list[dict[str, Any]] = []
+    rows = 0
+    for topic in topics:
+        label = f"#{topic.key} · {topic.name}" if topic.name and topic.name != topic.key else f"#{topic.key}"
+        row.append(button(label, f"{ids.ASK_PICK_TOPIC}:{topic.key}"[:255], drafts[topic.key]))
+        if len(row) == PICKER_ROW:
+            blocks.append(actions(*row))
+            row, rows = [], rows + 1
+        if rows >= PICKER_ROWS:
+            break
+    if row and rows < PICKER_ROWS:
+        blocks.append(actions(*row))
+    blocks.append(context(_say(texts, "picker_tip")))
+    return message(text, blocks)
+
+
+def deflection(texts: Texts, hits, draft_value: str) -> dict[str, Any]:
+    intro = texts.macro("ask/similar", "intro")
+    blocks = [section(intro)]
+    for hit in hits:
+        item = texts.macro("ask/similar", "item", hit.card)
+        blocks.append(section(item, accessory=button(_say(texts, "button_deflected"), ids.ASK_DEFLECTED, str(hit.card.id))))
+    blocks.append(actions(button(_say(texts, "button_still_ask"), ids.ASK_STILL_ASK, draft_value, style="primary")))
+    return message(intro, blocks)
+
+
+# --- modals ----------------------------------------------------------------------------
+
+
+def ask_modal(texts: Texts, topics, *, question: str | None = None, topic_key: str | None = None) -> dict[str, Any]:
+    topic_options = [option(f"#{t.key} · {t.name}" if t.name != t.key else f"#{t.key}", t.key) for t in topics]
+    level_options = [option(_say(texts, "level_option", n), str(n)) for n in (1, 2, 3)]
+    blocks = []
+    if topic_options:
+        blocks.append(
+            input_block("topic", _say(texts, "label_topic"), static_select("topic", topic_options, initial_value=topic_key), optional=True, hint=_say(texts, "hint_topic"))
+        )
+    blocks += [
+        input_block("level", _say(texts, "label_level"), static_select("level", level_options, initial_value="1")),
+        input_block("customer", _say(texts, "label_customer"), external_select(ids.ASK_CUSTOMER, min_query_length=0), optional=True),
+        input_block(
+            "question",
+            _say(texts, "label_question"),
+            text_input("question", multiline=True, initial=question, placeholder=_say(texts, "placeholder_question"), max_length=1800),
+        ),
+    ]
+    return modal(ids.ASK_MODAL, _say(texts, "modal_ask_title"), blocks, submit=_say(texts, "submit_ask"), close=_say(texts, "close_cancel"))
+
+
+def result_view(texts: Texts, payload: dict[str, Any], *, title: str) -> dict[str, Any]:
+    """A modal showing a message (routing, deflection) in place of the form."""
+    return modal(ids.ASK_MODAL + "_done", title, payload.get("blocks") or [section(payload["text"])], close=_say(texts, "close_done"))
+
+
+def answer_modal(texts: Texts, card) -> dict[str, Any]:
+    blocks = [
+        *sections(texts.render("ask/question", c=card)),
+        input_block("answer", _say(texts, "label_answer"), text_input("answer", multiline=True, max_length=3000), hint=_say(texts, "hint_answer")),
+    ]
+    return modal(
+        ids.QUESTION_ANSWER_MODAL, _say(texts, "modal_answer_title", card.id), blocks,
+        submit=_say(texts, "submit_send"), close=_say(texts, "close_cancel"), private_metadata={"q": card.id},
+    )
+
+
+def reassign_modal(texts: Texts, card) -> dict[str, Any]:
+    blocks = [
+        *sections(texts.render("ask/question", c=card)),
+        input_block("assignee", _say(texts, "label_reassign"), users_select("assignee")),
+    ]
+    return modal(
+        ids.QUESTION_REASSIGN_MODAL, _say(texts, "modal_reassign_title", card.id), blocks,
+        submit=_say(texts, "submit_reassign"), close=_say(texts, "close_cancel"), private_metadata={"q": card.id},
+    )
+
+
+def followup_modal(texts: Texts, card) -> dict[str, Any]:
+    blocks = [
+        *sections(texts.render("ask/answer", c=card)),
+        input_block("followup", _say(texts, "label_followup"), text_input("followup", multiline=True, max_length=1800)),
+    ]
+    return modal(
+        ids.QUESTION_FOLLOWUP_MODAL, _say(texts, "modal_followup_title", card.id), blocks,
+        submit=_say(texts, "submit_send"), close=_say(texts, "close_cancel"), private_metadata={"q": card.id},
+    )

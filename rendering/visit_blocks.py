@@ -1,0 +1,219 @@
+"""Block Kit for visits: the visit form, what was stored, lists, follow-ups, reminders.
+
+Text comes from the `visit/` templates; these functions give it shape and keep it inside
+Slack's limits (50 blocks a message, 100 a modal, 3,000 characters a section).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from domain.quicklog import VISIT_TYPES
+from domain.visit_form import MAX_FOLLOWUP_ROWS, FollowupRow, VisitDraft, row_block_ids
+from handlers import ids
+from rendering import blocks as bk
+from rendering.i18n import Texts, slack_escape
+
+Block = dict[str, Any]
+MESSAGE_ITEMS = 20  # follow-ups in one message: 2 blocks each, well inside 50
+LIST_ITEMS = 10
+TEXT_MAX = 3000  # Slack's plain_text_input maximum
+
+
+def customer_label(name: str, aliases: list[str] | None = None) -> str:
+    extra = ", ".join(aliases or [])
+    return f"{name} ({extra})" if extra else name
+
+
+def customer_option(customer_id: int, name: str, aliases: list[str] | None = None) -> Block:
+    return bk.option(customer_label(name, aliases), str(customer_id))
+
+
+# --- the form ----------------------------------------------------------------------------
+
+
+def visit_modal(
+    texts: Texts,
+    draft: VisitDraft,
+    *,
+    customer: Block | None,
+    metadata: dict[str, Any],
+    editing: bool = False,
+    require_due: bool = False,
+    done_count: int = 0,
+    default_owner: str | None = None,
+) -> dict[str, Any]:
+    """The visit form. Rows of `draft.followups` become follow-up rows (at least one)."""
+    t = lambda name, *a, **kw: texts.macro("visit/modal", name, *a, **kw)  # noqa: E731
+    rows = list(draft.followups) or [FollowupRow(None)]
+    blocks: list[Block] = [
+        bk.input_block(
+            "customer",
+            t("label_customer"),
+            bk.external_select(ids.VISIT_CUSTOMER, initial=customer, placeholder=t("placeholder_customer")),
+        ),
+        bk.input_block("date", t("label_date"), bk.date_input("date", initial=_iso(draft.visit_date))),
+        bk.input_block(
+            "type",
+            t("label_type"),
+            bk.static_select(
+                "type",
+                [bk.option(texts.macro("visit/messages", "type_name", kind), kind) for kind in VISIT_TYPES],
+                initial_value=draft.type or "onsite",
+            ),
+        ),
+        _text_block("purpose", t("label_purpose"), draft.purpose, t("placeholder_purpose")),
+        _text_block("needs", t("label_needs"), draft.needs, t("placeholder_needs")),
+        _text_block("concerns", t("label_concerns"), draft.concerns, t("placeholder_concerns")),
+        _text_block("notes", t("label_notes"), draft.notes),
+        bk.divider(),
+        bk.section(t("followups_heading")),
+    ]
+    if require_due:
+        blocks.append(bk.context(t("followups_due_required")))
+    if done_count:
+        blocks.append(bk.context(t("done_followups", done_count)))
+    for index, row in enumerate(rows[:MAX_FOLLOWUP_ROWS]):
+        text_id, due_id, owner_id = row_block_ids(index)
+        number = index + 1
+        blocks.append(
+            bk.input_block(
+                text_id,
+                t("label_followup", number),
+                bk.text_input(text_id, initial=row.text, placeholder=t("placeholder_followup"), max_length=TEXT_MAX),
+                optional=True,
+            )
+        )
+        blocks.append(bk.input_block(due_id, t("label_due", number), bk.date_input(due_id, initial=_iso(row.due)), optional=True))
+        owner = row.owner_slack_id or default_owner
+        blocks.append(bk.input_block(owner_id, t("label_owner", number), bk.users_select(owner_id, initial_user=owner), optional=True))
+    if len(rows) < MAX_FOLLOWUP_ROWS:
+        blocks.append(bk.actions(bk.button(t("add_followup"), ids.VISIT_ADD_FOLLOWUP, value="add"), block_id="add_followup"))
+    blocks.append(bk.divider())
+    blocks.append(
+        bk.input_block("next_visit", t("label_next_visit"), bk.date_input("next_visit", initial=_iso(draft.next_visit)), optional=True)
+    )
+    return bk.modal(
+        ids.VISIT_MODAL,
+        t("title_edit") if editing else t("title_new"),
+        blocks,
+        submit=t("submit"),
+        close=t("close"),
+        private_metadata=dict(metadata, rows=len(rows[:MAX_FOLLOWUP_ROWS])),
+    )
+
+
+def _text_block(block_id: str, label: str, initial: str | None, placeholder: str | None = None) -> Block:
+    element = bk.text_input(block_id, initial=initial, multiline=True, placeholder=placeholder, max_length=TEXT_MAX)
+    return bk.input_block(block_id, label, element, optional=True)
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+# --- messages ----------------------------------------------------------------------------
+
+
+def stored_message(texts: Texts, visit: Any, status: str) -> dict[str, Any]:
+    """What was stored, with an Edit button; `status` is logged, updated or already."""
+    text = texts.render("visit/stored", v=visit, status=status)
+    body = bk.sections(text)
+    if visit.editable:
+        edit = bk.button(texts.macro("visit/messages", "button_edit"), ids.VISIT_EDIT, value=str(visit.id))
+        body.append(bk.actions(edit, block_id=f"visit:{visit.id}"))
+    return bk.message(text, body)
+
+
+def visit_list_message(texts: Texts, listing: Any) -> dict[str, Any]:
+    head = texts.render(
+        "visit/list",
+        customer=listing.customer,
+        status=listing.customer_status,
+        team_wide=listing.team_wide,
+        total=listing.total,
+        shown=len(listing.visits),
+    )
+    body: list[Block] = [bk.section(head)]
+    for visit in listing.visits[:LIST_ITEMS]:
+        summary = texts.macro("visit/parts", "summary", visit)
+        accessory = None
+        if visit.editable:
+            accessory = bk.button(texts.macro("visit/messages", "button_edit"), ids.VISIT_EDIT, value=str(visit.id))
+        body.append(bk.section(summary, accessory=accessory))
+    if listing.past_cadence:
+        body.append(bk.divider())
+        cadence = texts.render(
+            "visit/cadence", items=listing.past_cadence, owners=listing.owners, show_owner=listing.team_wide, limit=15
+        )
+        body.extend(bk.sections(cadence))
+    fallback = "\n".join([head] + [f"• {v.customer_name} {v.visit_date.isoformat()}" for v in listing.visits])
+    return bk.message(fallback, body)
+
+
+def followup_blocks(texts: Texts, followup: Any, reader: str) -> list[Block]:
+    text = texts.macro("visit/parts", "followup_item", followup, reader)
+    m = lambda name: texts.macro("visit/messages", name)  # noqa: E731
+    value = str(followup.id)
+    return [
+        bk.section(text, block_id=f"fu_text:{followup.id}"),
+        bk.actions(
+            bk.button(m("button_done"), ids.FOLLOWUP_DONE, value=value, style="primary"),
+            bk.button(m("button_snooze_day"), ids.FOLLOWUP_SNOOZE_DAY, value=value),
+            bk.button(m("button_snooze_week"), ids.FOLLOWUP_SNOOZE_WEEK, value=value),
+            block_id=f"fu:{followup.id}",
+        ),
+    ]
+
+
+def followups_message(texts: Texts, items: list[Any], reader: str) -> dict[str, Any]:
+    head = texts.render("visit/followups", count=len(items))
+    body: list[Block] = [bk.section(head)]
+    for item in items[:MESSAGE_ITEMS]:
+        body.extend(followup_blocks(texts, item, reader))
+    if len(items) > MESSAGE_ITEMS:
+        body.append(bk.context(texts.macro("common", "more", len(items) - MESSAGE_ITEMS)))
+    return bk.message(head, body)
+
+
+def reminder_message(texts: Texts, reminder: Any) -> dict[str, Any]:
+    reader = reminder.recipient.slack_id
+    intro = texts.render("visit/reminder", section="intro", due=len(reminder.due_today), overdue=len(reminder.overdue), count=0)
+    body: list[Block] = [bk.section(intro)]
+    budget = MESSAGE_ITEMS
+    for name, items in (("due_today", reminder.due_today), ("overdue", reminder.overdue)):
+        if not items:
+            continue
+        body.append(bk.section(texts.render("visit/reminder", section=name, count=len(items), due=0, overdue=0)))
+        for item in items[:budget]:
+            body.extend(followup_blocks(texts, item, reader))
+        if len(items) > budget:
+            body.append(bk.context(texts.macro("common", "more", len(items) - budget)))
+        budget = max(0, budget - len(items))
+    body.append(bk.context(texts.render("visit/reminder", section="footer", count=0, due=0, overdue=0)))
+    return bk.message(intro, body)
+
+
+def candidates_message(texts: Texts, query: str, candidates: list[Any]) -> dict[str, Any]:
+    """Several customers match: one button per candidate opens the form for it."""
+    head = texts.macro("visit/messages", "pick_customer", query)
+    label = texts.macro("visit/messages", "button_log")
+    body: list[Block] = [bk.section(head)]
+    for customer in candidates[:10]:
+        name = bk.clip(customer_label(customer.name, customer.aliases), 200)
+        body.append(
+            bk.section(
+                f"*{slack_escape(name)}*",
+                accessory=bk.button(label, ids.VISIT_PICK_CUSTOMER, value=str(customer.id)),
+            )
+        )
+    return bk.message(head, body)
+
+
+def replace_followup_actions(message_blocks: list[Block], followup_id: int, note: str) -> list[Block] | None:
+    """The pressed message with one follow-up's buttons replaced by `note`; None if absent."""
+    target = f"fu:{followup_id}"
+    if not any(b.get("block_id") == target for b in message_blocks):
+        return None
+    return [bk.context(note) if b.get("block_id") == target else b for b in message_blocks]

@@ -1,0 +1,110 @@
+"""Follow-ups: my open list, Done, Snooze, and who is reminded of what (SPEC §4.1).
+
+Follow-ups go to whoever acts for their owner today: the owner, or their cover while
+they are away on a handover. A follow-up whose owner has left the team goes to whoever
+acts for the customer's owner, so no promise is lost with a departure.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from domain.workdays import WorkCalendar
+from services import coverage
+from services.visit_access import VisitAccess, VisitError
+from services.visits import FollowupView, followup_view
+from storage import visits as store
+from storage.models import Followup, Member, Team
+
+SNOOZES = {"day": 1, "week": 7}
+
+
+@dataclass(frozen=True)
+class ActionOutcome:
+    followup: FollowupView
+    changed: bool  # False: it was already in that state (a second click)
+
+
+@dataclass
+class Reminder:
+    """One person's reminder for one day."""
+
+    recipient: Member
+    due_today: list[FollowupView] = field(default_factory=list)
+    overdue: list[FollowupView] = field(default_factory=list)
+
+
+def my_open_followups(session: Session, access: VisitAccess, today: date) -> list[FollowupView]:
+    """My open follow-ups and those of anyone I cover, oldest due date first."""
+    rows = store.open_followups(session, access.team_id, owner_ids=access.owner_ids)
+    return [followup_view(f, today) for f in rows]
+
+
+def complete(session: Session, access: VisitAccess, followup_id: int, now: datetime) -> ActionOutcome:
+    followup = _actionable(session, access, followup_id)
+    today = access.today(now)
+    if followup.status == "done":
+        return ActionOutcome(followup_view(followup, today), changed=False)
+    followup.status, followup.done_at, followup.done_by_id = "done", now, access.member_id
+    session.flush()
+    return ActionOutcome(followup_view(followup, today), changed=True)
+
+
+def snooze(session: Session, access: VisitAccess, followup_id: int, length: str, now: datetime) -> ActionOutcome:
+    """Push the due date back a working day (`day`) or a week (`week`), counted from
+    today for an overdue follow-up and from its due date otherwise."""
+    followup = _actionable(session, access, followup_id)
+    today = access.today(now)
+    if followup.status == "done":
+        raise VisitError("followup_already_done", text=followup.text)
+    calendar = WorkCalendar(access.calendar)
+    start = max(followup.due or today, today)
+    if SNOOZES[length] == 1:
+        followup.due = calendar.add_workdays(start, 1)
+    else:
+        followup.due = calendar.next_workday(start + timedelta(days=SNOOZES[length]))
+    session.flush()
+    return ActionOutcome(followup_view(followup, today), changed=True)
+
+
+def _actionable(session: Session, access: VisitAccess, followup_id: int) -> Followup:
+    followup = store.get_followup(session, followup_id)
+    if followup is None or followup.team_id != access.team_id:
+        raise VisitError("followup_gone")
+    if followup.owner_id in access.owner_ids or access.may_see(followup.customer):
+        return followup
+    owner = followup.owner.slack_id if followup.owner else None
+    raise VisitError("followup_not_yours", owner=owner)
+
+
+def local_date(team: Team, now: datetime) -> date:
+    return now.astimezone(ZoneInfo(team.timezone)).date()
+
+
+def reminders(session: Session, team: Team, now: datetime) -> list[Reminder]:
+    """What each person should be reminded of this morning: due today and overdue,
+    grouped by whoever acts for the owner. Empty on a day off in the team's calendar."""
+    today = local_date(team, now)
+    if not WorkCalendar(team.calendar).is_workday(today):
+        return []
+    members = {m.id: m for m in session.scalars(select(Member).where(Member.team_id == team.id))}
+    acting = coverage.acting_owners(session, team.id, now)
+    batches: dict[int, Reminder] = {}
+    for followup in store.open_followups(session, team.id, due_on_or_before=today):
+        owner = members.get(followup.owner_id) if followup.owner_id else None
+        if owner is None or not owner.active:
+            owner = members.get(followup.customer.owner_id) if followup.customer.owner_id else None
+        if owner is None:
+            continue
+        recipient = members.get(acting.get(owner.id, owner.id))
+        if recipient is None or not recipient.active:
+            continue
+        batch = batches.setdefault(recipient.id, Reminder(recipient))
+        view = followup_view(followup, today)
+        (batch.overdue if view.overdue_days else batch.due_today).append(view)
+    return [batches[key] for key in sorted(batches)]

@@ -1,0 +1,112 @@
+"""Who may log and read which visits (SPEC §5 Permissions).
+
+A rep logs and reads visits for the customers they own and, while a handover is in
+force, for the customers of the person they cover. A manager reads (and may log, e.g.
+after a joint visit) everything in their team. Anyone else is refused with the reason.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from services import coverage, people
+from storage.models import Customer, Member, Team
+
+
+class VisitError(Exception):
+    """A refusal: `code` names a `visit/messages` macro `error_<code>`, `params` its arguments."""
+
+    def __init__(self, code: str, **params: Any) -> None:
+        super().__init__(code)
+        self.code = code
+        self.params = params
+
+
+@dataclass(frozen=True)
+class VisitAccess:
+    member_id: int
+    slack_id: str
+    team_id: int
+    is_manager: bool
+    is_rep: bool
+    covered_ids: frozenset[int]  # members this person stands in for right now
+    timezone: str
+    calendar: str
+    require_followup_due: bool
+
+    @property
+    def owner_ids(self) -> frozenset[int]:
+        """Whose customers this person acts for: their own and those of anyone they cover."""
+        return self.covered_ids | {self.member_id}
+
+    def may_see(self, customer: Customer) -> bool:
+        if customer.team_id != self.team_id:
+            return False
+        return self.is_manager or customer.owner_id in self.owner_ids
+
+    may_log = may_see  # the same rule: whoever may read a customer's visits may log one
+
+    @property
+    def works_with_customers(self) -> bool:
+        """Reps, managers and anyone covering a rep log visits; support people only own
+        the follow-ups a rep hands them."""
+        return self.is_rep or self.is_manager or bool(self.covered_ids)
+
+    def visible_owner_ids(self) -> frozenset[int] | None:
+        """None for a manager (the whole team), else the owners whose customers are visible."""
+        return None if self.is_manager else self.owner_ids
+
+    def today(self, now: datetime) -> date:
+        return now.astimezone(ZoneInfo(self.timezone)).date()
+
+
+def access_for(session: Session, slack_id: str, now: datetime) -> VisitAccess | None:
+    """The visit permissions of a Slack user; None when they are not on any team."""
+    member = people.membership(session, slack_id)
+    if member is None:
+        return None
+    team: Team = member.team
+    return VisitAccess(
+        member_id=member.id,
+        slack_id=slack_id,
+        team_id=team.id,
+        is_manager=member.has_role("manager"),
+        is_rep=member.has_role("rep"),
+        covered_ids=frozenset(coverage.covered_by(session, member.id, now)),
+        timezone=team.timezone,
+        calendar=team.calendar,
+        require_followup_due=bool(team.require_followup_due),
+    )
+
+
+def require_access(session: Session, slack_id: str, now: datetime) -> VisitAccess:
+    access = access_for(session, slack_id, now)
+    if access is None:
+        raise VisitError("not_member")
+    return access
+
+
+def require_customer_work(access: VisitAccess) -> None:
+    if not access.works_with_customers:
+        raise VisitError("not_rep")
+
+
+def check_may_see(access: VisitAccess, customer: Customer) -> None:
+    if access.may_see(customer):
+        return
+    owner: Member | None = customer.owner
+    if owner is None:
+        raise VisitError("customer_unowned", name=customer.name)
+    raise VisitError("customer_hidden", name=customer.name, owner=owner.slack_id)
+
+
+def team_member_by_slack_id(session: Session, access: VisitAccess, slack_id: str) -> Member | None:
+    return session.scalar(
+        select(Member).where(Member.team_id == access.team_id, Member.slack_id == slack_id, Member.active.is_(True))
+    )

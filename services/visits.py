@@ -1,0 +1,317 @@
+"""Visits: log one (modal or quick log), edit it, list them (SPEC §4.1).
+
+Nothing is doubled: a modal submission carries `view:<view id>` and a quick log the
+command's trigger id as `Visit.source_key` (unique), so a retried or double-clicked
+request finds the visit it already stored. An identical quick log typed again within
+two minutes is recognised by its fingerprint. Refusals raise `VisitError` before
+anything is written.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from domain.visit_form import FollowupRow, VisitDraft, row_block_ids
+from services.customers import match_customer
+from services.visit_access import VisitAccess, VisitError, check_may_see, team_member_by_slack_id
+from storage import visits as store
+from storage.models import Customer, Followup, Member, ProcessedRequest, Visit
+
+REPEAT_WINDOW = timedelta(minutes=2)
+LIST_LIMIT = 10
+
+
+@dataclass(frozen=True)
+class FollowupView:
+    id: int
+    text: str
+    due: date | None
+    status: str
+    owner_slack_id: str | None
+    customer_id: int
+    customer_name: str
+    overdue_days: int  # 0 when not overdue
+    done_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class VisitView:
+    id: int
+    customer_id: int
+    customer_name: str
+    visit_date: date
+    type: str
+    purpose: str | None
+    needs: str | None
+    concerns: str | None
+    notes: str | None
+    next_visit: date | None
+    rep_slack_id: str | None
+    logged_by_slack_id: str | None
+    logged_at: datetime
+    followups: tuple[FollowupView, ...] = ()
+    editable: bool = False
+
+
+@dataclass(frozen=True)
+class LogOutcome:
+    visit: VisitView
+    created: bool  # False: this request (or an identical one) had already stored it
+
+
+@dataclass(frozen=True)
+class VisitList:
+    visits: list[VisitView]
+    total: int
+    customer: Customer | None = None
+    customer_status: store.CadenceStatus | None = None  # for `/visit list <customer>`
+    past_cadence: list[store.CadenceStatus] = field(default_factory=list)
+    owners: dict[int, str] = field(default_factory=dict)  # member id -> Slack id, for cadence lines
+    team_wide: bool = False
+
+
+# --- customers ---------------------------------------------------------------------------
+
+
+def resolve_customer(session: Session, access: VisitAccess, query: str) -> Customer:
+    """The one customer `query` names, if this person may see it; else a VisitError."""
+    match = match_customer(session, access.team_id, query)
+    if match.kind == "unknown":
+        raise VisitError("unknown_customer", name=query, manager=access.is_manager)
+    if match.kind == "ambiguous":
+        # Of several similar names, the one customer this person works with is the one meant.
+        visible = [c for c in match.candidates if access.may_see(c)]
+        if len(visible) == 1:
+            return visible[0]
+        names = [c.name for c in (visible or match.candidates)]
+        raise VisitError("ambiguous_customer", name=query, candidates=names)
+    assert match.customer is not None
+    check_may_see(access, match.customer)
+    return match.customer
+
+
+def customer_for_form(session: Session, access: VisitAccess, customer_id: int) -> Customer:
+    customer = session.get(Customer, customer_id)
+    if customer is None or customer.team_id != access.team_id or not customer.active:
+        raise VisitError("customer_gone")
+    check_may_see(access, customer)
+    return customer
+
+
+# --- logging -----------------------------------------------------------------------------
+
+
+def find_logged(session: Session, access: VisitAccess, *, source_key: str, fingerprint: str | None = None, now: datetime | None = None) -> LogOutcome | None:
+    """The visit an earlier copy of this request stored, if any."""
+    visit = store.visit_by_source_key(session, source_key)
+    if visit is None and fingerprint and now is not None:
+        seen = session.get(ProcessedRequest, fingerprint)
+        if seen is not None and now - seen.created_at < REPEAT_WINDOW:
+            visit = store.get_visit(session, int(seen.result.get("visit_id", 0)))
+    if visit is None:
+        return None
+    return LogOutcome(view_of(visit, access, access.today(now or visit.logged_at)), created=False)
+
+
+def quick_log_fingerprint(slack_id: str, customer_id: int, text: str) -> str:
+    digest = hashlib.sha256(" ".join(text.split()).encode("utf-8")).hexdigest()[:32]
+    return f"quicklog:{slack_id}:{customer_id}:{digest}"
+
+
+def log_visit(
+    session: Session,
+    access: VisitAccess,
+    customer: Customer,
+    draft: VisitDraft,
+    *,
+    source_key: str,
+    now: datetime,
+    fingerprint: str | None = None,
+) -> LogOutcome:
+    """Store a visit and its follow-ups once. The caller has validated `draft`."""
+    check_may_see(access, customer)
+    earlier = find_logged(session, access, source_key=source_key, fingerprint=fingerprint, now=now)
+    if earlier is not None:
+        return earlier
+    draft = draft.with_defaults(access.slack_id)
+    owners = _followup_owners(session, access, draft.followups)
+    visit = Visit(
+        team_id=access.team_id,
+        customer=customer,
+        # The rep who made the visit; a manager logging a joint visit credits the account's owner.
+        rep_id=access.member_id if access.is_rep or customer.owner_id is None else customer.owner_id,
+        logged_by_id=access.member_id,
+        logged_at=now,
+        source_key=source_key,
+    )
+    _apply(visit, draft)
+    visit.followups = [_new_followup(visit, row, owners, now) for row in draft.followups]
+    session.add(visit)
+    session.flush()
+    if fingerprint:
+        _remember_fingerprint(session, fingerprint, visit.id, now)
+    session.flush()
+    return LogOutcome(view_of(visit, access, access.today(now)), created=True)
+
+
+def update_visit(session: Session, access: VisitAccess, visit_id: int, customer: Customer, draft: VisitDraft, *, edit_key: str, now: datetime) -> LogOutcome:
+    """Apply an edit once (`edit_key` identifies the submission) and return the visit."""
+    visit = _editable_visit(session, access, visit_id)
+    if session.get(ProcessedRequest, edit_key) is not None:
+        return LogOutcome(view_of(visit, access, access.today(now)), created=False)
+    check_may_see(access, customer)
+    # A row the person emptied withdraws that promise; follow-ups the form did not show stay.
+    withdrawn = {row.followup_id for row in draft.followups if row.followup_id and not row.text}
+    draft = draft.with_defaults(access.slack_id)
+    owners = _followup_owners(session, access, draft.followups)
+    visit.customer = customer
+    _apply(visit, draft)
+    for followup in list(visit.followups):
+        if followup.status == "open" and followup.id in withdrawn:
+            visit.followups.remove(followup)
+    by_id = {f.id: f for f in visit.followups}
+    for row in draft.followups:
+        existing = by_id.get(row.followup_id) if row.followup_id else None
+        if existing is None:
+            visit.followups.append(_new_followup(visit, row, owners, now))
+            continue
+        existing.text, existing.due = row.text or existing.text, row.due
+        if row.owner_slack_id:
+            existing.owner = owners[row.owner_slack_id]
+    for followup in visit.followups:  # a visit moved to another customer takes its promises along
+        followup.customer = customer
+    session.add(ProcessedRequest(key=edit_key, created_at=now, result={"visit_id": visit.id}))
+    session.flush()
+    return LogOutcome(view_of(visit, access, access.today(now)), created=True)
+
+
+def visit_for_edit(session: Session, access: VisitAccess, visit_id: int, now: datetime) -> VisitView:
+    return view_of(_editable_visit(session, access, visit_id), access, access.today(now))
+
+
+def _editable_visit(session: Session, access: VisitAccess, visit_id: int) -> Visit:
+    visit = store.get_visit(session, visit_id)
+    if visit is None or visit.team_id != access.team_id:
+        raise VisitError("visit_gone")
+    check_may_see(access, visit.customer)
+    return visit
+
+
+def _apply(visit: Visit, draft: VisitDraft) -> None:
+    assert draft.visit_date is not None and draft.type is not None
+    visit.visit_date = draft.visit_date
+    visit.type = draft.type
+    visit.purpose, visit.needs, visit.concerns, visit.notes = draft.purpose, draft.needs, draft.concerns, draft.notes
+    visit.next_visit = draft.next_visit
+
+
+def _new_followup(visit: Visit, row: FollowupRow, owners: dict[str, Member], now: datetime) -> Followup:
+    return Followup(
+        team_id=visit.team_id,
+        customer=visit.customer,
+        text=row.text or "",
+        owner=owners.get(row.owner_slack_id or ""),
+        due=row.due,
+        status="open",
+        created_at=now,
+    )
+
+
+def _followup_owners(session: Session, access: VisitAccess, rows: tuple[FollowupRow, ...]) -> dict[str, Member]:
+    owners: dict[str, Member] = {}
+    for index, row in enumerate(rows):
+        slack_id = row.owner_slack_id
+        if not slack_id or slack_id in owners:
+            continue
+        member = team_member_by_slack_id(session, access, slack_id)
+        if member is None:
+            raise VisitError("owner_not_member", user=slack_id, block=row_block_ids(index)[2])
+        owners[slack_id] = member
+    return owners
+
+
+def _remember_fingerprint(session: Session, key: str, visit_id: int, now: datetime) -> None:
+    seen = session.get(ProcessedRequest, key)
+    if seen is None:
+        session.add(ProcessedRequest(key=key, created_at=now, result={"visit_id": visit_id}))
+    else:  # the same text logged again after the repeat window: a new visit, a new window
+        seen.created_at, seen.result = now, {"visit_id": visit_id}
+
+
+# --- reading -----------------------------------------------------------------------------
+
+
+def list_visits(session: Session, access: VisitAccess, today: date, *, customer: Customer | None = None, limit: int = LIST_LIMIT) -> VisitList:
+    """`/visit list [customer]`: newest visits first, with customers past their cadence."""
+    if customer is not None:
+        check_may_see(access, customer)
+        rows, total = store.recent_visits(session, access.team_id, customer_ids=[customer.id], limit=limit)
+        last = store.last_visit_dates(session, [customer.id], today).get(customer.id)
+        status = store.cadence_status(customer, last, today)
+        return VisitList([view_of(v, access, today) for v in rows], total, customer=customer, customer_status=status)
+    owner_ids = access.visible_owner_ids()
+    rows, total = store.recent_visits(session, access.team_id, owner_ids=owner_ids, limit=limit)
+    past = store.customers_past_cadence(session, access.team_id, today, owner_ids=owner_ids)
+    owner_slack = dict(session.execute(select(Member.id, Member.slack_id).where(Member.team_id == access.team_id)).all())
+    return VisitList(
+        [view_of(v, access, today) for v in rows], total, past_cadence=past, owners=owner_slack, team_wide=owner_ids is None
+    )
+
+
+def view_of(visit: Visit, access: VisitAccess | None, today: date) -> VisitView:
+    return VisitView(
+        id=visit.id,
+        customer_id=visit.customer_id,
+        customer_name=visit.customer.name,
+        visit_date=visit.visit_date,
+        type=visit.type,
+        purpose=visit.purpose,
+        needs=visit.needs,
+        concerns=visit.concerns,
+        notes=visit.notes,
+        next_visit=visit.next_visit,
+        rep_slack_id=visit.rep.slack_id if visit.rep else None,
+        logged_by_slack_id=visit.logged_by.slack_id if visit.logged_by else None,
+        logged_at=visit.logged_at,
+        followups=tuple(followup_view(f, today) for f in visit.followups),
+        editable=access is not None and access.may_log(visit.customer),
+    )
+
+
+def followup_view(followup: Followup, today: date) -> FollowupView:
+    overdue = (today - followup.due).days if followup.status == "open" and followup.due and followup.due < today else 0
+    return FollowupView(
+        id=followup.id,
+        text=followup.text,
+        due=followup.due,
+        status=followup.status,
+        owner_slack_id=followup.owner.slack_id if followup.owner else None,
+        customer_id=followup.customer_id,
+        customer_name=followup.customer.name,
+        overdue_days=overdue,
+        done_at=followup.done_at,
+    )
+
+
+def draft_of(view: VisitView) -> VisitDraft:
+    """A stored visit as a draft, to prefill the edit modal (open follow-ups only)."""
+    rows = tuple(
+        FollowupRow(f.text, f.due, f.owner_slack_id, f.id) for f in view.followups if f.status == "open"
+    )
+    return VisitDraft(
+        visit_date=view.visit_date,
+        type=view.type,
+        purpose=view.purpose,
+        needs=view.needs,
+        concerns=view.concerns,
+        notes=view.notes,
+        followups=rows,
+        next_visit=view.next_visit,
+        customer_id=view.customer_id,
+    )
+

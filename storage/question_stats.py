@@ -1,0 +1,229 @@
+"""Response-time statistics on questions, per responder and per topic (for the digests).
+
+Times are *working* minutes on the team's calendar (09:00–18:00 on working days), the
+same clock the SLA runs on, so a question asked on Friday evening and claimed on Monday
+at 09:10 took 10 minutes, not 63 hours.
+
+- Per topic, "to claim" and "to answer" run from when the question was asked.
+- Per responder, they run from when the question reached *that* person (routed,
+  reassigned or escalated to them), so a level-2 responder is not blamed for the time
+  it spent at level 1.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
+
+from domain.workdays import WorkCalendar
+from storage.models import Member, Question, QuestionEvent, Team, Topic
+
+ASSIGNING = ("routed", "reassigned", "escalated", "followup")
+
+
+@dataclass(frozen=True)
+class ResponseTimes:
+    count: int
+    median_minutes: float | None
+    average_minutes: float | None
+
+    @classmethod
+    def of(cls, minutes: list[int]) -> ResponseTimes:
+        if not minutes:
+            return cls(0, None, None)
+        return cls(len(minutes), float(statistics.median(minutes)), round(statistics.fmean(minutes), 1))
+
+
+@dataclass(frozen=True)
+class ResponderStats:
+    member_id: int
+    slack_id: str
+    name: str
+    assigned: int  # times a question reached them (routed, reassigned, escalated, follow-up)
+    claimed: int
+    answered: int
+    escalated_away: int  # taken from them because nobody claimed it within the SLA
+    to_claim: ResponseTimes
+    to_answer: ResponseTimes
+
+
+@dataclass(frozen=True)
+class TopicStats:
+    topic_id: int | None
+    key: str | None
+    name: str | None
+    asked: int
+    answered: int  # answered or resolved
+    escalated: int  # questions escalated at least once
+    open: int  # still open or claimed
+    to_claim: ResponseTimes
+    to_answer: ResponseTimes
+
+
+@dataclass(frozen=True)
+class ResponseStats:
+    team_id: int
+    since: datetime
+    until: datetime
+    asked: int
+    answered: int
+    escalated: int
+    open: int
+    deflected: int  # "That answers it" on a knowledge-base answer, in the window
+    to_claim: ResponseTimes
+    to_answer: ResponseTimes
+    responders: list[ResponderStats] = field(default_factory=list)
+    topics: list[TopicStats] = field(default_factory=list)
+
+
+@dataclass
+class _Person:
+    assigned: int = 0
+    claimed: int = 0
+    answered: int = 0
+    escalated_away: int = 0
+    to_claim: list[int] = field(default_factory=list)
+    to_answer: list[int] = field(default_factory=list)
+
+
+@dataclass
+class _Topic:
+    asked: int = 0
+    answered: int = 0
+    escalated: int = 0
+    open: int = 0
+    to_claim: list[int] = field(default_factory=list)
+    to_answer: list[int] = field(default_factory=list)
+
+
+def response_stats(session: Session, team_id: int, since: datetime, until: datetime) -> ResponseStats:
+    """Questions asked in [since, until): counts and response times, per responder and topic."""
+    team = session.get(Team, team_id)
+    calendar = WorkCalendar(team.calendar if team.calendar in ("CN", "none") else "none")
+    tz = ZoneInfo(team.timezone)
+
+    def minutes(a: datetime, b: datetime) -> int:
+        return calendar.working_minutes_between(a, b, tz)
+
+    asked = list(
+        session.scalars(
+            select(Question)
+            .where(Question.team_id == team_id, Question.asked_at >= since, Question.asked_at < until)
+            .order_by(Question.asked_at, Question.id)
+            .options(selectinload(Question.events))
+        )
+    )
+    people: dict[int, _Person] = defaultdict(_Person)
+    topics: dict[int | None, _Topic] = defaultdict(_Topic)
+    all_claim: list[int] = []
+    all_answer: list[int] = []
+    for question in asked:
+        topic = topics[question.topic_id]
+        topic.asked += 1
+        if question.status in ("answered", "resolved"):
+            topic.answered += 1
+        elif question.status in ("open", "claimed"):
+            topic.open += 1
+        if question.escalations:
+            topic.escalated += 1
+        if question.claimed_at:
+            topic.to_claim.append(minutes(question.asked_at, question.claimed_at))
+        if question.answered_at:
+            topic.to_answer.append(minutes(question.asked_at, question.answered_at))
+        _walk_events(question, people, minutes)
+    for topic in topics.values():
+        all_claim += topic.to_claim
+        all_answer += topic.to_answer
+    deflected = session.scalar(
+        select(func.count(QuestionEvent.id))
+        .join(Question, Question.id == QuestionEvent.question_id)
+        .where(Question.team_id == team_id, QuestionEvent.kind == "deflected", QuestionEvent.at >= since, QuestionEvent.at < until)
+    ) or 0
+    return ResponseStats(
+        team_id=team_id,
+        since=since,
+        until=until,
+        asked=len(asked),
+        answered=sum(t.answered for t in topics.values()),
+        escalated=sum(t.escalated for t in topics.values()),
+        open=sum(t.open for t in topics.values()),
+        deflected=deflected,
+        to_claim=ResponseTimes.of(all_claim),
+        to_answer=ResponseTimes.of(all_answer),
+        responders=_responders(session, people),
+        topics=_topics(session, topics),
+    )
+
+
+def _walk_events(question: Question, people: dict[int, _Person], minutes) -> None:
+    """Replay one question's events: who had it since when, who claimed and answered."""
+    reached: dict[int, datetime] = {}
+    claimed_seen = False
+    for event in question.events:
+        if event.kind in ASSIGNING and event.assignee_id:
+            people[event.assignee_id].assigned += 1
+            reached[event.assignee_id] = event.at
+            if event.kind == "escalated" and (event.detail or {}).get("reason") == "sla" and (event.detail or {}).get("from_assignee"):
+                people[event.detail["from_assignee"]].escalated_away += 1
+        elif event.kind == "claimed" and event.actor_id:
+            claimed_seen = True
+            person = people[event.actor_id]
+            person.claimed += 1
+            person.to_claim.append(minutes(reached.get(event.actor_id, question.asked_at), event.at))
+        elif event.kind == "answered" and event.actor_id:
+            person = people[event.actor_id]
+            person.answered += 1
+            person.to_answer.append(minutes(reached.get(event.actor_id, question.asked_at), event.at))
+    # Imported history may carry claim times without claim events.
+    if not claimed_seen and question.claimed_at and (question.answered_by_id or question.assignee_id):
+        who = question.answered_by_id or question.assignee_id
+        people[who].claimed += 1
+        people[who].to_claim.append(minutes(reached.get(who, question.asked_at), question.claimed_at))
+
+
+def _responders(session: Session, people: dict[int, _Person]) -> list[ResponderStats]:
+    out = []
+    for member_id, person in people.items():
+        member = session.get(Member, member_id)
+        if member is None:
+            continue
+        out.append(
+            ResponderStats(
+                member_id=member_id,
+                slack_id=member.slack_id,
+                name=member.name,
+                assigned=person.assigned,
+                claimed=person.claimed,
+                answered=person.answered,
+                escalated_away=person.escalated_away,
+                to_claim=ResponseTimes.of(person.to_claim),
+                to_answer=ResponseTimes.of(person.to_answer),
+            )
+        )
+    return sorted(out, key=lambda r: (-r.answered, r.name))
+
+
+def _topics(session: Session, topics: dict[int | None, _Topic]) -> list[TopicStats]:
+    out = []
+    for topic_id, topic in topics.items():
+        row = session.get(Topic, topic_id) if topic_id else None
+        out.append(
+            TopicStats(
+                topic_id=topic_id,
+                key=row.key if row else None,
+                name=row.name if row else None,
+                asked=topic.asked,
+                answered=topic.answered,
+                escalated=topic.escalated,
+                open=topic.open,
+                to_claim=ResponseTimes.of(topic.to_claim),
+                to_answer=ResponseTimes.of(topic.to_answer),
+            )
+        )
+    return sorted(out, key=lambda t: (-t.asked, t.key or ""))

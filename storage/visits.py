@@ -1,0 +1,206 @@
+"""Queries over visits, follow-ups and visit cadence (SPEC §4.1).
+
+The digest, nudge, summary and Home capabilities reuse these; they return ORM rows with
+the relationships they are read with already loaded (so they stay readable after the
+session closes), or small frozen dataclasses.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session, selectinload
+
+from domain import team_rules as rules
+from storage.models import Customer, Followup, Visit
+
+TIER_RANK = {tier: rank for rank, tier in enumerate(rules.TIERS)}
+
+
+@dataclass(frozen=True)
+class CadenceStatus:
+    """A customer past its visit cadence on `today`."""
+
+    customer_id: int
+    name: str
+    tier: str
+    owner_id: int | None
+    cadence_days: int
+    last_visit: date | None  # None: never visited
+    days_overdue: int  # for a customer never visited: its cadence in days
+
+    @property
+    def never_visited(self) -> bool:
+        return self.last_visit is None
+
+
+# --- visits ------------------------------------------------------------------------------
+
+
+def _visit_query() -> Select:
+    return select(Visit).options(
+        selectinload(Visit.customer),
+        selectinload(Visit.rep),
+        selectinload(Visit.logged_by),
+        selectinload(Visit.followups).selectinload(Followup.owner),
+    )
+
+
+def get_visit(session: Session, visit_id: int) -> Visit | None:
+    return session.scalar(_visit_query().where(Visit.id == visit_id))
+
+
+def visit_by_source_key(session: Session, source_key: str) -> Visit | None:
+    return session.scalar(_visit_query().where(Visit.source_key == source_key))
+
+
+def recent_visits(
+    session: Session,
+    team_id: int,
+    *,
+    customer_ids: Iterable[int] | None = None,
+    owner_ids: Iterable[int] | None = None,
+    limit: int = 10,
+) -> tuple[list[Visit], int]:
+    """The newest visits (by visit date, then logging time) and how many there are in all.
+
+    `customer_ids` narrows to those customers; `owner_ids` to customers those members own.
+    """
+    where = [Visit.team_id == team_id]
+    if customer_ids is not None:
+        where.append(Visit.customer_id.in_(list(customer_ids)))
+    if owner_ids is not None:
+        owned = select(Customer.id).where(Customer.owner_id.in_(list(owner_ids)))
+        where.append(Visit.customer_id.in_(owned))
+    total = session.scalar(select(func.count(Visit.id)).where(*where)) or 0
+    rows = session.scalars(
+        _visit_query().where(*where).order_by(Visit.visit_date.desc(), Visit.logged_at.desc(), Visit.id.desc()).limit(limit)
+    ).all()
+    return list(rows), total
+
+
+def visits_between(session: Session, team_id: int, start: date, end: date, *, rep_id: int | None = None) -> list[Visit]:
+    """Visits dated from `start` to `end` (both included), oldest first."""
+    query = _visit_query().where(Visit.team_id == team_id, Visit.visit_date >= start, Visit.visit_date <= end)
+    if rep_id is not None:
+        query = query.where(Visit.rep_id == rep_id)
+    return list(session.scalars(query.order_by(Visit.visit_date, Visit.id)).all())
+
+
+def visit_counts_by_rep(session: Session, team_id: int, start: date, end: date) -> dict[int, int]:
+    """{rep member id: visits dated from `start` to `end`} (the `visits` KPI)."""
+    rows = session.execute(
+        select(Visit.rep_id, func.count(Visit.id))
+        .where(Visit.team_id == team_id, Visit.visit_date >= start, Visit.visit_date <= end, Visit.rep_id.is_not(None))
+        .group_by(Visit.rep_id)
+    ).all()
+    return {rep_id: count for rep_id, count in rows}
+
+
+def last_visit_dates(session: Session, customer_ids: Iterable[int], today: date) -> dict[int, date]:
+    """{customer id: date of its latest visit on or before `today`} (planned ones do not count)."""
+    ids = list(customer_ids)
+    if not ids:
+        return {}
+    rows = session.execute(
+        select(Visit.customer_id, func.max(Visit.visit_date))
+        .where(Visit.customer_id.in_(ids), Visit.visit_date <= today)
+        .group_by(Visit.customer_id)
+    ).all()
+    return {customer_id: last for customer_id, last in rows}
+
+
+# --- cadence -----------------------------------------------------------------------------
+
+
+def cadence_status(customer: Customer, last_visit: date | None, today: date) -> CadenceStatus:
+    return CadenceStatus(
+        customer_id=customer.id,
+        name=customer.name,
+        tier=customer.tier,
+        owner_id=customer.owner_id,
+        cadence_days=rules.cadence_days(customer.tier, customer.cadence_days),
+        last_visit=last_visit,
+        days_overdue=rules.days_past_cadence(customer.tier, customer.cadence_days, last_visit, today),
+    )
+
+
+def customers_past_cadence(
+    session: Session,
+    team_id: int,
+    today: date,
+    owner_id: int | None = None,
+    *,
+    owner_ids: Iterable[int] | None = None,
+    tiers: Iterable[str] | None = None,
+) -> list[CadenceStatus]:
+    """Active customers whose last visit is older than their cadence (never visited counts).
+
+    Narrow with `owner_id` (one owner) or `owner_ids` (several, e.g. a rep and whoever
+    they cover) and `tiers` (e.g. ("key",) for the manager digest). Sorted by tier (key
+    first), then most overdue first, then name.
+    """
+    query = select(Customer).where(Customer.team_id == team_id, Customer.active.is_(True))
+    owners = ([] if owner_id is None else [owner_id]) + (list(owner_ids) if owner_ids is not None else [])
+    if owner_id is not None or owner_ids is not None:
+        query = query.where(Customer.owner_id.in_(owners))
+    if tiers is not None:
+        query = query.where(Customer.tier.in_(list(tiers)))
+    customers = session.scalars(query).all()
+    last = last_visit_dates(session, [c.id for c in customers], today)
+    statuses = [cadence_status(c, last.get(c.id), today) for c in customers]
+    overdue = [s for s in statuses if s.days_overdue > 0]
+    overdue.sort(key=lambda s: (TIER_RANK.get(s.tier, 9), -s.days_overdue, s.name))
+    return overdue
+
+
+# --- follow-ups --------------------------------------------------------------------------
+
+
+def _followup_query() -> Select:
+    return select(Followup).options(
+        selectinload(Followup.customer), selectinload(Followup.owner), selectinload(Followup.visit)
+    )
+
+
+def get_followup(session: Session, followup_id: int) -> Followup | None:
+    return session.scalar(_followup_query().where(Followup.id == followup_id))
+
+
+def open_followups(
+    session: Session,
+    team_id: int,
+    *,
+    owner_ids: Iterable[int] | None = None,
+    customer_ids: Iterable[int] | None = None,
+    due_on_or_before: date | None = None,
+) -> list[Followup]:
+    """Open follow-ups, oldest due date first (those without a due date last)."""
+    query = _followup_query().where(Followup.team_id == team_id, Followup.status == "open")
+    if owner_ids is not None:
+        query = query.where(Followup.owner_id.in_(list(owner_ids)))
+    if customer_ids is not None:
+        query = query.where(Followup.customer_id.in_(list(customer_ids)))
+    if due_on_or_before is not None:
+        query = query.where(Followup.due <= due_on_or_before)
+    query = query.order_by(Followup.due.is_(None), Followup.due, Followup.created_at, Followup.id)
+    return list(session.scalars(query).all())
+
+
+def overdue_followups(session: Session, team_id: int, today: date, owner_id: int | None = None) -> list[Followup]:
+    """Open follow-ups due before `today` (the team's local date), oldest first."""
+    query = _followup_query().where(Followup.team_id == team_id, Followup.status == "open", Followup.due < today)
+    if owner_id is not None:
+        query = query.where(Followup.owner_id == owner_id)
+    return list(session.scalars(query.order_by(Followup.due, Followup.id)).all())
+
+
+def followups_done_between(session: Session, team_id: int, start: datetime, end: datetime) -> list[Followup]:
+    """Follow-ups marked done in [start, end) (aware datetimes)."""
+    query = _followup_query().where(
+        Followup.team_id == team_id, Followup.status == "done", Followup.done_at >= start, Followup.done_at < end
+    )
+    return list(session.scalars(query.order_by(Followup.done_at, Followup.id)).all())
