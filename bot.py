@@ -9,6 +9,7 @@ import argparse
 import logging
 import os
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from slack_bolt import App
 from settings import Settings
 
 log = logging.getLogger("ambot")
+LISTENER_THREADS = 64
 
 
 # --- building blocks -----------------------------------------------------------------------
@@ -32,6 +34,9 @@ def build_app(settings: Settings) -> App:
         client=make_web_client(settings),
         token_verification_enabled=False,
         process_before_response=settings.process_before_response,
+        # Listeners ack from inside their thread: with the default pool (CPU count + 4
+        # threads) a few slow listeners would hold every new request's ack in a queue.
+        listener_executor=ThreadPoolExecutor(max_workers=LISTENER_THREADS, thread_name_prefix="ambot-listener"),
     )
     handlers.register(app)
     return app

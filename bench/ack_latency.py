@@ -103,6 +103,10 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=400)
     parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 8, 32])
     parser.add_argument("--database", help="database URL (default: a temporary SQLite file)")
+    parser.add_argument("--server", choices=["gunicorn", "serve"], default="gunicorn",
+                        help="gunicorn (production: --workers processes × --threads) or `bot.py serve` (one process)")
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=16)
     args = parser.parse_args()
 
     secret = secrets.token_hex(16)
@@ -119,8 +123,13 @@ def main() -> None:
             ambot_port, bare_port = free_port(), free_port()
             env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "AMBOT_"))}
             env.update(DATABASE_URL=database_url, SLACK_BOT_TOKEN="xoxb-bench", SLACK_SIGNING_SECRET=secret, SLACK_API_URL=api_url, AMBOT_LOG_LEVEL="WARNING")
-            processes.append(subprocess.Popen([sys.executable, "bot.py", "serve", "--port", str(ambot_port), "--host", "127.0.0.1", "--no-scheduler"], cwd=ROOT, env=env))
-            processes.append(subprocess.Popen([sys.executable, "-m", "bench.bare_bolt", "--port", str(bare_port), "--secret", secret, "--api-url", api_url], cwd=ROOT, env=env))
+            if args.server == "gunicorn":
+                gunicorn = [sys.executable, "-m", "gunicorn", "-k", "gthread", "-w", str(args.workers), "--threads", str(args.threads), "--backlog", "256", "--log-level", "warning"]
+                processes.append(subprocess.Popen([*gunicorn, "-b", f"127.0.0.1:{ambot_port}", "wsgi:application"], cwd=ROOT, env=env))
+                processes.append(subprocess.Popen([*gunicorn, "-b", f"127.0.0.1:{bare_port}", "bench.bare_bolt:application"], cwd=ROOT, env=env))
+            else:
+                processes.append(subprocess.Popen([sys.executable, "bot.py", "serve", "--port", str(ambot_port), "--host", "127.0.0.1", "--no-scheduler"], cwd=ROOT, env=env))
+                processes.append(subprocess.Popen([sys.executable, "-m", "bench.bare_bolt", "--port", str(bare_port), "--secret", secret, "--api-url", api_url], cwd=ROOT, env=env))
             wait_healthy(ambot_port)
             wait_healthy(bare_port, "/")
             remote = RemoteFake(fake_port)
@@ -129,7 +138,8 @@ def main() -> None:
             measure(ambot, COMMANDS["/kpi"], 20, 1)  # warm caches and pools on both
             measure(bare, COMMANDS["/kpi"], 20, 1)
             backend = "postgresql" if database_url.startswith("postgresql") else "sqlite"
-            print(f"ack latency, {args.requests} requests per cell, {backend}, ambot/bare app/fake Slack in separate processes")
+            topology = f"gunicorn gthread {args.workers}×{args.threads}" if args.server == "gunicorn" else "bot.py serve"
+            print(f"ack latency, {args.requests} requests per cell, {backend}, {topology} for both apps, fake Slack in its own process")
             print(f"{'command':18} {'conc':>4} {'bare p50':>9} {'bare p99':>9} {'ambot p50':>10} {'ambot p99':>10} {'p50 ratio':>9}")
             for name, make in COMMANDS.items():
                 for concurrency in args.concurrency:

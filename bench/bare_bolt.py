@@ -1,14 +1,26 @@
-"""The baseline for bench.ack_latency: a bare Bolt app that only acks, on the same HTTP
-front ambot uses. `python -m bench.bare_bolt --port P --secret S --api-url URL`."""
+"""The baseline for bench.ack_latency: a bare Bolt app that only acks, served exactly as
+ambot is (gunicorn, same workers and threads, or the built-in threaded server).
+
+    gunicorn bench.bare_bolt:application     (env: SLACK_SIGNING_SECRET, SLACK_API_URL)
+    python -m bench.bare_bolt --port P --secret S --api-url URL
+"""
 
 from __future__ import annotations
 
 import argparse
+import os
 
 from slack_bolt import App
 from slack_sdk import WebClient
 
-from slackio.web import make_http_server
+from slackio.web import make_http_server, wsgi_app
+
+
+def bare_app(secret: str, api_url: str) -> App:
+    app = App(signing_secret=secret, client=WebClient(token="xoxb-bench", base_url=api_url), token_verification_enabled=False)
+    for command in ("/visit", "/kpi", "/amteam"):
+        app.command(command)(lambda ack: ack())
+    return app
 
 
 def main() -> None:
@@ -17,10 +29,14 @@ def main() -> None:
     parser.add_argument("--secret", required=True)
     parser.add_argument("--api-url", required=True)
     args = parser.parse_args()
-    app = App(signing_secret=args.secret, client=WebClient(token="xoxb-bench", base_url=args.api_url), token_verification_enabled=False)
-    for command in ("/visit", "/kpi", "/amteam"):
-        app.command(command)(lambda ack: ack())
-    make_http_server(app, "127.0.0.1", args.port).serve_forever()
+    make_http_server(bare_app(args.secret, args.api_url), "127.0.0.1", args.port).serve_forever()
+
+
+def __getattr__(name: str):
+    # `gunicorn bench.bare_bolt:application` builds the app lazily, from the environment.
+    if name == "application":
+        return wsgi_app(bare_app(os.environ["SLACK_SIGNING_SECRET"], os.environ["SLACK_API_URL"]))
+    raise AttributeError(name)
 
 
 if __name__ == "__main__":

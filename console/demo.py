@@ -73,7 +73,10 @@ def run_demo(settings: Settings, at: str | None = None) -> int:
                 for user, command, text in TOUR:
                     out.section(texts.macro("console/messages", "demo_command", user=names.get(user, user), command=f"{command} {text}".strip()))
                     seen = len(fake.calls)
-                    driver.command(user, command, text)
+                    result = driver.command(user, command, text)
+                    shown = screen.ack_reply(result.json)
+                    if shown:
+                        print(shown)
                     out.calls(screen, fake.calls[seen:])
                 for name, spec in registry.all_jobs().items():
                     if spec.run is None:
@@ -138,7 +141,7 @@ class DemoPrinter:
     def calls(self, screen: Screen, calls) -> int:
         shown = 0
         for call in calls:
-            rendered = screen.call(call)
+            rendered = screen.call(call, home_in_full=False)  # a Home refreshed by the tour: one line
             if rendered:
                 print(rendered)
                 shown += 1

@@ -67,6 +67,8 @@ class Console:
         self.texts = Texts(negotiate_locale(None, language))
         self.screen = Screen(names=lambda uid: names.get(uid, uid), color=sys.stdout.isatty())
         self.seen = 0
+        self.home_wanted = False  # show the next Home in full: it was opened or pressed
+        self.acked: dict[str, Any] = {}
 
     def say(self, macro: str, **kwargs: Any) -> None:
         print(self.texts.macro("console/messages", macro, **kwargs))
@@ -99,7 +101,7 @@ class Console:
             return
         if line.startswith("/"):
             command, _, text = line.partition(" ")
-            self.driver.command(self.user, command, text)
+            self.acked = self.driver.command(self.user, command, text).json
         elif line.isdigit():
             self.press(int(line))
         elif line.startswith(":as"):
@@ -110,6 +112,7 @@ class Console:
                 print(f"  {slack_id:10} {name}")
             return
         elif line == ":home":
+            self.home_wanted = True
             self.driver.event({"type": "app_home_opened", "user": self.user, "channel": "D" + self.user, "tab": "home", "event_ts": "1.0"})
         elif line.startswith(":run"):
             self.run_job(line[4:].strip())
@@ -146,17 +149,22 @@ class Console:
         calls = self.fake.calls[self.seen :]
         self.seen = len(self.fake.calls)
         self.screen.pressables.clear()
+        acked, self.acked = self.acked, {}
+        shown = self.screen.ack_reply(acked)
+        if shown:
+            print(shown)
         modal: Call | None = None
         for call in calls:
             if not call.ok:
                 continue
             if call.method == "chat.postMessage":
                 call.body.setdefault("ts", call.response.get("ts"))
-            rendered = self.screen.call(call)
+            rendered = self.screen.call(call, home_in_full=self.home_wanted)
             if rendered:
                 print(rendered)
             if call.method in {"views.open", "views.push", "views.update"} and (call.response.get("view") or {}).get("type") == "modal":
                 modal = call
+        self.home_wanted = False
         if modal is not None:
             self.fill_modal(modal.response["view"])
 
@@ -174,6 +182,7 @@ class Console:
         elif element["type"] == "users_select":
             action["selected_user"] = self.pick_user()
         message = pressable.message
+        self.home_wanted = bool(message and message.get("home"))
         if message is not None:
             # Ephemeral replies have no ts on Slack either; the payload still carries one.
             message = {"ts": message.get("ts") or "1.000000", "text": message.get("text", ""), "blocks": message.get("blocks")}

@@ -4,6 +4,7 @@ any unexpected failure into a polite message instead of a stack trace."""
 from __future__ import annotations
 
 import functools
+import inspect
 import logging
 from collections.abc import Callable
 from typing import Any
@@ -29,20 +30,28 @@ def error_with_usage(texts: Texts, error_text: str, usage_template: str) -> dict
 
 
 def guarded(listener: Callable[..., Any]) -> Callable[..., Any]:
-    """Run a listener; on an unexpected error log it and tell the user, never a 500."""
+    """Run a listener; on an unexpected error log it and tell the user: never a stack
+    trace, never a 500. The wrapper always receives `respond` and `body`, whatever the
+    listener itself declares, so it can answer in the user's language."""
+    own = inspect.signature(listener)
+    own_names = set(own.parameters)
+    needed = [name for name in ("respond", "body") if name not in own_names]
+    advertised = own.replace(parameters=[
+        *own.parameters.values(),
+        *(inspect.Parameter(name, inspect.Parameter.POSITIONAL_OR_KEYWORD, default=None) for name in needed),
+    ])
 
     @functools.wraps(listener)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
+    def wrapper(**kwargs: Any) -> Any:
         try:
-            return listener(*args, **kwargs)
+            return listener(**{k: v for k, v in kwargs.items() if k in own_names})
         except Exception as exc:  # the user gets a message, the log gets the trace
             log.exception("listener %s failed", listener.__name__)
-            respond = kwargs.get("respond")
             body = kwargs.get("body") or {}
             locale = negotiate_locale((body.get("user") or {}).get("locale"), None)
-            texts = Texts(locale)
             key = "database_unavailable" if isinstance(exc, OperationalError) else "internal_error"
-            text = texts.macro("common", key)
+            text = Texts(locale).macro("common", key)
+            respond = kwargs.get("respond")
             if respond is not None:
                 try:
                     respond(**ephemeral(text))
@@ -50,4 +59,8 @@ def guarded(listener: Callable[..., Any]) -> Callable[..., Any]:
                     log.warning("could not tell the user about the failure")
             return None
 
+    # Bolt passes exactly the arguments this signature names (it reads them with
+    # getfullargspec after inspect.unwrap, so the original must not be reachable).
+    wrapper.__signature__ = advertised
+    del wrapper.__wrapped__
     return wrapper

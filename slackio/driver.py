@@ -28,6 +28,11 @@ class Result:
         return json.loads(self.text) if self.text.strip().startswith("{") else {}
 
     @property
+    def answered(self) -> bool:
+        """The user saw something: a response_url message or a non-empty ack body."""
+        return bool(self.replies) or bool(self.json.get("text") or self.json.get("blocks"))
+
+    @property
     def reply(self) -> dict[str, Any]:
         """The last thing the user saw in answer: a response_url message or the ack body."""
         if self.replies:

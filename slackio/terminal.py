@@ -54,7 +54,9 @@ class Screen:
 
     # --- whole calls -------------------------------------------------------------------
 
-    def call(self, call: Call) -> str | None:
+    def call(self, call: Call, *, home_in_full: bool = True) -> str | None:
+        """One Web API call as the user would see it; a Home refreshed after an action is
+        a single line unless `home_in_full` (the user opened it or pressed a button on it)."""
         body = call.body
         if call.method == "chat.postMessage":
             return self._framed(f"→ {self._dest(str(body.get('channel')))}", body, body.get("channel"))
@@ -69,8 +71,18 @@ class Screen:
             view = body.get("view") or {}
             return self.view(view, call.response.get("view") or view)
         if call.method == "views.publish":
-            return self._framed(f"⌂ Home tab of {self._dest(str(body.get('user_id')))}", {"blocks": (body.get("view") or {}).get("blocks")}, None)
+            title = f"⌂ Home tab of {self._dest(str(body.get('user_id')))}"
+            if not home_in_full:
+                return self.dim(f"{title} refreshed (:home shows it)")
+            return self._framed(title, {"blocks": (body.get("view") or {}).get("blocks"), "home": True}, None)
         return None
+
+    def ack_reply(self, body: dict[str, Any]) -> str | None:
+        """A slash command answered in its ack (shown by Slack like a response_url reply)."""
+        if not (body.get("text") or body.get("blocks")):
+            return None
+        label = "(in channel)" if body.get("response_type") == "in_channel" else "(only you see this)"
+        return self._framed(f"← reply {label}", body, None)
 
     def _dest(self, channel: str) -> str:
         if channel[:1] in {"U", "W"}:

@@ -43,7 +43,7 @@ def test_every_command_answers_help_empty_and_garbage(driver, team, command, tex
     opened = driver.fake.calls_to("views.open")
     if opened and not text:
         return  # `/visit` and `/ask` alone open their form, as the SPEC says
-    assert result.replies, f"{command} {text!r} gave no visible answer"
+    assert result.answered, f"{command} {text!r} gave no visible answer"
     reply = result.reply
     assert reply.get("response_type") == "ephemeral"
     assert command in result.reply_text

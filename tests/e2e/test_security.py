@@ -49,7 +49,7 @@ def test_a_person_with_no_role_changes_nothing(driver, team, command):
     driver.fake.users["U0NOBODY"] = {"locale": "en-US"}
     before = row_counts()
     result = driver.command("U0NOBODY", command, "setup name Takeover" if command == "/amteam" else "list")
-    assert result.status == 200 and result.replies
+    assert result.status == 200 and result.answered
     assert {k: v for k, v in row_counts().items() if k != "processed_requests"} == {k: v for k, v in before.items() if k != "processed_requests"}
 
 
