@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import create_engine, text
 
+import clock
 from jobs import outbox_sender, runtime
 from storage import db, outbox
 from tests.conftest import _postgres_admin_url
@@ -51,3 +52,24 @@ def test_slack_down_for_a_while_then_every_message_arrives_once(driver):
     assert report.failed == 0
     assert len(delivered) == 5 and set(delivered.values()) == {1}
     assert len(driver.fake.calls_to("chat.postMessage", ok_only=False)) > 5  # it really was failing
+
+
+@pytest.mark.parametrize(
+    ("user", "command", "text", "table"),
+    [
+        ("U0A1", "/visit", "华东制造集团; needs: 20 SIM lines; follow-up: send quote by 2026-12-10", "visits"),
+        ("U0A1", "/kpi", "log revenue 12000 华东制造集团 new line", "kpi_entries"),
+        ("U0A1", "/handover", "2026-12-14 2026-12-16 annual leave", "handovers"),
+    ],
+)
+def test_the_same_request_delivered_three_times_has_one_effect(driver, team, user, command, text, table):
+    """Slack retries a request it thinks failed: same body, same trigger id, X-Slack-Retry-Num set."""
+    from tests.helpers import row_counts
+
+    clock.freeze(datetime(2026, 12, 7, 2, 0, tzinfo=UTC))
+    driver.fake.users[user] = {"locale": "en-US", "tz": "Asia/Shanghai"}
+    before = row_counts()[table]
+    for retry in (None, 1, 2):
+        result = driver.command(user, command, text, trigger_id="trig.same-request", retry_num=retry)
+        assert result.status == 200
+    assert row_counts()[table] == before + 1
