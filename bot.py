@@ -39,6 +39,10 @@ def build_app(settings: Settings) -> App:
         listener_executor=ThreadPoolExecutor(max_workers=LISTENER_THREADS, thread_name_prefix="ambot-listener"),
     )
     handlers.register(app)
+    # Home tabs are redrawn after actions; off the request path when serving real traffic.
+    from handlers.home import use_background_refresh
+
+    use_background_refresh(not settings.process_before_response)
     return app
 
 

@@ -52,6 +52,7 @@ from storage.models import (
 )
 
 NOW = datetime(2026, 12, 4, 7, 30, tzinfo=UTC)  # Friday 15:30 in Shanghai: the summary's time
+DIGEST_AT = datetime(2026, 12, 7, 0, 30, tzinfo=UTC)  # the Monday after, 08:30: the digest's
 DAYS_OF_HISTORY = 364
 CHUNK = 5000
 NEEDS = ["专线扩容到 {n}M", "新增 {n} 张物联网卡", "5G 专网试点", "云专线+IDC 报价", "SD-WAN 组网方案", "视频会议专线", "统一月结账单", "备份链路"]
@@ -99,8 +100,8 @@ def main() -> None:
             setup = time.perf_counter() - started
             print(f"{database.dialect}: built {size.label()} in {setup:.1f} s")
             results[size] = {
-                "weekly summary": measure(database, lambda s: weekly_summary(s, team_id, NOW), weekly_message),
-                "manager digest": measure(database, lambda s: manager_digest(s, team_id, NOW + timedelta(days=3, hours=1)), manager_message),
+                "weekly summary": measure(database, lambda s, t=team_id: weekly_summary(s, t, NOW), weekly_message),
+                "manager digest": measure(database, lambda s, t=team_id: manager_digest(s, t, DIGEST_AT), manager_message),
             }
             database.dispose()
     print()

@@ -13,6 +13,7 @@ from slack_sdk import WebClient
 
 from handlers import ids
 from handlers.context import resolve_actor
+from handlers.home import refresh_home
 from handlers.replies import guarded
 from handlers.visit_common import refusal_reply
 from rendering import blocks as bk
@@ -72,6 +73,7 @@ def _act(body: dict[str, Any], client: WebClient, respond, what: str) -> None:
     patched = visit_blocks.replace_followup_actions(pressed.get("blocks") or [], outcome.followup.id, note)
     if patched is not None:
         respond(replace_original=True, text=pressed.get("text") or note, blocks=patched)
+        refresh_home(client, actor.slack_id, outcome.followup.owner_slack_id)
         return
     # Slack does not send the content of an ephemeral message back: show the list afresh.
     with db.session_scope() as session:
@@ -79,3 +81,4 @@ def _act(body: dict[str, Any], client: WebClient, respond, what: str) -> None:
     payload = visit_blocks.followups_message(actor.texts, items, actor.slack_id)
     payload["blocks"].insert(0, bk.context(note))
     respond(replace_original=True, **payload)
+    refresh_home(client, actor.slack_id, outcome.followup.owner_slack_id)

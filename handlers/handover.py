@@ -19,6 +19,7 @@ from domain.handover_command import CommandError, parse_handover_command
 from domain.handover_rules import RefusalCode
 from handlers import ids
 from handlers.context import Actor, resolve_actor
+from handlers.home import refresh_home
 from handlers.replies import ephemeral, error_with_usage, guarded
 from rendering import handover as views
 from rendering.blocks import sections
@@ -92,11 +93,13 @@ def _request(actor: Actor, words: list[str], trigger_id: str | None, client: Web
         for manager in _managers(outcome, h.member) or list(outcome.managers):
             _post(client, manager, views.approval_message(_texts(client, manager), h))
         respond(**ephemeral(actor.texts.macro(MESSAGES, "needs_approval", h)))
+        refresh_home(client, h.member)
         return
     _post(client, h.cover, views.ask_cover_message(_texts(client, h.cover), brief))
     for manager in managers:
         _post(client, manager, views.notice(_texts(client, manager), "manager_requested", h, with_reason=True))
     respond(**ephemeral(actor.texts.macro(MESSAGES, "requested", h)))
+    refresh_home(client, h.member, h.cover)
 
 
 def _status(actor: Actor, respond) -> None:
@@ -122,6 +125,7 @@ def _cancel(actor: Actor, words: list[str], trigger_id: str | None, client: WebC
     for manager in _managers(outcome, h.member, h.cover):
         _post(client, manager, views.notice(_texts(client, manager), "manager_cancelled", h))
     respond(**ephemeral(actor.texts.macro(MESSAGES, "cancelled", h, told)))
+    refresh_home(client, h.member, h.cover)
 
 
 def _back(actor: Actor, trigger_id: str | None, client: WebClient, respond) -> None:
@@ -133,11 +137,13 @@ def _back(actor: Actor, trigger_id: str | None, client: WebClient, respond) -> N
         if h.cover and outcome.previous_status in ASKED:
             _post(client, h.cover, views.notice(_texts(client, h.cover), "cover_cancelled", h))
         respond(**ephemeral(actor.texts.macro(MESSAGES, "withdrawn", h)))
+        refresh_home(client, h.member, h.cover)
         return
     _post(client, h.member, views.handback_message(actor.texts, summary))
     if h.cover:
         _post(client, h.cover, views.notice(_texts(client, h.cover), "cover_ended", h))
     respond(**ephemeral(actor.texts.macro(MESSAGES, "back", h)))
+    refresh_home(client, h.member, h.cover)
 
 
 # --- buttons ---------------------------------------------------------------------------
@@ -157,6 +163,7 @@ def handle_accept(ack, body: dict[str, Any], action: dict[str, Any], client: Web
         if outcome.previous_status == "escalated":  # the managers were asked to step in
             for manager in _managers(outcome, h.member, h.cover):
                 _post(client, manager, views.notice(_texts(client, manager), "manager_late_accept", h))
+    refresh_home(client, h.cover, h.member)
 
 
 @guarded
@@ -172,6 +179,7 @@ def handle_decline(ack, body: dict[str, Any], action: dict[str, Any], client: We
         _post(client, h.member, views.notice(_texts(client, h.member), "member_declined", h))
         for manager in _managers(outcome, h.member, h.cover):
             _post(client, manager, views.assign_cover_message(_texts(client, manager), h, "manager_declined"))
+    refresh_home(client, actor.slack_id, h.member)
 
 
 @guarded
@@ -186,6 +194,7 @@ def handle_approve(ack, body: dict[str, Any], action: dict[str, Any], client: We
     if outcome.changed:
         _post(client, h.cover, views.ask_cover_message(_texts(client, h.cover), brief))
         _post(client, h.member, views.notice(_texts(client, h.member), "member_approved", h))
+    refresh_home(client, h.member, h.cover)
 
 
 @guarded
@@ -199,6 +208,7 @@ def handle_refuse(ack, body: dict[str, Any], action: dict[str, Any], client: Web
     respond(replace_original=True, **views.notice(actor.texts, "manager_refused", h))
     if outcome.changed:
         _post(client, h.member, views.notice(_texts(client, h.member), "member_refused", h))
+    refresh_home(client, h.member)
 
 
 @guarded
@@ -223,6 +233,7 @@ def handle_assign(ack, body: dict[str, Any], action: dict[str, Any], client: Web
     previous = outcome.previous_cover
     if previous and previous != h.cover and outcome.previous_status in ASKED:
         _post(client, previous, views.notice(_texts(client, previous), "cover_reassigned", h))
+    refresh_home(client, h.member, h.cover, previous)
 
 
 def _decide(actor: Actor, respond, decide, raw_id: str | None, *, with_brief: bool = False) -> tuple[Outcome | None, Any]:

@@ -46,3 +46,6 @@ VISIT_PICK_CUSTOMER = "visit_pick_customer"  # message button: one of several ma
 FOLLOWUP_DONE = "followup_done"
 FOLLOWUP_SNOOZE_DAY = "followup_snooze_day"
 FOLLOWUP_SNOOZE_WEEK = "followup_snooze_week"
+
+# home (handlers/home.py): the App Home's Done button; its value is the follow-up id.
+HOME_FOLLOWUP_DONE = "home_followup_done"

@@ -14,6 +14,7 @@ from domain.metrics import METRICS, Metric, parse_period, period_containing, res
 from domain.pace import text_bar
 from handlers import ids
 from handlers.context import Actor, resolve_actor
+from handlers.home import refresh_home
 from handlers.replies import ephemeral, error_with_usage, guarded
 from rendering.blocks import button, context, section, sections
 from rendering.i18n import Texts
@@ -70,6 +71,8 @@ def handle_kpi(ack, command: dict[str, Any], client: WebClient, respond) -> None
             respond(**error_with_usage(actor.texts, message, USAGE))
         return
     respond(**payload)
+    if handler in CHANGES_MY_PACE:
+        refresh_home(client, actor.slack_id)
 
 
 @guarded
@@ -88,6 +91,7 @@ def handle_undo_button(ack, body: dict[str, Any], client: WebClient, respond) ->
         respond(**ephemeral(actor.texts.macro(MESSAGES, "error_" + error.code, **error.params)))
         return
     respond(replace_original=True, **ephemeral(text))
+    refresh_home(client, actor.slack_id)
 
 
 # --- subcommands ----------------------------------------------------------------------
@@ -208,3 +212,4 @@ SUBCOMMANDS = {
     "team": _team, "团队": _team,
 }
 MANAGER_ONLY = {_target, _team, _someone}
+CHANGES_MY_PACE = {_log, _undo}  # the App Home shows my pace: refresh it after these

@@ -16,6 +16,7 @@ from slack_sdk import WebClient
 from handlers import ids
 from handlers import question_delivery as delivery
 from handlers.context import Actor, resolve_actor
+from handlers.home import refresh_home
 from handlers.replies import ephemeral, guarded
 from rendering import question_blocks as qb
 from services import question_escalation as moves
@@ -81,6 +82,7 @@ def handle_claim(ack, body: dict[str, Any], action: dict[str, Any], client: WebC
     if card.asker:
         texts = delivery.reader_texts(client, card.asker)
         delivery.to_asker(client, card, qb.notice(texts.macro(qb.MSG, "claimed_for_asker", card)))
+    refresh_home(client, actor.slack_id, card.asker)
 
 
 @guarded
@@ -114,6 +116,7 @@ def handle_answer_submission(ack, body: dict[str, Any], view: dict[str, Any], cl
     delivery.update(client, card.assignee_channel, card.assignee_ts, qb.responder_closed(actor.texts, card, outcome))
     if card.asker:
         delivery.to_asker(client, card, qb.answer_message(delivery.reader_texts(client, card.asker), card), broadcast=True)
+    refresh_home(client, actor.slack_id, card.asker)
 
 
 @guarded
@@ -168,6 +171,7 @@ def _after_move(client: WebClient, routing, kind: str) -> None:
         outcome = texts.macro(qb.MSG, "moved_for_responder", routing)
         delivery.update(client, channel, ts, qb.responder_closed(texts, routing.card, outcome))
     delivery.deliver_move(client, routing, kind)
+    refresh_home(client, routing.previous_assignee, routing.card.assignee, routing.card.asker)
 
 
 # --- the asker -------------------------------------------------------------------------
@@ -190,6 +194,7 @@ def handle_resolve(ack, body: dict[str, Any], action: dict[str, Any], client: We
     if card.answered_by:
         texts = delivery.reader_texts(client, card.answered_by)
         delivery.post(client, card.answered_by, qb.notice(texts.macro(qb.MSG, "resolved_for_responder", card)), thread_ts=card.assignee_ts)
+    refresh_home(client, actor.slack_id)
 
 
 @guarded
@@ -221,3 +226,4 @@ def handle_followup_submission(ack, body: dict[str, Any], view: dict[str, Any], 
     texts = delivery.reader_texts(client, card.assignee)
     payload = qb.notice_with_buttons(texts, texts.macro(qb.MSG, "followup_for_responder", card, body_text), card.id)
     delivery.to_responder_thread(client, card, payload)
+    refresh_home(client, actor.slack_id, card.assignee)

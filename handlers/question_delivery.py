@@ -14,6 +14,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from handlers.context import resolve_actor
+from handlers.home import refresh_home
 from rendering import question_blocks as qb
 from rendering.i18n import Texts
 from services import questions as service
@@ -73,6 +74,7 @@ def deliver_routing(client: WebClient, routing) -> None:
     asker = post(client, card.asker, qb.routed_message(reader_texts(client, card.asker), routing, in_dm=True)) if card.asker else None
     with db.session_scope() as session:
         service.record_threads(session, card.id, asker=asker, assignee=responder)
+    refresh_home(client, card.asker, card.assignee)
 
 
 def deliver_move(client: WebClient, routing, kind: str) -> None:

@@ -20,6 +20,7 @@ from slack_sdk import WebClient
 from domain.visit_form import FollowupRow, VisitDraft, validate
 from handlers import ids
 from handlers.context import resolve_actor, utcnow
+from handlers.home import refresh_home, visit_readers
 from handlers.replies import guarded
 from handlers.visit_common import (
     draft_from_state,
@@ -198,6 +199,7 @@ def handle_submission(ack, body: dict[str, Any], client: WebClient) -> None:
         if outcome.created:
             status = "updated" if editing else "logged"
             client.chat_postMessage(channel=user, **visit_blocks.stored_message(texts, outcome.visit, status))
+            refresh_home(client, user, *visit_readers(outcome.visit))
     except Exception:  # never a 500: the form says so, or the log does once it has closed
         log.exception("visit form submission failed")
         if not acked:

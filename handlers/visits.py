@@ -20,6 +20,7 @@ from domain.quicklog import QuickLogError, is_bare_customer, parse_quick_log
 from domain.visit_form import draft_from_quicklog, is_empty
 from handlers import followup_actions, ids, visit_modal
 from handlers.context import Actor, resolve_actor
+from handlers.home import refresh_home, visit_readers
 from handlers.replies import ephemeral, error_with_usage, guarded
 from handlers.visit_common import USAGE, ephemeral_payload, refusal_reply, store_once
 from rendering import visit_blocks
@@ -70,7 +71,7 @@ def handle_visit(ack, command: dict[str, Any], client: WebClient, respond) -> No
         elif is_bare_customer(text):
             _form_for_customer(client, actor, access, text, command["trigger_id"], respond)
         else:
-            _quick_log(actor, access, text, command["trigger_id"], respond)
+            _quick_log(client, actor, access, text, command["trigger_id"], respond)
     except VisitError as error:
         respond(**refusal_reply(actor.texts, error))
 
@@ -96,7 +97,7 @@ def _form_for_customer(client: WebClient, actor: Actor, access: VisitAccess, nam
     visit_modal.open_new_form(client, actor.texts, access, trigger_id, now=actor.now, customer=customer)
 
 
-def _quick_log(actor: Actor, access: VisitAccess, text: str, trigger_id: str, respond) -> None:
+def _quick_log(client: WebClient, actor: Actor, access: VisitAccess, text: str, trigger_id: str, respond) -> None:
     today = access.today(actor.now)
     try:
         parsed = parse_quick_log(text, today, require_due=access.require_followup_due)
@@ -122,6 +123,7 @@ def _quick_log(actor: Actor, access: VisitAccess, text: str, trigger_id: str, re
     )
     status = "logged" if outcome.created else "already"
     respond(**ephemeral_payload(visit_blocks.stored_message(actor.texts, outcome.visit, status)))
+    refresh_home(client, actor.slack_id, *visit_readers(outcome.visit))
 
 
 def _list(actor: Actor, access: VisitAccess, customer_name: str, respond) -> None:

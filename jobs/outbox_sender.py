@@ -18,6 +18,7 @@ from slack_sdk.errors import SlackApiError
 from storage import db, outbox
 
 log = logging.getLogger("ambot.outbox")
+PARENT_WAIT = timedelta(seconds=5)
 METADATA_EVENT = "ambot_outbox"
 PERMANENT_ERRORS = {
     "channel_not_found", "user_not_found", "invalid_blocks", "not_in_channel", "is_archived",
@@ -83,17 +84,24 @@ def drain_until_empty(client: WebClient, start: datetime | None = None, *, timeo
 
 def _deliver(client: WebClient, message: outbox.Claimed, now: datetime, report: DrainReport) -> int | None:
     key = str(message.id)
+    payload = dict(message.payload)
+    channel, thread_ts = message.recipient, payload.get("thread_ts")
+    if "thread_parent" in payload:
+        parent = _thread_parent(message, payload.pop("thread_parent"), now, report)
+        if parent is None:
+            return None
+        channel, thread_ts = parent
+        payload["thread_ts"] = thread_ts
     if message.recovered:
-        found = _find_posted(client, message.recipient, key)
+        found = _find_posted(client, channel, key, thread_ts)
         if found:
             with db.session_scope() as session:
                 outbox.mark_sent(session, message.id, now, ts=found[1], channel=found[0])
             report.recovered += 1
             return None
-    payload = dict(message.payload)
     payload["metadata"] = {"event_type": METADATA_EVENT, "event_payload": {"key": key}}
     try:
-        response = client.chat_postMessage(channel=message.recipient, **payload)
+        response = client.chat_postMessage(channel=channel, **payload)
     except SlackApiError as exc:
         return _after_error(message, now, exc, report)
     except OSError as exc:  # connection refused, timeout: try again later
@@ -133,13 +141,35 @@ def _retry(message: outbox.Claimed, now: datetime, error: str, report: DrainRepo
     report.errors.append(error)
 
 
-def _find_posted(client: WebClient, recipient: str, key: str) -> tuple[str, str] | None:
+def _thread_parent(message: outbox.Claimed, parent: dict, now: datetime, report: DrainReport) -> tuple[str, str] | None:
+    """(channel, ts) of the message this reply belongs under, once that one is posted.
+
+    Until then the reply waits (without using up an attempt); if the parent failed for
+    good, so does the reply: a reply without its message would make no sense.
+    """
+    with db.session_scope() as session:
+        found = outbox.delivery_of(session, parent["job"], parent["recipient"], parent["period"])
+        if found is not None and found.status == "sent" and found.ts:
+            return found.channel or message.recipient, found.ts
+        if found is None or found.status == "failed":
+            outbox.mark_failed(session, message.id, error="thread parent was not delivered")
+            report.failed += 1
+            return None
+        outbox.mark_retry(session, message.id, at=now + PARENT_WAIT, error="waiting for the thread parent", attempts=message.attempts, counts=False)
+    report.retried += 1
+    return None
+
+
+def _find_posted(client: WebClient, recipient: str, key: str, thread_ts: str | None = None) -> tuple[str, str] | None:
     """Look for a message we posted earlier with this outbox key (crash recovery)."""
     try:
         channel = recipient
         if recipient[:1] in {"U", "W"}:
             channel = client.conversations_open(users=recipient)["channel"]["id"]
-        history = client.conversations_history(channel=channel, limit=50, include_all_metadata=True)
+        if thread_ts:  # replies are not in the channel's history, only in their thread
+            history = client.conversations_replies(channel=channel, ts=thread_ts, limit=200, include_all_metadata=True)
+        else:
+            history = client.conversations_history(channel=channel, limit=50, include_all_metadata=True)
     except (SlackApiError, OSError) as exc:
         log.warning("cannot check history for outbox %s: %s", key, exc)
         return None

@@ -39,10 +39,14 @@ class Reminder:
     overdue: list[FollowupView] = field(default_factory=list)
 
 
-def my_open_followups(session: Session, access: VisitAccess, today: date) -> list[FollowupView]:
+def my_open_followups(session: Session, access: VisitAccess, today: date, *, limit: int | None = None) -> list[FollowupView]:
     """My open follow-ups and those of anyone I cover, oldest due date first."""
-    rows = store.open_followups(session, access.team_id, owner_ids=access.owner_ids)
+    rows = store.open_followups(session, access.team_id, owner_ids=access.owner_ids, limit=limit)
     return [followup_view(f, today) for f in rows]
+
+
+def count_my_open_followups(session: Session, access: VisitAccess) -> int:
+    return store.count_open_followups(session, access.team_id, owner_ids=access.owner_ids)
 
 
 def complete(session: Session, access: VisitAccess, followup_id: int, now: datetime) -> ActionOutcome:

@@ -343,9 +343,18 @@ class FakeSlack:
         return {"ok": True, "channel": {"id": dm_channel(users.replace(",", ""))}}
 
     def _m_conversations_history(self, body: dict) -> dict:
+        # As on Slack, thread replies are not part of the channel's history.
         with self._lock:
-            messages = list(reversed(self.messages.get(str(body.get("channel")), [])))
+            messages = [m for m in reversed(self.messages.get(str(body.get("channel")), [])) if not m.get("thread_ts")]
         return {"ok": True, "messages": messages[: int(body.get("limit", 100))], "has_more": False}
+
+    def _m_conversations_replies(self, body: dict) -> dict:
+        ts = str(body.get("ts"))
+        with self._lock:
+            thread = [m for m in self.messages.get(str(body.get("channel")), []) if ts in (m.get("ts"), m.get("thread_ts"))]
+        if not thread:
+            return {"ok": False, "error": "thread_not_found"}
+        return {"ok": True, "messages": thread[: int(body.get("limit", 100))], "has_more": False}
 
     def _m_users_info(self, body: dict) -> dict:
         user_id = str(body.get("user"))

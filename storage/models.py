@@ -103,6 +103,8 @@ class Member(Base):
     locale: Mapped[str | None] = mapped_column(String(16))  # from Slack users.info
     tz: Mapped[str | None] = mapped_column(String(64))  # from Slack users.info
     profile_checked_at: Mapped[datetime | None]
+    # Last time they opened ambot's Home tab: only recent viewers get it redrawn after actions.
+    home_seen_at: Mapped[datetime | None]
     active: Mapped[bool] = mapped_column(Boolean, default=True)
 
     team: Mapped[Team] = relationship(back_populates="members", foreign_keys=[team_id])

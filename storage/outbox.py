@@ -65,6 +65,23 @@ def already_queued(session: Session, job: str, recipient: str, period: str) -> b
     ) is not None
 
 
+@dataclass(frozen=True)
+class Delivered:
+    status: str
+    channel: str | None
+    ts: str | None
+
+
+def delivery_of(session: Session, job: str, recipient: str, period: str) -> Delivered | None:
+    """Where and whether a queued message was posted (a thread reply needs its parent's ts)."""
+    row = session.execute(
+        select(OutboxMessage.status, OutboxMessage.slack_channel, OutboxMessage.slack_ts).where(
+            OutboxMessage.job == job, OutboxMessage.recipient == recipient, OutboxMessage.period == period
+        )
+    ).first()
+    return Delivered(*row) if row else None
+
+
 def claim(session: Session, now: datetime, *, limit: int = 50, lease: timedelta = LEASE) -> list[Claimed]:
     """Take up to `limit` due rows for this sender; the session is committed by the caller."""
     due = or_(

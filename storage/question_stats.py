@@ -19,7 +19,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from domain.workdays import WorkCalendar
 from storage.models import Member, Question, QuestionEvent, Team, Topic
@@ -103,7 +103,11 @@ class _Topic:
 
 
 def response_stats(session: Session, team_id: int, since: datetime, until: datetime) -> ResponseStats:
-    """Questions asked in [since, until): counts and response times, per responder and topic."""
+    """Questions asked in [since, until): counts and response times, per responder and topic.
+
+    A fixed number of statements whatever the window holds (the questions, their events,
+    the people and topics named, the deflections), so the digests stay bounded.
+    """
     team = session.get(Team, team_id)
     calendar = WorkCalendar(team.calendar if team.calendar in ("CN", "none") else "none")
     tz = ZoneInfo(team.timezone)
@@ -111,14 +115,13 @@ def response_stats(session: Session, team_id: int, since: datetime, until: datet
     def minutes(a: datetime, b: datetime) -> int:
         return calendar.working_minutes_between(a, b, tz)
 
-    asked = list(
-        session.scalars(
-            select(Question)
-            .where(Question.team_id == team_id, Question.asked_at >= since, Question.asked_at < until)
-            .order_by(Question.asked_at, Question.id)
-            .options(selectinload(Question.events))
-        )
-    )
+    in_window = (Question.team_id == team_id, Question.asked_at >= since, Question.asked_at < until)
+    asked = list(session.scalars(select(Question).where(*in_window).order_by(Question.asked_at, Question.id)))
+    events: dict[int, list[QuestionEvent]] = defaultdict(list)
+    for event in session.scalars(
+        select(QuestionEvent).join(Question, Question.id == QuestionEvent.question_id).where(*in_window).order_by(QuestionEvent.id)
+    ):
+        events[event.question_id].append(event)
     people: dict[int, _Person] = defaultdict(_Person)
     topics: dict[int | None, _Topic] = defaultdict(_Topic)
     all_claim: list[int] = []
@@ -136,7 +139,7 @@ def response_stats(session: Session, team_id: int, since: datetime, until: datet
             topic.to_claim.append(minutes(question.asked_at, question.claimed_at))
         if question.answered_at:
             topic.to_answer.append(minutes(question.asked_at, question.answered_at))
-        _walk_events(question, people, minutes)
+        _walk_events(question, events.get(question.id, []), people, minutes)
     for topic in topics.values():
         all_claim += topic.to_claim
         all_answer += topic.to_answer
@@ -161,11 +164,11 @@ def response_stats(session: Session, team_id: int, since: datetime, until: datet
     )
 
 
-def _walk_events(question: Question, people: dict[int, _Person], minutes) -> None:
+def _walk_events(question: Question, events: list[QuestionEvent], people: dict[int, _Person], minutes) -> None:
     """Replay one question's events: who had it since when, who claimed and answered."""
     reached: dict[int, datetime] = {}
     claimed_seen = False
-    for event in question.events:
+    for event in events:
         if event.kind in ASSIGNING and event.assignee_id:
             people[event.assignee_id].assigned += 1
             reached[event.assignee_id] = event.at
@@ -188,9 +191,10 @@ def _walk_events(question: Question, people: dict[int, _Person], minutes) -> Non
 
 
 def _responders(session: Session, people: dict[int, _Person]) -> list[ResponderStats]:
+    members = {m.id: m for m in session.scalars(select(Member).where(Member.id.in_(list(people))))}
     out = []
     for member_id, person in people.items():
-        member = session.get(Member, member_id)
+        member = members.get(member_id)
         if member is None:
             continue
         out.append(
@@ -210,9 +214,10 @@ def _responders(session: Session, people: dict[int, _Person]) -> list[ResponderS
 
 
 def _topics(session: Session, topics: dict[int | None, _Topic]) -> list[TopicStats]:
+    rows = {t.id: t for t in session.scalars(select(Topic).where(Topic.id.in_([k for k in topics if k])))}
     out = []
     for topic_id, topic in topics.items():
-        row = session.get(Topic, topic_id) if topic_id else None
+        row = rows.get(topic_id) if topic_id else None
         out.append(
             TopicStats(
                 topic_id=topic_id,

@@ -136,14 +136,22 @@ def routed_count(session: Session, topic_id: int) -> int:
     return session.scalar(select(func.count(Question.id)).where(Question.topic_id == topic_id)) or 0
 
 
-def asked_by(session: Session, member_id: int, *, limit: int = 10) -> list[Question]:
-    """The member's questions: unfinished first, then the most recent."""
+def asked_by(session: Session, member_id: int, *, limit: int = 10, statuses: tuple[str, ...] | None = None) -> list[Question]:
+    """The member's questions (only those in `statuses`, if given): unfinished first, then
+    the most recent."""
     finished = case((Question.status.in_(ACTIVE_STATUSES), 0), else_=1)
-    return list(
-        session.scalars(
-            select(Question).where(Question.asker_id == member_id).order_by(finished, Question.asked_at.desc(), Question.id.desc()).limit(limit)
-        )
-    )
+    query = select(Question).where(Question.asker_id == member_id)
+    if statuses is not None:
+        query = query.where(Question.status.in_(statuses))
+    return list(session.scalars(query.order_by(finished, Question.asked_at.desc(), Question.id.desc()).limit(limit)))
+
+
+def count_asked_by(session: Session, member_id: int, statuses: tuple[str, ...] | None = None) -> int:
+    """How many questions the member asked (in `statuses`, if given): for "…and N more"."""
+    query = select(func.count(Question.id)).where(Question.asker_id == member_id)
+    if statuses is not None:
+        query = query.where(Question.status.in_(statuses))
+    return session.scalar(query) or 0
 
 
 def queue_for(session: Session, member_id: int, *, limit: int = 20) -> list[Question]:

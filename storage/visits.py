@@ -177,6 +177,7 @@ def open_followups(
     owner_ids: Iterable[int] | None = None,
     customer_ids: Iterable[int] | None = None,
     due_on_or_before: date | None = None,
+    limit: int | None = None,
 ) -> list[Followup]:
     """Open follow-ups, oldest due date first (those without a due date last)."""
     query = _followup_query().where(Followup.team_id == team_id, Followup.status == "open")
@@ -187,7 +188,17 @@ def open_followups(
     if due_on_or_before is not None:
         query = query.where(Followup.due <= due_on_or_before)
     query = query.order_by(Followup.due.is_(None), Followup.due, Followup.created_at, Followup.id)
+    if limit is not None:
+        query = query.limit(limit)
     return list(session.scalars(query).all())
+
+
+def count_open_followups(session: Session, team_id: int, *, owner_ids: Iterable[int]) -> int:
+    return session.scalar(
+        select(func.count(Followup.id)).where(
+            Followup.team_id == team_id, Followup.status == "open", Followup.owner_id.in_(list(owner_ids))
+        )
+    ) or 0
 
 
 def overdue_followups(session: Session, team_id: int, today: date, owner_id: int | None = None) -> list[Followup]:
