@@ -21,9 +21,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlparse
 
-from slack_sdk.errors import SlackObjectFormationError
-from slack_sdk.models.blocks import Block
-from slack_sdk.models.views import View
+from slackio.fake_validation import dm_channel, validate_blocks, validate_view
 
 MESSAGE_METHODS = {"chat.postMessage", "chat.postEphemeral", "chat.update", "chat.scheduleMessage"}
 VIEW_METHODS = {"views.open", "views.update", "views.push", "views.publish"}
@@ -86,6 +84,9 @@ class FakeSlack:
         self.invalid: list[tuple[str, str]] = []
         self.faults: list[Fault] = []
         self.rate_limit: RateLimit | None = None
+        # Seconds to hold a method's answer *after* it took effect: lets a test kill a
+        # sender in the window where Slack has the message but the sender has no reply.
+        self.delays: dict[str, float] = {}
         self.messages: dict[str, list[dict[str, Any]]] = {}
         self.views: dict[str, dict[str, Any]] = {}
         self._ts = itertools.count(1)
@@ -222,6 +223,8 @@ class FakeSlack:
         with self._changed:
             self.calls.append(Call(method, body, headers, status, response, parsed.path))
             self._changed.notify_all()
+        if self.delays.get(method):
+            time.sleep(self.delays[method])
         self._send(request, status, response, extra_headers)
 
     @staticmethod
@@ -238,6 +241,12 @@ class FakeSlack:
 
     def _send(self, request: BaseHTTPRequestHandler, status: int, payload: dict, headers: dict | None = None) -> None:
         data = json.dumps(payload).encode()
+        # The client may be gone (a drill killed it): Slack would not notice either.
+        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+            self._write(request, status, data, headers)
+
+    @staticmethod
+    def _write(request: BaseHTTPRequestHandler, status: int, data: bytes, headers: dict | None) -> None:
         request.send_response(status)
         request.send_header("Content-Type", "application/json; charset=utf-8")
         request.send_header("Content-Length", str(len(data)))
@@ -399,52 +408,6 @@ class FakeSlack:
         if isinstance(files, str):
             files = json.loads(files)
         return {"ok": True, "files": [{"id": f.get("id"), "title": f.get("title")} for f in files or []]}
-
-
-def dm_channel(channel: str) -> str:
-    """Posting to a user id lands in the app's DM with them, as on Slack."""
-    return "D" + channel if channel[:1] in {"U", "W"} else channel
-
-
-def validate_blocks(blocks: list[dict], *, limit: int) -> list[str]:
-    problems: list[str] = []
-    if not isinstance(blocks, list):
-        return ["blocks must be a list"]
-    if len(blocks) > limit:
-        problems.append(f"{len(blocks)} blocks, over the limit of {limit}")
-    for raw in blocks:
-        if raw.get("type") == "section":
-            text = (raw.get("text") or {}).get("text", "")
-            if len(text) > 3000:
-                problems.append(f"section text of {len(text)} characters, over 3000")
-            if not raw.get("text") and not raw.get("fields"):
-                problems.append("section without text or fields")
-        try:
-            parsed = Block.parse(raw)
-            if parsed is None:
-                problems.append(f"unknown block type {raw.get('type')!r}")
-                continue
-            parsed.validate_json()
-        except (SlackObjectFormationError, KeyError, TypeError, ValueError) as exc:
-            problems.append(f"{raw.get('type')}: {exc}")
-    return problems
-
-
-def validate_view(view: dict) -> list[str]:
-    problems: list[str] = []
-    blocks = view.get("blocks") or []
-    problems += validate_blocks(blocks, limit=100)
-    if view.get("type") == "modal":
-        title = (view.get("title") or {}).get("text", "")
-        if not title or len(title) > 24:
-            problems.append(f"modal title must be 1–24 characters, got {len(title)}")
-        if any(b.get("type") == "input" for b in blocks) and not view.get("submit"):
-            problems.append("a modal with inputs needs a submit button")
-    try:
-        View(**view).validate_json()
-    except (SlackObjectFormationError, TypeError, ValueError) as exc:
-        problems.append(f"view: {exc}")
-    return problems
 
 
 def main() -> None:
