@@ -339,7 +339,12 @@ def main(argv: list[str] | None = None, settings: Settings | None = None) -> int
     args = parser().parse_args(argv)
     settings = settings or Settings.from_env()
     configure_logging(settings, quiet=args.command in {"console", "demo", "config", "export", "import", "jobs", "migrate"} and "AMBOT_LOG_LEVEL" not in os.environ)
-    return args.func(settings, args)
+    try:
+        return args.func(settings, args)
+    except BrokenPipeError:
+        # The reader went away (`export visits | head`): not worth a stack trace.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 if __name__ == "__main__":

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections import Counter
+from contextlib import contextmanager
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -19,26 +21,51 @@ def _admin():
 
 
 def test_database_outage_fails_cleanly_then_recovers(driver, team, database):
-    if database.dialect != "postgresql":
-        pytest.skip("a server outage is a PostgreSQL drill; SQLite is a file in the process")
-    name = database.engine.url.database
+    """PostgreSQL: every connection is cut and new ones are refused, as during a restart.
+    SQLite: the database file disappears. Either way the request is acked, the user is
+    told in plain words, nothing half-done is left, and the next request works."""
     driver.fake.users["U0MGR"] = {"locale": "en-US"}
     assert "政企客户一部" in driver.command("U0MGR", "/amteam", "show").reply_text
+    outage = _postgres_outage if database.dialect == "postgresql" else _sqlite_outage
+    with outage(database):
+        during = driver.command("U0MGR", "/amteam", "show")
+        assert during.status == 200  # acked, never a 500
+        assert "cannot reach its database" in during.reply_text
+        assert during.reply["response_type"] == "ephemeral"
+    after = driver.command("U0MGR", "/amteam", "show")
+    assert "政企客户一部" in after.reply_text
+
+
+@contextmanager
+def _postgres_outage(database):
+    name = database.engine.url.database
     admin = _admin()
     with admin.connect() as connection:
         connection.execute(text(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS false'))
         connection.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n AND pid <> pg_backend_pid()"), {"n": name})
     try:
-        during = driver.command("U0MGR", "/amteam", "show")
-        assert during.status == 200  # acked, never a 500
-        assert "cannot reach its database" in during.reply_text
-        assert during.reply["response_type"] == "ephemeral"
+        yield
     finally:
         with admin.connect() as connection:
             connection.execute(text(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true'))
         admin.dispose()
-    after = driver.command("U0MGR", "/amteam", "show")
-    assert "政企客户一部" in after.reply_text
+
+
+@contextmanager
+def _sqlite_outage(database):
+    path = Path(database.engine.url.database)
+    database.engine.dispose()
+    moved = [(p, p.with_name(p.name + ".away")) for p in (path, Path(f"{path}-wal"), Path(f"{path}-shm")) if p.exists()]
+    for here, away in moved:
+        here.rename(away)
+    try:
+        yield
+    finally:
+        database.engine.dispose()  # drop connections to the empty file SQLite created meanwhile
+        for stray in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+            stray.unlink(missing_ok=True)  # the empty database's files must not meet the real one
+        for here, away in moved:
+            away.replace(here)
 
 
 def test_slack_down_for_a_while_then_every_message_arrives_once(driver):
