@@ -40,9 +40,11 @@ def build_app(settings: Settings) -> App:
     )
     handlers.register(app)
     # Home tabs are redrawn after actions; off the request path when serving real traffic.
+    from handlers.context import use_background_profile_refresh
     from handlers.home import use_background_refresh
 
     use_background_refresh(not settings.process_before_response)
+    use_background_profile_refresh(not settings.process_before_response)
     return app
 
 
@@ -208,8 +210,8 @@ def cmd_jobs(settings: Settings, args: argparse.Namespace) -> int:
 
     if args.action == "list":
         texts = cli_texts()
-        for name, spec in registry.all_jobs().items():
-            print(texts.render("cli/job_line", name=name, summary=spec.summary))
+        for name in registry.all_jobs():
+            print(texts.render("cli/job_line", name=name, summary=texts.macro("cli/jobs", "summary", name)))
         return 0
     if registry.get(args.name) is None:
         return fail("unknown_job", name=args.name, names=", ".join(registry.all_jobs()))

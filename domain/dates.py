@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from datetime import date, time, timedelta
 
 _WEEKDAYS_EN = {
@@ -53,17 +54,31 @@ def parse_date(text: str, today: date) -> date | None:
     `next fri` / `下周五` is that day in the following Mon–Sun week; `this fri` / `本周五` /
     `这周五` is that day in the current week, even if it has passed.
     """
+    return _parse(text, today, _on_or_after)
+
+
+def parse_past_date(text: str, today: date) -> date | None:
+    """Like `parse_date`, for a day that has already happened (the date of a visit): a bare
+    weekday (`mon`, `周一`) is the most recent such day on or before today. Every other form
+    means what it means in `parse_date`, so the answer may still lie in the future
+    (`tomorrow`, `next fri`): the caller decides whether that is allowed.
+    """
+    return _parse(text, today, _on_or_before)
+
+
+def _parse(text: str, today: date, bare_weekday: Callable[[date, int], date]) -> date | None:
     spaced = _normalize(text)
     if not spaced:
         return None
     compact = spaced.replace(" ", "")  # Chinese and numeric forms tolerate stray spaces
     if compact in _RELATIVE_DAYS:
         return today + timedelta(days=_RELATIVE_DAYS[compact])
-    for parse in (_parse_numeric, _parse_zh):
-        found = parse(compact, today)
-        if found is not _NO_MATCH:
-            return found
-    return _parse_en(spaced, today)
+    found = _parse_numeric(compact, today)
+    if found is _NO_MATCH:
+        found = _parse_zh(compact, today, bare_weekday)
+    if found is not _NO_MATCH:
+        return found
+    return _parse_en(spaced, today, bare_weekday)
 
 
 def parse_time(text: str) -> time | None:
@@ -102,14 +117,14 @@ def _parse_numeric(compact: str, today: date) -> date | None | object:
     return _NO_MATCH
 
 
-def _parse_zh(compact: str, today: date) -> date | None | object:
+def _parse_zh(compact: str, today: date, bare_weekday: Callable[[date, int], date]) -> date | None | object:
     if match := _ZH_MONTH_DAY.fullmatch(compact):
         year = int(match[1]) if match[1] else today.year
         return _make_date(year, int(match[2]), int(match[3]))
     if match := _ZH_WEEKDAY.fullmatch(compact):
         weekday = _WEEKDAYS_ZH[match[2]]
         if not match[1]:
-            return _on_or_after(today, weekday)
+            return bare_weekday(today, weekday)
         if match[1].startswith("下"):
             return _in_next_week(today, weekday)
         return _in_this_week(today, weekday)
@@ -119,7 +134,7 @@ def _parse_zh(compact: str, today: date) -> date | None | object:
     return _NO_MATCH
 
 
-def _parse_en(spaced: str, today: date) -> date | None:
+def _parse_en(spaced: str, today: date, bare_weekday: Callable[[date, int], date]) -> date | None:
     if match := _IN_DAYS_EN.fullmatch(spaced):
         return today + timedelta(days=int(match[1]))
     if match := _EN_WEEKDAY.fullmatch(spaced):
@@ -130,12 +145,16 @@ def _parse_en(spaced: str, today: date) -> date | None:
             return _in_next_week(today, weekday)
         if match[1] == "this":
             return _in_this_week(today, weekday)
-        return _on_or_after(today, weekday)
+        return bare_weekday(today, weekday)
     return None
 
 
 def _on_or_after(today: date, weekday: int) -> date:
     return today + timedelta(days=(weekday - today.weekday()) % 7)
+
+
+def _on_or_before(today: date, weekday: int) -> date:
+    return today - timedelta(days=(today.weekday() - weekday) % 7)
 
 
 def _in_this_week(today: date, weekday: int) -> date:

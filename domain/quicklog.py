@@ -16,7 +16,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
-from domain.dates import parse_date
+from domain.dates import parse_date, parse_past_date
 
 VISIT_TYPES = ("onsite", "phone", "video", "other")
 DEFAULT_VISIT_TYPE = "onsite"
@@ -31,6 +31,7 @@ QUICKLOG_ERROR_CODES = (
     "next_before_visit",
     "empty_visit",
     "followup_without_due",
+    "visit_in_future",
 )
 
 # Label as typed (after NFKC + lowercase) → field it fills.
@@ -93,7 +94,8 @@ class QuickLogError(ValueError):
 
     `detail`: the text at fault (bad_date, bad_type, followup_without_due), the label as
     typed (unknown_label, empty_value), the customer (empty_visit), the ISO date that is
-    too early (due_before_visit, next_before_visit), or "" (no_customer).
+    too early (due_before_visit, next_before_visit) or too late (visit_in_future), or ""
+    (no_customer).
     """
 
     def __init__(self, code: str, detail: str = "") -> None:
@@ -142,7 +144,7 @@ def parse_quick_log(text: str, today: date, require_due: bool = False) -> QuickL
         if field in _TEXT_FIELDS:
             _append(fields, field, value)
         elif field == "date":
-            visit_date = _required_date(value, today)
+            visit_date = _visit_date(value, today)
         elif field == "next":
             next_visit = _required_date(value, today)
             date_checks.append(("next_before_visit", next_visit, next_visit.isoformat()))
@@ -211,6 +213,16 @@ def _required_date(text: str, today: date) -> date:
     parsed = parse_date(text, today)
     if parsed is None:
         raise QuickLogError("bad_date", text)
+    return parsed
+
+
+def _visit_date(text: str, today: date) -> date:
+    """A visit log describes the past: `mon` is the last Monday, and no day after today."""
+    parsed = parse_past_date(text, today)
+    if parsed is None:
+        raise QuickLogError("bad_date", text)
+    if parsed > today:
+        raise QuickLogError("visit_in_future", parsed.isoformat())
     return parsed
 
 

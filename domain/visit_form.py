@@ -71,13 +71,17 @@ def draft_from_quicklog(log: QuickLog) -> VisitDraft:
     )
 
 
-def validate(draft: VisitDraft, *, require_due: bool) -> dict[str, str]:
-    """Every problem of a modal submission, keyed by the block that should show it."""
+def validate(draft: VisitDraft, *, require_due: bool, today: date | None = None) -> dict[str, str]:
+    """Every problem of a modal submission, keyed by the block that should show it.
+
+    `today` (the team's local date) refuses a visit date still to come."""
     errors: dict[str, str] = {}
     if draft.customer_id is None:
         errors["customer"] = "customer_required"
     if draft.visit_date is None:
         errors["date"] = "date_required"
+    elif today is not None and draft.visit_date > today:
+        errors["date"] = "visit_in_future"
     if draft.type not in VISIT_TYPES:
         errors["type"] = "bad_type"
     for index, row in enumerate(draft.followups):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import datetime
 
@@ -51,16 +52,36 @@ def resolve_actor(client: WebClient, slack_id: str, now: datetime | None = None)
     with db.session_scope() as session:
         person = people.find_person(session, slack_id, now)
     if person.is_member and person.profile_stale:
-        locale, tz = _fetch_profile(client, slack_id)
-        if locale or tz:
-            with db.session_scope() as session:
-                people.remember_profile(session, slack_id, locale, tz, now)
-            person = replace(person, slack_locale=locale, tz=tz or person.tz, profile_stale=False)
+        if person.profile_known and _refresher is not None:
+            # What we know is a week old but good enough for this answer: refresh it
+            # later, so no request (a form submission above all) waits on Slack for it.
+            _refresher.submit(_refresh_profile, client, slack_id, now)
+        else:
+            locale, tz = _refresh_profile(client, slack_id, now)
+            if locale or tz:
+                person = replace(person, slack_locale=locale, tz=tz or person.tz, profile_stale=False)
     elif not person.is_member:
         locale, tz = _guest_profile(client, slack_id)
         person = replace(person, slack_locale=locale, tz=tz)
     texts = Texts(negotiate_locale(person.slack_locale, person.team_language), person.reader_tz)
     return Actor(person=person, texts=texts, now=now)
+
+
+def _refresh_profile(client: WebClient, slack_id: str, now: datetime) -> tuple[str | None, str | None]:
+    locale, tz = _fetch_profile(client, slack_id)
+    if locale or tz:
+        with db.session_scope() as session:
+            people.remember_profile(session, slack_id, locale, tz, now)
+    return locale, tz
+
+
+_refresher: ThreadPoolExecutor | None = None
+
+
+def use_background_profile_refresh(enabled: bool) -> None:
+    """Composition root: refresh stale profiles after the answer (serving) or inline."""
+    global _refresher
+    _refresher = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ambot-profile") if enabled else None
 
 
 def texts_for(person: people.Person) -> Texts:

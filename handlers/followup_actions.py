@@ -6,6 +6,7 @@ saying what happened, the rest stay pressable.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from slack_bolt import App
@@ -14,7 +15,7 @@ from slack_sdk import WebClient
 from handlers import ids
 from handlers.context import resolve_actor
 from handlers.home import refresh_home
-from handlers.replies import guarded
+from handlers.replies import ephemeral, guarded
 from handlers.visit_common import refusal_reply
 from rendering import blocks as bk
 from rendering import visit_blocks
@@ -47,21 +48,38 @@ def handle_snooze_week(ack, body: dict[str, Any], client: WebClient, respond) ->
     _act(body, client, respond, "week")
 
 
+def _button_value(value: str) -> tuple[int, date | None | object]:
+    """`"<id>"` (Done, and Snooze buttons drawn before due dates were added) or
+    `"<id>:<due shown, ISO, or empty>"` (Snooze) → (id, due shown or ANY_DUE)."""
+    raw_id, colon, raw_due = value.partition(":")
+    if not (raw_id.isascii() and raw_id.isdigit()):
+        raise VisitError("followup_gone")
+    if not colon:
+        return int(raw_id), followups.ANY_DUE
+    try:
+        return int(raw_id), date.fromisoformat(raw_due) if raw_due else None
+    except ValueError:
+        raise VisitError("followup_gone") from None
+
+
 def _act(body: dict[str, Any], client: WebClient, respond, what: str) -> None:
     actor = resolve_actor(client, body["user"]["id"])
     value = str((body.get("actions") or [{}])[0].get("value", ""))
     messages = "visit/messages"
     try:
-        if not value.isdigit():
-            raise VisitError("followup_gone")
+        followup_id, shown_due = _button_value(value)
         with db.session_scope() as session:
             access = require_access(session, actor.slack_id, actor.now)
             if what == "done":
-                outcome = followups.complete(session, access, int(value), actor.now)
+                outcome = followups.complete(session, access, followup_id, actor.now)
             else:
-                outcome = followups.snooze(session, access, int(value), what, actor.now)
+                outcome = followups.snooze(session, access, followup_id, what, actor.now, shown_due=shown_due)
     except VisitError as error:
         respond(replace_original=False, **refusal_reply(actor.texts, error))
+        return
+    if what != "done" and not outcome.changed:  # pressed on a due date that has moved since
+        note = actor.texts.macro(messages, "followup_snooze_stale", outcome.followup.due)
+        respond(replace_original=False, **ephemeral(note))
         return
     if what != "done":
         note = actor.texts.macro(messages, "followup_snoozed", outcome.followup.due)

@@ -20,6 +20,7 @@ from rendering.blocks import button, context, section, sections
 from rendering.i18n import Texts
 from services import kpi
 from services.kpi import KpiError
+from services.visit_access import access_for
 from storage import db
 from storage.models import Member
 
@@ -27,7 +28,7 @@ USAGE = "kpi/usage"
 MESSAGES = "kpi/messages"
 HELP_WORDS = {"help", "帮助", "?", "？"}
 # Refusals explain themselves; errors in what was typed also show the usage.
-REFUSALS = {"not_your_entry", "already_undone", "nothing_to_undo", "no_team"}
+REFUSALS = {"not_your_entry", "already_undone", "nothing_to_undo", "no_team", "customer_hidden"}
 
 
 def register(app: App) -> None:
@@ -135,7 +136,10 @@ def _log(session, member: Member, words: list[str], actor: Actor, command: dict)
     if value is None:
         raise KpiError("bad_value", value=rest[0])
     kpi.check_value(metric, value)
-    customer, note_words = kpi.split_customer(session, member.team_id, rest[1:])
+    access = access_for(session, actor.slack_id, actor.now)
+    if access is None:  # checked on the way in; left the team since
+        raise KpiError("no_team")
+    customer, note_words = kpi.split_customer(session, access, rest[1:])
     trigger = command.get("trigger_id")
     entry = kpi.log_entry(
         session, member, metric, value,

@@ -38,11 +38,19 @@ def register(app: App) -> None:
 
 
 def _question_id(action: dict[str, Any]) -> int:
-    return int(action.get("value") or 0)
+    value = str(action.get("value") or "")
+    if not (value.isascii() and value.isdigit()):
+        raise QuestionError("not_found", id=value)
+    return int(value)
 
 
 def _view_question_id(view: dict[str, Any]) -> int:
-    return int(json.loads(view.get("private_metadata") or "{}").get("q") or 0)
+    """The question a modal is about; 0 (no such question) when the metadata is not ours."""
+    try:
+        value = json.loads(view.get("private_metadata") or "{}").get("q")
+    except (ValueError, AttributeError):
+        return 0
+    return int(value) if str(value).isascii() and str(value).isdigit() else 0
 
 
 def _pressed(body: dict[str, Any]) -> tuple[str | None, str | None]:

@@ -19,7 +19,7 @@ from slack_sdk import WebClient
 from domain.routing import AskParseError, parse_ask
 from handlers import ids, question_actions
 from handlers import question_delivery as delivery
-from handlers.context import Actor, resolve_actor
+from handlers.context import Actor, resolve_actor, utcnow
 from handlers.replies import ephemeral, error_with_usage, guarded
 from rendering import question_blocks as qb
 from rendering.blocks import option, sections
@@ -148,7 +148,7 @@ def _show(actor: Actor, client: WebClient, respond, body: dict | None, payload: 
 def _proceed(actor: Actor, client: WebClient, respond, body: dict | None, draft: Draft, source_key: str, *, with_similar: bool) -> None:
     try:
         with db.session_scope() as session:
-            prepared = service.prepare(session, actor.slack_id, draft, with_similar=with_similar)
+            prepared = service.prepare(session, actor.slack_id, draft, actor.now, with_similar=with_similar)
     except QuestionError as error:
         if error.code == "unknown_topic":
             picker = _picker(actor, draft, error.params["topics"], lead=error_text(actor, error))
@@ -183,11 +183,11 @@ def _route(actor: Actor, client: WebClient, respond, body: dict | None, draft: D
         delivery.deliver_routing(client, routing)
 
 
-def _click_key(body: dict[str, Any], value: str) -> str:
+def _click_key(body: dict[str, Any], value: str, kind: str = "ask") -> str:
     """One question per (user, message or modal, draft): a double click asks once."""
     container = body.get("container") or {}
     where = container.get("message_ts") or container.get("view_id") or (body.get("view") or {}).get("id") or ""
-    return f"ask:{body['user']['id']}:{where}:{zlib.crc32(value.encode('utf-8')):08x}"
+    return f"{kind}:{body['user']['id']}:{where}:{zlib.crc32(value.encode('utf-8')):08x}"
 
 
 @guarded
@@ -208,10 +208,15 @@ def handle_still_ask(ack, body: dict[str, Any], action: dict[str, Any], client: 
 def handle_deflected(ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, respond) -> None:
     ack()
     actor = resolve_actor(client, body["user"]["id"])
+    value = str(action.get("value") or "")
     try:
+        if not (value.isascii() and value.isdigit()):
+            raise QuestionError("not_found", id=value)
         with db.session_scope() as session:
-            service.deflected(session, int(action["value"]), actor.slack_id, actor.now)
-    except (QuestionError, ValueError):
+            # The message (or modal) holds one draft's suggestions: a second click on it,
+            # or Slack's retry, is the same deflection and counts once.
+            service.deflected(session, int(value), actor.slack_id, actor.now, click_key=_click_key(body, value, "deflected"))
+    except QuestionError:
         pass  # the thanks is all the asker needs; a vanished answer changes nothing for them
     text = actor.texts.macro(qb.MSG, "deflected")
     _show(actor, client, respond, body, qb.notice(text))
@@ -225,7 +230,7 @@ def _selected(values: dict[str, Any], block: str, action: str) -> str | None:
     return chosen.get("value") if chosen else None
 
 
-_ERROR_BLOCK = {"bad_level": "level", "unknown_customer": "customer", "unknown_topic": "topic", "pick_topic": "topic", "no_topics": "question"}
+_ERROR_BLOCK = {"bad_level": "level", "unknown_customer": "customer", "customer_hidden": "customer", "unknown_topic": "topic", "pick_topic": "topic", "no_topics": "question"}
 
 
 @guarded
@@ -248,7 +253,7 @@ def handle_ask_submission(ack, body: dict[str, Any], view: dict[str, Any], clien
 
     try:
         with db.session_scope() as session:
-            prepared = service.prepare(session, actor.slack_id, draft)
+            prepared = service.prepare(session, actor.slack_id, draft, actor.now)
         if prepared.needs_topic:
             raise QuestionError("pick_topic")
         if prepared.similar:
@@ -269,5 +274,5 @@ def handle_ask_submission(ack, body: dict[str, Any], view: dict[str, Any], clien
 @guarded
 def handle_customer_options(ack, body: dict[str, Any]) -> None:
     with db.session_scope() as session:
-        found = service.customer_options(session, body["user"]["id"], body.get("value") or "")
+        found = service.customer_options(session, body["user"]["id"], body.get("value") or "", utcnow())
     ack(options=[option(name, str(customer_id)) for customer_id, name in found])

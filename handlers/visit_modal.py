@@ -211,7 +211,7 @@ def _store_submission(user: str, view: dict[str, Any], meta: dict[str, Any], now
         access = require_access(session, user, now)
     values = (view.get("state") or {}).get("values") or {}
     draft = draft_from_state(values, int(meta.get("rows", 1)), meta.get("ids"))
-    errors = validate(draft, require_due=access.require_followup_due)
+    errors = validate(draft, require_due=access.require_followup_due, today=access.today(now))
     if errors:
         ack(response_action="errors", errors={block: field_error(texts.macro("visit/messages", "form_" + code)) for block, code in errors.items()})
         return None, False

@@ -45,4 +45,4 @@ def run(team_id: int, now: datetime) -> int:
     return queued
 
 
-register(JobSpec(name=JOB, summary="DM each person their follow-ups due today and overdue (working days, team time)", run=run, trigger=trigger))
+register(JobSpec(name=JOB, run=run, trigger=trigger))

@@ -60,7 +60,6 @@ def _every_minute(team: TeamSchedule) -> dict:
 register(
     JobSpec(
         name=NAME,
-        summary="start and end handovers on time; escalate requests nobody accepted (every minute)",
         run=run,
         trigger=_every_minute,
     )

@@ -52,7 +52,6 @@ def kpi_nudges_trigger(team: TeamSchedule) -> dict[str, Any]:
 register(
     JobSpec(
         name=JOB,
-        summary="weekly DM to each rep behind KPI pace: the metric most behind and one next step",
         run=run_kpi_nudges,
         trigger=kpi_nudges_trigger,
     )

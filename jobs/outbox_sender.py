@@ -32,6 +32,7 @@ class DrainReport:
     retried: int = 0
     failed: int = 0
     recovered: int = 0
+    skipped: int = 0
     retry_after: int | None = None
     errors: list[str] = field(default_factory=list)
 
@@ -40,6 +41,7 @@ class DrainReport:
         self.retried += other.retried
         self.failed += other.failed
         self.recovered += other.recovered
+        self.skipped += other.skipped
         self.errors += other.errors
         self.retry_after = other.retry_after
 
@@ -50,8 +52,11 @@ def drain(client: WebClient, now: datetime | None = None, *, limit: int = 50) ->
     report = DrainReport()
     with db.session_scope() as session:
         batch = outbox.claim(session, now, limit=limit)
+    started = time.monotonic()
     for index, message in enumerate(batch):
-        pause = _deliver(client, message, now, report)
+        # The batch's clock moves on while Slack answers: leases are renewed from it.
+        current = now + timedelta(seconds=time.monotonic() - started)
+        pause = _deliver(client, message, current, report)
         if pause:  # Slack asked us to slow down: hand the rest of the batch back
             report.retry_after = pause
             with db.session_scope() as session:
@@ -96,8 +101,12 @@ def _deliver(client: WebClient, message: outbox.Claimed, now: datetime, report: 
         found = _find_posted(client, channel, key, thread_ts)
         if found:
             with db.session_scope() as session:
-                outbox.mark_sent(session, message.id, now, ts=found[1], channel=found[0])
+                outbox.mark_sent(session, message.id, now, ts=found[1], channel=found[0], attempts=message.attempts)
             report.recovered += 1
+            return None
+    with db.session_scope() as session:
+        if not outbox.renew_lease(session, message.id, message.attempts, now):
+            report.skipped += 1  # another sender took it over while this batch was slow
             return None
     payload["metadata"] = {"event_type": METADATA_EVENT, "event_payload": {"key": key}}
     try:
@@ -108,7 +117,9 @@ def _deliver(client: WebClient, message: outbox.Claimed, now: datetime, report: 
         _retry(message, now, f"network: {exc}", report)
         return None
     with db.session_scope() as session:
-        outbox.mark_sent(session, message.id, now, ts=response.get("ts"), channel=response.get("channel"))
+        # If another sender took the row over during a very slow post, it will find this
+        # message by its metadata and record it: no second post either way.
+        outbox.mark_sent(session, message.id, now, ts=response.get("ts"), channel=response.get("channel"), attempts=message.attempts)
     report.sent += 1
     return None
 
@@ -183,7 +194,7 @@ def _find_posted(client: WebClient, recipient: str, key: str, thread_ts: str | N
 def _outbox_spec() -> None:
     from jobs.registry import JobSpec, register
 
-    register(JobSpec(name="outbox", summary="deliver queued messages to Slack (every 10 seconds)", run=None, trigger=None))
+    register(JobSpec(name="outbox", run=None, trigger=None))
 
 
 _outbox_spec()

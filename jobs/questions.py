@@ -84,4 +84,4 @@ def trigger(team: TeamSchedule) -> dict[str, Any]:
     return {"trigger": "interval", "minutes": 1}
 
 
-register(JobSpec(name=JOB, summary="move unclaimed questions up a level at their SLA; remind claimers once (every minute)", run=run, trigger=trigger))
+register(JobSpec(name=JOB, run=run, trigger=trigger))

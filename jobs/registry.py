@@ -35,8 +35,7 @@ class TeamSchedule:
 
 @dataclass(frozen=True)
 class JobSpec:
-    name: str
-    summary: str
+    name: str  # what each does, in both languages: templates/cli/jobs.j2
     # Queue this team's messages for the moment `now`; returns how many were queued.
     run: Callable[[int, datetime], int] | None
     # APScheduler trigger arguments for a team: {"trigger": "cron", …} or {"trigger": "interval", …}.

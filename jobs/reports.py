@@ -127,7 +127,6 @@ def _enqueue(session, job: str, recipient: str, week: str, rendered: Rendered, n
 register(
     JobSpec(
         name=SUMMARY,
-        summary="the week on one screen in the team channel, before the weekly meeting (skipped on a holiday, with a note)",
         run=run_weekly_summary,
         trigger=weekly_summary_trigger,
     )
@@ -135,7 +134,6 @@ register(
 register(
     JobSpec(
         name=DIGEST,
-        summary="DM each manager the digest: what needs action today, pace, overdue work, risks, questions, A/B gaps",
         run=run_manager_digest,
         trigger=manager_digest_trigger,
     )

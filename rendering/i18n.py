@@ -21,7 +21,7 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_currency, format_decimal
 from babel.support import Translations
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 LOCALE_DIR = TEMPLATES_DIR / "locale"
@@ -91,7 +91,7 @@ def environment(locale: str) -> Environment:
     env.filters.update(
         slack_escape=slack_escape,
         truncate_text=truncate,
-        date=lambda d, fmt="medium": _format_date(d, fmt, babel_locale),
+        date=pass_context(lambda ctx, d, fmt="medium": _format_date(d, fmt, babel_locale, ctx.get("reader_tz"))),
         datetime=lambda dt, tz=None, fmt="short": _format_datetime(dt, tz, fmt, babel_locale),
         time=lambda dt, tz=None: _format_time(dt, tz, babel_locale),
         number=lambda n, fmt=None: format_decimal(n, format=fmt, locale=babel_locale),
@@ -101,11 +101,12 @@ def environment(locale: str) -> Environment:
     return env
 
 
-def _format_date(value: date | datetime | None, fmt: str, locale: Locale) -> str:
+def _format_date(value: date | datetime | None, fmt: str, locale: Locale, tz: str | None = None) -> str:
     if value is None:
         return "—"
     if isinstance(value, datetime):
-        value = value.date()
+        # A moment shows as the reader's calendar day, not the server's or UTC's.
+        value = (value.astimezone(ZoneInfo(tz)) if tz and value.tzinfo else value).date()
     if fmt in {"MMMd", "MMMEd", "yMMMd", "yMMMEd", "Md"}:  # skeletons: "Dec 1" / "12月1日"
         return format_skeleton(fmt, value, locale=locale)
     return format_date(value, fmt, locale=locale)

@@ -148,20 +148,27 @@ def visit_list_message(texts: Texts, listing: Any) -> dict[str, Any]:
             "visit/cadence", items=listing.past_cadence, owners=listing.owners, show_owner=listing.team_wide, limit=15
         )
         body.extend(bk.sections(cadence))
-    fallback = "\n".join([head] + [f"• {v.customer_name} {v.visit_date.isoformat()}" for v in listing.visits])
+    fallback = "\n".join([head] + [f"• {slack_escape(v.customer_name)} {v.visit_date.isoformat()}" for v in listing.visits])
     return bk.message(fallback, body)
+
+
+def snooze_button_value(followup_id: int, due: date | None) -> str:
+    """`"<id>:<due>"`: the due date the button was drawn with, so a second press of the
+    same button (a double click) finds it moved and changes nothing."""
+    return f"{followup_id}:{due.isoformat() if due else ''}"
 
 
 def followup_blocks(texts: Texts, followup: Any, reader: str) -> list[Block]:
     text = texts.macro("visit/parts", "followup_item", followup, reader)
     m = lambda name: texts.macro("visit/messages", name)  # noqa: E731
     value = str(followup.id)
+    snooze_value = snooze_button_value(followup.id, followup.due)
     return [
         bk.section(text, block_id=f"fu_text:{followup.id}"),
         bk.actions(
             bk.button(m("button_done"), ids.FOLLOWUP_DONE, value=value, style="primary"),
-            bk.button(m("button_snooze_day"), ids.FOLLOWUP_SNOOZE_DAY, value=value),
-            bk.button(m("button_snooze_week"), ids.FOLLOWUP_SNOOZE_WEEK, value=value),
+            bk.button(m("button_snooze_day"), ids.FOLLOWUP_SNOOZE_DAY, value=snooze_value),
+            bk.button(m("button_snooze_week"), ids.FOLLOWUP_SNOOZE_WEEK, value=snooze_value),
             block_id=f"fu:{followup.id}",
         ),
     ]

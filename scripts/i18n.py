@@ -1,6 +1,6 @@
 """Keep the Chinese catalogs in step with the templates.
 
-    python scripts/i18n.py update   # add new msgids (empty msgstr), drop obsolete ones
+    python scripts/i18n.py update [DOMAIN …]   # add new msgids (empty msgstr), drop obsolete ones
     python scripts/i18n.py check    # list msgids without a Chinese translation
 
 One catalog per template folder (`amteam.po`, `visit.po`, …; top-level templates go to
@@ -38,9 +38,11 @@ def extracted() -> dict[str, Catalog]:
     return dict(catalogs)
 
 
-def update() -> None:
+def update(only: list[str] | None = None) -> None:
     ZH_DIR.mkdir(parents=True, exist_ok=True)
     for domain, template in extracted().items():
+        if only and domain not in only:
+            continue
         po_path = ZH_DIR / f"{domain}.po"
         if po_path.exists():
             with po_path.open("rb") as fh:
@@ -74,8 +76,8 @@ def missing() -> list[tuple[str, str]]:
 
 
 if __name__ == "__main__":
-    if sys.argv[1:] == ["update"]:
-        update()
+    if sys.argv[1:2] == ["update"]:
+        update(sys.argv[2:])
     else:
         gaps = missing()
         for domain, msgid in gaps:

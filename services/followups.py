@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from domain.workdays import WorkCalendar
@@ -59,20 +60,43 @@ def complete(session: Session, access: VisitAccess, followup_id: int, now: datet
     return ActionOutcome(followup_view(followup, today), changed=True)
 
 
-def snooze(session: Session, access: VisitAccess, followup_id: int, length: str, now: datetime) -> ActionOutcome:
+# `snooze(shown_due=ANY_DUE)`: the button did not say which due date it was pressed on.
+ANY_DUE: Any = object()
+
+
+def snooze(session: Session, access: VisitAccess, followup_id: int, length: str, now: datetime, *, shown_due: date | None = ANY_DUE) -> ActionOutcome:
     """Push the due date back a working day (`day`) or a week (`week`), counted from
-    today for an overdue follow-up and from its due date otherwise."""
+    today for an overdue follow-up and from its due date otherwise.
+
+    `shown_due` is the due date the pressed button was drawn with: the change is made only
+    while the follow-up is still due then (compare-and-set), so a double click or a second
+    press of an old button moves it once; otherwise `changed` is False and nothing moves.
+    """
     followup = _actionable(session, access, followup_id)
     today = access.today(now)
     if followup.status == "done":
         raise VisitError("followup_already_done", text=followup.text)
+    expected = followup.due if shown_due is ANY_DUE else shown_due
+    if followup.due != expected:
+        return ActionOutcome(followup_view(followup, today), changed=False)
     calendar = WorkCalendar(access.calendar)
-    start = max(followup.due or today, today)
+    start = max(expected or today, today)
     if SNOOZES[length] == 1:
-        followup.due = calendar.add_workdays(start, 1)
+        new_due = calendar.add_workdays(start, 1)
     else:
-        followup.due = calendar.next_workday(start + timedelta(days=SNOOZES[length]))
-    session.flush()
+        new_due = calendar.next_workday(start + timedelta(days=SNOOZES[length]))
+    same_due = Followup.due.is_(None) if expected is None else Followup.due == expected
+    moved = session.execute(
+        update(Followup)
+        .where(Followup.id == followup.id, Followup.status != "done", same_due)
+        .values(due=new_due)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    session.refresh(followup)  # what is stored now, whoever changed it
+    if not moved:
+        if followup.status == "done":
+            raise VisitError("followup_already_done", text=followup.text)
+        return ActionOutcome(followup_view(followup, today), changed=False)
     return ActionOutcome(followup_view(followup, today), changed=True)
 
 

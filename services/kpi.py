@@ -22,6 +22,7 @@ from domain.kpi_input import leave_dates, local_today
 from domain.metrics import METRICS, Metric, Period, metric_order, parse_period, period_containing
 from domain.pace import MetricPace, most_behind, pace_for
 from domain.workdays import WorkCalendar
+from services.visit_access import VisitAccess
 from storage import kpi as queries
 from storage.models import Customer, KpiEntry, KpiTarget, Member, Team
 
@@ -218,16 +219,22 @@ def check_value(metric: Metric, value: Decimal) -> None:
         raise KpiError("score_out_of_range", value=value)
 
 
-def split_customer(session: Session, team_id: int, words: list[str]) -> tuple[Customer | None, list[str]]:
-    """The longest leading run of words naming a customer (name or alias), and the rest."""
-    customers = session.scalars(select(Customer).where(Customer.team_id == team_id, Customer.active.is_(True))).all()
+def split_customer(session: Session, access: VisitAccess, words: list[str]) -> tuple[Customer | None, list[str]]:
+    """The longest leading run of words naming a customer (name or alias), and the rest.
+
+    Only customers `access` may see can be named (SPEC §5): another rep's customer is
+    refused with the reason (`customer_hidden`), before anything is written."""
+    customers = session.scalars(select(Customer).where(Customer.team_id == access.team_id, Customer.active.is_(True))).all()
     names: dict[str, Customer] = {}
-    for customer in customers:
+    # A name shared by a visible and a hidden customer means the visible one.
+    for customer in sorted(customers, key=lambda c: not access.may_see(c)):
         for name in [customer.name, *(customer.aliases or [])]:
             names.setdefault(_fold(name), customer)
     for size in range(len(words), 0, -1):
         found = names.get(_fold(" ".join(words[:size])))
         if found is not None:
+            if not access.may_see(found):
+                raise KpiError("customer_hidden", name=found.name, owner=found.owner.slack_id if found.owner else None)
             return found, words[size:]
     return None, words
 

@@ -27,6 +27,7 @@ class Person:
     slack_locale: str | None = None
     tz: str | None = None
     profile_stale: bool = True
+    profile_known: bool = False  # users.info has answered for them at least once
 
     @property
     def is_member(self) -> bool:
@@ -80,6 +81,7 @@ def find_person(session: Session, slack_id: str, now: datetime) -> Person:
         slack_locale=member.locale,
         tz=member.tz,
         profile_stale=stale,
+        profile_known=member.profile_checked_at is not None,
     )
 
 

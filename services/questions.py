@@ -12,16 +12,19 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from domain.routing import MAX_LEVEL, MIN_LEVEL, TopicKeywords, match_topic
 from services import knowledge
 from services import question_routing as routing
+from services.customers import team_customers
 from services.knowledge import KnowledgeHit
 from services.people import membership
 from services.team_admin import member_by_slack_id, topic_by_key
+from services.visit_access import access_for
 from storage import questions as store
-from storage.models import Customer, Member, Question, Team, Topic
+from storage.models import Customer, Member, ProcessedRequest, Question, Team, Topic
 from storage.questions import QuestionCard
 
 # A question travels in a button value (2,000 characters) until it is routed, and is
@@ -130,11 +133,11 @@ def _resolve_topic(session: Session, team: Team, draft: Draft) -> Topic | None:
 # --- asking ----------------------------------------------------------------------------
 
 
-def prepare(session: Session, asker_slack_id: str, draft: Draft, *, with_similar: bool = True) -> Preparation:
+def prepare(session: Session, asker_slack_id: str, draft: Draft, now: datetime, *, with_similar: bool = True) -> Preparation:
     """Validate a draft and find its topic; what is left to do before routing it."""
     _member, team = member_and_team(session, asker_slack_id)
     draft = replace(draft, question=check_text(draft.question), level=check_level(draft.level))
-    _check_customer(session, team, draft.customer_id)
+    _check_customer(session, team, draft.customer_id, asker_slack_id, now)
     topic = _resolve_topic(session, team, draft)
     if topic is None:
         return Preparation(draft, topic_choices(session, team), [])
@@ -143,12 +146,19 @@ def prepare(session: Session, asker_slack_id: str, draft: Draft, *, with_similar
     return Preparation(draft, [], similar)
 
 
-def _check_customer(session: Session, team: Team, customer_id: int | None) -> None:
+def _check_customer(session: Session, team: Team, customer_id: int | None, asker_slack_id: str, now: datetime) -> None:
+    """The customer a question is about must be one the asker may see (SPEC §5), as in
+    the form's type-ahead: a forged id for anyone else's customer is refused."""
     if customer_id is None:
         return
     customer = session.get(Customer, customer_id)
     if customer is None or customer.team_id != team.id:
         raise QuestionError("unknown_customer")
+    access = access_for(session, asker_slack_id, now)
+    if access is None or not access.works_with_customers:
+        raise QuestionError("customer_hidden", support=True)
+    if not access.may_see(customer):
+        raise QuestionError("customer_hidden", support=False)
 
 
 def ask(session: Session, asker_slack_id: str, draft: Draft, now: datetime, *, source_key: str) -> Routing:
@@ -156,7 +166,7 @@ def ask(session: Session, asker_slack_id: str, draft: Draft, now: datetime, *, s
     asker, team = member_and_team(session, asker_slack_id)
     text = check_text(draft.question)
     level = check_level(draft.level)
-    _check_customer(session, team, draft.customer_id)
+    _check_customer(session, team, draft.customer_id, asker_slack_id, now)
     existing = store.by_source_key(session, source_key)
     if existing is not None:
         return _routing_of(session, team, existing, created=False, requested_level=level)
@@ -209,14 +219,30 @@ def record_threads(session: Session, question_id: int, *, asker: tuple[str, str]
     store.remember_thread(session, question_id, asker=asker, assignee=assignee)
 
 
-def deflected(session: Session, answered_id: int, asker_slack_id: str, now: datetime) -> QuestionCard:
-    """The asker found their answer in the knowledge base: count it on that answer."""
+def deflected(session: Session, answered_id: int, asker_slack_id: str, now: datetime, *, click_key: str | None = None) -> QuestionCard:
+    """The asker found their answer in the knowledge base: count it on that answer.
+
+    `click_key` names the click (user, message, answer): a repeated one is not counted again."""
     member, team = member_and_team(session, asker_slack_id)
     question = store.get(session, answered_id)
     if question is None or question.team_id != team.id:
         raise QuestionError("not_found", id=answered_id)
-    store.add_event(session, question.id, "deflected", now, actor_id=member.id)
+    if click_key is None or _first_click(session, click_key, now):
+        store.add_event(session, question.id, "deflected", now, actor_id=member.id)
     return store.card(session, question)
+
+
+def _first_click(session: Session, key: str, now: datetime) -> bool:
+    """Remember `key` in processed_requests; False when it was there already."""
+    key = key[:200]
+    if session.get(ProcessedRequest, key) is not None:
+        return False
+    try:
+        with session.begin_nested():
+            session.add(ProcessedRequest(key=key, created_at=now, result={}))
+    except IntegrityError:  # the same click, racing itself
+        return False
+    return True
 
 
 # --- responding ------------------------------------------------------------------------
@@ -380,14 +406,16 @@ def search(session: Session, slack_id: str, words: str) -> list[KnowledgeHit]:
     return knowledge.search(session, team.id, words)
 
 
-def customer_options(session: Session, slack_id: str, query: str, *, limit: int = 20) -> list[tuple[int, str]]:
-    """Customers for the form's customer field: name or alias containing the query."""
-    member = membership(session, slack_id)
-    if member is None:
+def customer_options(session: Session, slack_id: str, query: str, now: datetime, *, limit: int = 20) -> list[tuple[int, str]]:
+    """Customers for the form's customer field: those the asker may see (a rep's own and
+    those of whoever they cover, the whole team for a manager, none for support) whose
+    name or alias contains the query."""
+    access = access_for(session, slack_id, now)
+    if access is None or not access.works_with_customers:
         return []
     needle = query.strip().casefold()
     found = []
-    for customer in store.customers_matching(session, member.team_id):
+    for customer in team_customers(session, access.team_id, owner_ids=access.visible_owner_ids()):
         names = [customer.name, *(customer.aliases or [])]
         if not needle or any(needle in n.casefold() for n in names):
             found.append((customer.id, customer.name))

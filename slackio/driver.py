@@ -77,6 +77,13 @@ class SlackDriver:
         self.fake = fake
         self._names = itertools.count(1)
 
+    @property
+    def server_client(self):
+        """A WebClient aimed at the fake, as the bot's own would be."""
+        from slack_sdk import WebClient
+
+        return WebClient(token=self.fake.token, base_url=self.fake.api_url)
+
     def post(self, body: str, *, content_type: str = "application/x-www-form-urlencoded", timestamp: int | None = None, signature: str | None = None, retry_num: int | None = None, timeout: float = 10.0) -> Result:
         headers = shapes.signed_headers(self.secret, body, timestamp=timestamp, content_type=content_type)
         if signature is not None:

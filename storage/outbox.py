@@ -105,12 +105,27 @@ def claim(session: Session, now: datetime, *, limit: int = 50, lease: timedelta 
     return claimed
 
 
-def mark_sent(session: Session, message_id: int, now: datetime, *, ts: str | None, channel: str | None) -> None:
-    session.execute(
+def renew_lease(session: Session, message_id: int, attempts: int, now: datetime, lease: timedelta = LEASE) -> bool:
+    """Extend our claim just before posting; False when another sender has taken the row
+    over (our lease ran out during a slow batch): then we must not post it."""
+    result = session.execute(
         update(OutboxMessage)
-        .where(OutboxMessage.id == message_id)
-        .values(status="sent", sent_at=now, slack_ts=ts, slack_channel=channel, lease_until=None, last_error=None)
+        .where(OutboxMessage.id == message_id, OutboxMessage.status == "sending", OutboxMessage.attempts == attempts)
+        .values(lease_until=now + lease)
     )
+    return bool(result.rowcount)
+
+
+def mark_sent(session: Session, message_id: int, now: datetime, *, ts: str | None, channel: str | None, attempts: int | None = None) -> bool:
+    """Record delivery. With `attempts`, only while the row is still our claim: if another
+    sender took it over meanwhile, it will find our message by its metadata instead."""
+    query = update(OutboxMessage).where(OutboxMessage.id == message_id)
+    if attempts is not None:
+        query = query.where(OutboxMessage.status == "sending", OutboxMessage.attempts == attempts)
+    result = session.execute(
+        query.values(status="sent", sent_at=now, slack_ts=ts, slack_channel=channel, lease_until=None, last_error=None)
+    )
+    return bool(result.rowcount)
 
 
 def mark_retry(session: Session, message_id: int, *, at: datetime, error: str, attempts: int, counts: bool = True) -> None:

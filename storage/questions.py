@@ -305,8 +305,3 @@ def team_managers(session: Session, team_id: int) -> list[Member]:
 
 def topics_of(session: Session, team_id: int) -> list[Topic]:
     return list(session.scalars(select(Topic).where(Topic.team_id == team_id).order_by(Topic.key)))
-
-
-def customers_matching(session: Session, team_id: int) -> list[Customer]:
-    return list(session.scalars(select(Customer).where(Customer.team_id == team_id, Customer.active.is_(True)).order_by(Customer.name)))
-

@@ -248,3 +248,21 @@ def test_only_the_asker_resolves_or_follows_up(driver, qteam):
         refused = driver.press("U0B1", button(answer_dm, action), message=answer_dm, channel_id="DU0B1")
         assert "Only the person who asked" in refused.reply_text
     assert only_question().status == "answered"
+
+
+def test_a_button_value_that_is_not_a_question_id_gets_the_not_found_refusal(driver, qteam):
+    for action_id in ("question_claim", "question_resolve"):
+        refused = driver.press("U0S1", {"action_id": action_id, "value": "12<!here>"}, channel_id="DU0S1")
+        assert refused.status == 200
+        assert "Question #12&lt;!here&gt; does not exist any more." in refused.reply_text and "<!here>" not in refused.reply_text
+
+
+def test_long_question_text_is_cut_before_it_is_escaped(driver, qteam):
+    # 301 characters: the cuts at 80 (`/ask mine`) and 300 (the answer DM) fall where
+    # escaping first would have split an `&lt;` in two.
+    ask(driver, "#circuit " + "x" * 78 + "<" + "y" * 216 + "<" + "z" * 5)
+    answer(driver, "U0S1", "Three working days.")
+    asked = dm_text(driver, "U0A1")
+    assert "y" * 216 + "&lt;zzz…" in asked and "y&…" not in asked
+    mine = driver.command("U0A1", "/ask", "mine").reply_text
+    assert "x" * 78 + "&lt;…" in mine and "x&…" not in mine

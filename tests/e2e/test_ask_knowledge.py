@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from storage import db
-from storage.models import Customer, Member, Question, QuestionEvent, Topic
+from storage.models import Customer, Handover, Member, Question, QuestionEvent, Topic
 from tests.e2e.question_helpers import (
     MONDAY_10,
     button,
@@ -15,6 +15,7 @@ from tests.e2e.question_helpers import (
     member_id,
     qteam_fixture,  # noqa: F401 - the `qteam` fixture
     questions,
+    speaks,
 )
 from tests.helpers import row_counts
 
@@ -66,6 +67,29 @@ def test_similar_answered_questions_come_first_and_nothing_is_written(driver, qt
     with db.session_scope() as s:
         event = s.scalar(select(QuestionEvent).where(QuestionEvent.kind == "deflected"))
         assert event.question_id == int(offered[0]) and event.actor_id == member_id("U0A1")
+
+
+def test_that_answers_it_pressed_twice_counts_once(driver, qteam):
+    from storage.question_stats import response_stats
+
+    seed_answered()
+    result = driver.command("U0A1", "/ask", "苏州到上海的 MPLS 专线资源核查要多久？")
+    deflect = button(result.reply, "ask_deflected")
+    for retry in (None, None, 1):  # a double click, then Slack retrying the request
+        assert "nothing was sent to support" in driver.press("U0A1", deflect, retry_num=retry).reply_text
+    with db.session_scope() as s:
+        assert s.scalar(select(func.count()).select_from(QuestionEvent).where(QuestionEvent.kind == "deflected")) == 1
+        assert response_stats(s, qteam, MONDAY_10 - timedelta(days=1), MONDAY_10 + timedelta(days=1)).deflected == 1
+
+
+def test_long_answers_are_cut_before_they_are_escaped(driver, qteam):
+    similar_answer = "y" * 598 + "<" + "z" * 5  # shown cut at 600 among similar questions
+    search_answer = "w" * 698 + "&" + "z" * 5  # and at 700 in `/ask search`
+    seed_answered([("circuit", "苏州到上海的 MPLS 专线资源核查要多久？", similar_answer), ("billing", "发票重开要多久", search_answer)])
+    similar = driver.command("U0A1", "/ask", "苏州到上海的 MPLS 专线资源核查要多久？").reply_text
+    assert "y" * 598 + "&lt;…" in similar and "y&…" not in similar
+    found = driver.command("U0A1", "/ask", "search 发票重开").reply_text
+    assert "w" * 698 + "&amp;…" in found and "w&…" not in found
 
 
 def test_still_ask_routes_the_question(driver, qteam):
@@ -173,3 +197,44 @@ def test_a_stranger_cannot_open_the_form(driver, qteam):
     driver.fake.users["U0NOBODY"] = {"locale": "en-US"}
     result = driver.command("U0NOBODY", "/ask", "")
     assert "not a member" in result.reply_text and driver.fake.calls_to("views.open") == []
+
+
+def _open_form_as(driver, user: str) -> dict:
+    driver.command(user, "/ask", "")
+    return driver.fake.calls_to("views.open")[-1].response["view"]
+
+
+def test_the_customer_field_offers_and_takes_only_customers_the_asker_may_see(driver, qteam):
+    with db.session_scope() as s:
+        own = s.scalar(select(Customer.id))  # 华东制造集团, 张伟 U0A1's
+        other = Customer(team_id=qteam, name="Beta Bank", aliases=["BB"], owner_id=member_id("U0B1"), tier="regular")
+        s.add(other)
+        s.flush()
+        other = other.id
+
+    def offered(user: str) -> list[str]:
+        form = _open_form_as(driver, user)
+        return [o["value"] for o in driver.suggest(user, "ask_customer", "", block_id="customer", view=form).json["options"]]
+
+    assert offered("U0A1") == [str(own)]
+    assert offered("U0B1") == [str(other)]
+    assert sorted(offered("U0MGR")) == sorted([str(own), str(other)])
+    assert offered("U0S1") == []  # support people leave the field empty
+
+    before = row_counts()
+    form = _open_form_as(driver, "U0A1")
+    forged = driver.submit("U0A1", form, form_values(question="MPLS?", topic="circuit", customer=str(other)))
+    assert forged.json["errors"] == {"customer": "You can link a question only to your own customers and to those of a colleague you are covering."}
+    speaks("U0S1", "zh-CN")
+    form = _open_form_as(driver, "U0S1")
+    support = driver.submit("U0S1", form, form_values(question="MPLS?", topic="circuit", customer=str(own)))
+    assert support.json["errors"] == {"customer": "请不要选择客户：问题由客户的客户经理关联到客户。"}
+    assert row_counts() == before
+
+    with db.session_scope() as s:  # 张伟 covers 李娜 while she is away: her customers too
+        s.add(Handover(team_id=qteam, member_id=member_id("U0B1"), cover_id=member_id("U0A1"), status="active",
+                       starts_at=MONDAY_10 - timedelta(days=1), ends_at=MONDAY_10 + timedelta(days=3), created_at=MONDAY_10))  # fmt: skip
+    assert sorted(offered("U0A1")) == sorted([str(own), str(other)])
+    form = _open_form_as(driver, "U0A1")
+    covered = driver.submit("U0A1", form, form_values(question="MPLS?", topic="circuit", customer=str(other)))
+    assert covered.json["response_action"] == "update" and questions()[-1].customer_id == other

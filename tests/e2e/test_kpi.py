@@ -4,6 +4,7 @@ permissions and nothing written on bad input."""
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -99,6 +100,39 @@ def test_bad_log_input_is_explained_with_usage_and_nothing_written(driver, kpi_t
     assert "`/kpi log revenue 12000" in result.reply_text  # the usage
     assert result.reply["response_type"] == "ephemeral"
     assert row_counts() == before
+
+
+@pytest.mark.parametrize(
+    ("locale", "text", "says"),
+    [
+        ("en-US", "log revenue 5000 西湖文旅 renewal", "*西湖文旅* is <@U0B1>'s customer. You can log results only for your own customers"),
+        ("zh-CN", "记录 新增客户 1 南山能源", "*南山能源* 是 <@U0C1> 的客户。你只能为自己的客户以及你正在代班的同事的客户记录业绩，本次没有记录。"),
+    ],
+)
+def test_logging_against_a_customer_i_may_not_see_is_refused_and_nothing_written(driver, kpi_team, locale, text, says):
+    speaks(driver, locale, "U0A1")
+    before = row_counts()
+    result = driver.command("U0A1", "/kpi", text)
+    assert says in result.reply_text and result.reply["response_type"] == "ephemeral"
+    assert "`/kpi log revenue 12000" not in result.reply_text  # a refusal, not a typing mistake
+    assert row_counts() == before
+
+
+def test_a_manager_and_a_rep_covering_a_colleague_may_name_that_colleagues_customer(driver, kpi_team):
+    speaks(driver, "en-US", "U0A1", "U0MGR")
+    assert "customer *西湖文旅*" in driver.command("U0MGR", "/kpi", "log revenue 5000 西湖文旅").reply_text
+    with db.session_scope() as session:
+        scenario.leave(session, "U0B1", "U0A1", scenario.NUDGE_AT - timedelta(days=1), scenario.NUDGE_AT + timedelta(days=2), status="active")
+    assert "customer *西湖文旅*" in driver.command("U0A1", "/kpi", "log revenue 5000 西湖文旅").reply_text
+    [entry] = entries("U0A1")
+    with db.session_scope() as session:
+        assert entry.customer_id == scenario.customer(session, "西湖文旅").id
+
+
+def test_a_long_note_is_cut_before_it_is_escaped(driver, kpi_team):
+    speaks(driver, "en-US", "U0A1")
+    result = driver.command("U0A1", "/kpi", "log praise 1 " + "n" * 198 + "<" + "m" * 5)
+    assert "note: " + "n" * 198 + "&lt;…." in result.reply_text and "n&…" not in result.reply_text
 
 
 def test_a_retried_command_logs_once(driver, kpi_team):

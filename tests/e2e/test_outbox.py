@@ -106,3 +106,18 @@ def test_a_429_storm_loses_nothing_and_doubles_nothing(driver):
     assert report.failed == 0 and len(delivered) == 30 and set(delivered.values()) == {1}
     with db.session_scope() as s:
         assert set(s.scalars(select(OutboxMessage.status))) == {"sent"}
+
+
+def test_a_row_taken_over_during_a_slow_batch_is_not_posted_by_the_first_sender(driver):
+    """Sender A claims a batch, then stalls past its lease; sender B takes the row over
+    and posts it. When A finally gets to the row it must not post it again."""
+    queue()
+    client = runtime.sender_client()
+    with db.session_scope() as s:
+        stale = outbox.claim(s, NOW)  # A's claim
+    late = NOW + timedelta(minutes=3)
+    assert outbox_sender.drain(client, late).sent == 1  # B: the lease ran out, B delivers
+    report = outbox_sender.DrainReport()
+    outbox_sender._deliver(client, stale[0], late, report)  # A wakes up with its old claim
+    assert report.sent == 0 and report.skipped == 1
+    assert driver.fake.dm_texts("U0A1") == ["hello"]

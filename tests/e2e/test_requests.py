@@ -68,3 +68,34 @@ def test_english_user_in_chinese_team_reads_english(driver, team):
     driver.fake.users["U0A1"] = {"locale": "en-US"}
     result = driver.command("U0A1", "/amteam", "help")
     assert "team administration" in result.reply_text
+
+
+def test_a_week_old_profile_is_refreshed_after_the_answer_not_before(driver, team):
+    """Serving real traffic, a stale but known profile never makes a request wait on
+    Slack's users.info (a form submission must be acked within 3 seconds)."""
+    import time
+    from datetime import UTC, datetime, timedelta
+
+    import clock
+    from handlers import context
+    from services import people
+    from storage import db
+
+    now = datetime(2026, 12, 7, 2, 0, tzinfo=UTC)
+    with db.session_scope() as session:
+        people.remember_profile(session, "U0A1", "en-US", "Asia/Shanghai", now - timedelta(days=8))
+    driver.fake.users["U0A1"] = {"locale": "zh-CN", "tz": "Asia/Shanghai"}
+    driver.fake.delays["users.info"] = 1.5
+    context.use_background_profile_refresh(True)
+    try:
+        clock.freeze(now)
+        started = time.monotonic()
+        actor = context.resolve_actor(driver.server_client, "U0A1")
+        assert time.monotonic() - started < 1.0
+        assert actor.locale == "en"  # what we knew, for this answer
+        driver.fake.wait_for("users.info", timeout=5)
+        context._refresher.shutdown(wait=True)
+    finally:
+        driver.fake.delays.clear()
+        context.use_background_profile_refresh(False)
+    assert context.resolve_actor(driver.server_client, "U0A1").locale == "zh"  # and from now on

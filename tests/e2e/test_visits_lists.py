@@ -158,3 +158,45 @@ def test_followups_and_lists_escape_user_text(driver, visit_team):
 def test_no_open_followups(driver, visit_team):
     speak(driver, "U0A1")
     assert "You have no open follow-ups" in driver.command("U0A1", "/visit", "followups").reply_text
+
+
+def test_a_double_click_on_snooze_snoozes_once_and_says_the_current_due_date(driver, visit_team):
+    speak(driver, "U0A1")
+    log(driver, "U0A1", "Acme Corp; follow-up: call IT by 2026-11-25")
+    listing = driver.command("U0A1", "/visit", "followups").reply
+    snooze = first_button(listing, ids.FOLLOWUP_SNOOZE_WEEK)
+    assert snooze["value"].endswith(":2026-11-25")
+    first = driver.press("U0A1", snooze)
+    assert "Snoozed — now due Wed, Dec 2." in first.reply_text
+    second = driver.press("U0A1", snooze)  # the same button again: nothing more moves
+    assert "Not snoozed again: this follow-up had already been moved and is now due Wed, Dec 2." in second.reply_text
+    assert second.reply.get("replace_original") is False
+    assert followup_due("call IT") == "2026-12-02"
+    day = dict(first_button(listing, ids.FOLLOWUP_SNOOZE_DAY))  # also drawn on Nov 25
+    assert "now due Wed, Dec 2" in driver.press("U0A1", day).reply_text
+    assert followup_due("call IT") == "2026-12-02"
+
+
+def test_a_snooze_button_from_before_due_dates_were_in_its_value_still_works(driver, visit_team):
+    speak(driver, "U0A1", locale="zh-CN")
+    log_zh = driver.command("U0A1", "/visit", "Acme Corp；跟进：发报价 截止 2026-11-25")
+    assert "拜访已记录" in log_zh.reply_text
+    snooze = dict(first_button(driver.command("U0A1", "/visit", "followups").reply, ids.FOLLOWUP_SNOOZE_WEEK))
+    snooze["value"] = snooze["value"].split(":")[0]
+    driver.press("U0A1", snooze)
+    assert followup_due("发报价") == "2026-12-02"
+    stale = dict(snooze, value=f"{snooze['value']}:2026-11-25")
+    assert "没有再次推迟：这项跟进已经改过，现在截止 12月2日周三。" in driver.press("U0A1", stale).reply_text
+    assert followup_due("发报价") == "2026-12-02"
+
+
+def test_customer_names_are_escaped_in_the_list_notification_text(driver, visit_team):
+    from storage.models import Customer
+
+    with db.session_scope() as session:
+        owner = session.scalar(select(Member.id).where(Member.slack_id == "U0A1"))
+        session.add(Customer(team_id=visit_team, name="Tom & Jerry <!here>", aliases=["TJ"], owner_id=owner, tier="regular"))
+    speak(driver, "U0A1")
+    log(driver, "U0A1", "TJ; needs: lines")
+    reply = driver.command("U0A1", "/visit", "list").reply
+    assert "• Tom &amp; Jerry &lt;!here&gt; 2026-11-18" in reply["text"] and "<!here>" not in reply["text"]

@@ -228,3 +228,14 @@ def test_someone_else_cannot_edit_my_visit(driver, visit_team):
     pressed = driver.press("U0B1", first_button(result.reply, ids.VISIT_EDIT))
     assert "<@U0A1>'s customer" in pressed.reply_text
     assert driver.fake.calls_to("views.open") == []
+
+
+def test_a_visit_date_after_today_is_refused_beside_the_date_in_the_users_language(driver, visit_team):
+    for user, locale, says in (("U0A1", "en-US", "The visit date cannot be after today"), ("U0MGR", "zh-CN", "拜访日期不能晚于今天")):
+        speak(driver, user, locale=locale)
+        driver.command(user, "/visit", "")
+        values = form_values(customer=customer_id("Acme Corp"), date="2026-11-19", needs="x")
+        result = driver.submit(user, opened_view(driver), values)
+        assert result.json["response_action"] == "errors"
+        assert list(result.json["errors"]) == ["date"] and says in result.json["errors"]["date"]
+    assert counts() == (0, 0)

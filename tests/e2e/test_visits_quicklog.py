@@ -187,3 +187,26 @@ def test_help_in_both_languages(driver, visit_team):
     assert "log a visit in one line" in driver.command("U0A1", "/visit", "help").reply_text
     speak(driver, "U0B1", locale="zh-CN")
     assert "一行记录一次拜访" in driver.command("U0B1", "/visit", "帮助").reply_text
+
+
+@pytest.mark.parametrize(("locale", "line"), [("en-US", "Acme Corp; date: mon; needs: 20 SIM lines"), ("zh-CN", "Acme Corp；日期：周一；需求：20条SIM卡")])
+def test_a_bare_weekday_as_visit_date_is_the_one_just_gone(driver, visit_team, locale, line):
+    speak(driver, "U0A1", locale=locale)
+    driver.command("U0A1", "/visit", line)  # on Wednesday 2026-11-18
+    [visit] = visits_of("Acme Corp")
+    assert str(visit.visit_date) == "2026-11-16"
+
+
+@pytest.mark.parametrize(
+    ("locale", "line", "says"),
+    [
+        ("en-US", "Acme Corp; date: tomorrow; needs: x", "The visit date (2026-11-19) is after today"),
+        ("en-US", "Acme Corp; date: next mon; needs: x", "The visit date (2026-11-23) is after today"),
+        ("zh-CN", "Acme Corp；日期：2026-12-01；需求：x", "拜访日期（2026-12-01）晚于今天"),
+    ],
+)
+def test_a_visit_date_in_the_future_is_refused(driver, visit_team, locale, line, says):
+    speak(driver, "U0A1", locale=locale)
+    result = driver.command("U0A1", "/visit", line)
+    assert says in result.reply_text and result.reply["response_type"] == "ephemeral"
+    assert counts() == (0, 0)

@@ -145,3 +145,19 @@ def test_the_job_runs_daily_at_the_teams_reminder_time():
     custom = spec.trigger(registry.TeamSchedule(2, "Europe/London", "fri", "16:00", {"followup_reminders": {"time": "08:15"}}))
     assert default == {"trigger": "cron", "hour": 9, "minute": 0, "timezone": "Asia/Shanghai"}
     assert custom == {"trigger": "cron", "hour": 8, "minute": 15, "timezone": "Europe/London"}
+
+
+def test_snooze_in_the_reminder_moves_the_follow_up_once_however_often_it_is_pressed(driver, visit_team):
+    english("U0A1")
+    promise("Acme Corp", "send quote", date(2026, 11, 18), "U0A1")
+    run(NINE_AM["wednesday"])
+    [a1] = dm_messages(driver, "U0A1")
+    snooze = first_button(a1, ids.FOLLOWUP_SNOOZE_DAY)
+    assert snooze["value"].endswith(":2026-11-18")
+    message = dict(a1, ts="1700000000.000200")
+    first = driver.press("U0A1", snooze, message=message)
+    assert "Snoozed — now due Thu, Nov 19." in visible_text(first.reply)
+    again = driver.press("U0A1", snooze, message=message)
+    assert "already been moved and is now due Thu, Nov 19" in again.reply_text
+    with db.session_scope() as session:
+        assert str(session.scalar(select(Followup.due))) == "2026-11-19"

@@ -2,7 +2,7 @@ from datetime import date, time
 
 import pytest
 
-from domain.dates import parse_date, parse_time
+from domain.dates import parse_date, parse_past_date, parse_time
 
 WEDNESDAY = date(2026, 11, 18)
 SUNDAY = date(2026, 11, 22)
@@ -211,3 +211,32 @@ def test_parse_time(text, expected):
 )
 def test_unparseable_times_give_none(text):
     assert parse_time(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("mon", date(2026, 11, 16)),  # the Monday just gone, not the coming one
+        ("Monday", date(2026, 11, 16)),
+        ("wed", WEDNESDAY),  # today counts
+        ("thu", date(2026, 11, 12)),
+        ("sun", date(2026, 11, 15)),
+        ("周一", date(2026, 11, 16)),
+        ("星期三", WEDNESDAY),
+        ("周五", date(2026, 11, 13)),
+        ("礼拜天", date(2026, 11, 15)),
+        # every other form keeps its meaning
+        ("this fri", date(2026, 11, 20)),
+        ("next mon", date(2026, 11, 23)),
+        ("yesterday", date(2026, 11, 17)),
+        ("2026-11-10", date(2026, 11, 10)),
+        ("tomorrow", date(2026, 11, 19)),
+    ],
+)
+def test_past_dates_read_a_bare_weekday_backwards(text, expected):
+    assert parse_past_date(text, WEDNESDAY) == expected
+
+
+def test_forward_dates_still_read_a_bare_weekday_forwards():
+    assert parse_date("mon", WEDNESDAY) == date(2026, 11, 23)
+    assert parse_date("周一", WEDNESDAY) == date(2026, 11, 23)

@@ -234,6 +234,9 @@ def test_require_due_is_irrelevant_without_followups():
         ("Acme; follow-up: x by 2026-11-12; date: 2026-11-15", "due_before_visit", "2026-11-12"),
         ("Acme; next: 2026-11-01", "next_before_visit", "2026-11-01"),
         ("Acme; 下次：昨天", "next_before_visit", "2026-11-17"),
+        ("Acme; date: tomorrow; needs: x", "visit_in_future", "2026-11-19"),
+        ("Acme; 日期：下周一；需求：x", "visit_in_future", "2026-11-23"),
+        ("Acme; date: 2026-12-01; needs: x", "visit_in_future", "2026-12-01"),
         ("Acme", "empty_visit", "Acme"),
         ("Acme;;", "empty_visit", "Acme"),
         ("华东制造集团；", "empty_visit", "华东制造集团"),
@@ -301,3 +304,11 @@ def test_error_message_names_code_and_detail():
 )
 def test_is_bare_customer(text, expected):
     assert is_bare_customer(text) is expected
+
+
+@pytest.mark.parametrize(("when", "expected"), [("mon", date(2026, 11, 16)), ("周一", date(2026, 11, 16)), ("wed", TODAY), ("fri", date(2026, 11, 13))])
+def test_a_bare_weekday_as_visit_date_is_the_last_such_day(when, expected):
+    log = parse_quick_log(f"Acme; date: {when}; needs: x; follow-up: call by fri; next: mon", TODAY)
+    assert log.visit_date == expected
+    # due dates and the next visit still look forward
+    assert (log.followups[0].due, log.next_visit) == (date(2026, 11, 20), date(2026, 11, 23))

@@ -86,6 +86,19 @@ def test_dates_and_money_follow_the_reader_locale():
     from datetime import date
 
     en, zh = environment("en"), environment("zh")
-    assert en.filters["date"](date(2026, 12, 1), "MMMEd") == "Tue, Dec 1"
-    assert zh.filters["date"](date(2026, 12, 1), "MMMEd") == "12月1日周二"
+    day = "{{ d|date('MMMEd') }}"
+    assert en.from_string(day).render(d=date(2026, 12, 1)) == "Tue, Dec 1"
+    assert zh.from_string(day).render(d=date(2026, 12, 1)) == "12月1日周二"
     assert "12,000" in en.filters["currency"](12000) and "¥" in zh.filters["currency"](12000)
+
+
+def test_a_moment_shows_as_the_readers_calendar_day():
+    """23:30 UTC on Dec 7 is already Tuesday Dec 8, 07:30 in Shanghai."""
+    from datetime import UTC, datetime
+
+    moment = datetime(2026, 12, 7, 23, 30, tzinfo=UTC)
+    shanghai = environment("en").from_string("{{ m|date('MMMd') }}").render(m=moment, reader_tz="Asia/Shanghai")
+    london = environment("en").from_string("{{ m|date('MMMd') }}").render(m=moment, reader_tz="Europe/London")
+    assert (shanghai, london) == ("Dec 8", "Dec 7")
+    in_macro = environment("en").from_string("{% macro d(m) %}{{ m|date('MMMd') }}{% endmacro %}{{ d(m) }}")
+    assert in_macro.render(m=moment, reader_tz="Asia/Shanghai") == "Dec 8"

@@ -83,3 +83,8 @@ def test_a_quick_log_becomes_the_same_draft_the_form_would_give():
     assert result.followups == (FollowupRow("quote", date(2026, 11, 20), "U0B1"), FollowupRow("call", None, None))
     assert result.next_visit == date(2026, 12, 1)
     assert validate(VisitDraft(**{**result.__dict__, "customer_id": 7}), require_due=False) == {}
+
+
+def test_a_visit_date_after_today_is_refused_beside_the_date():
+    assert validate(draft(visit_date=date(2026, 11, 19)), require_due=False, today=DAY) == {"date": "visit_in_future"}
+    assert validate(draft(visit_date=DAY), require_due=False, today=DAY) == {}
