@@ -23,6 +23,7 @@ from handlers.context import Actor, resolve_actor, utcnow
 from handlers.replies import ephemeral, error_with_usage, guarded
 from rendering import question_blocks as qb
 from rendering.blocks import option, sections
+from services import question_lists as lists
 from services import questions as service
 from services.questions import Draft, QuestionError
 from storage import db
@@ -112,7 +113,7 @@ def _open_form(actor: Actor, client: WebClient, trigger_id: str, respond) -> Non
 def _mine(actor: Actor, respond) -> None:
     try:
         with db.session_scope() as session:
-            mine = service.mine(session, actor.slack_id)
+            mine = lists.mine(session, actor.slack_id)
     except QuestionError as error:
         respond(**error_with_usage(actor.texts, error_text(actor, error), USAGE))
         return
@@ -123,7 +124,7 @@ def _mine(actor: Actor, respond) -> None:
 def _search(actor: Actor, words: str, respond) -> None:
     try:
         with db.session_scope() as session:
-            hits = service.search(session, actor.slack_id, words)
+            hits = lists.search(session, actor.slack_id, words)
     except QuestionError as error:
         respond(**error_with_usage(actor.texts, error_text(actor, error), USAGE))
         return
@@ -274,5 +275,5 @@ def handle_ask_submission(ack, body: dict[str, Any], view: dict[str, Any], clien
 @guarded
 def handle_customer_options(ack, body: dict[str, Any]) -> None:
     with db.session_scope() as session:
-        found = service.customer_options(session, body["user"]["id"], body.get("value") or "", utcnow())
+        found = lists.customer_options(session, body["user"]["id"], body.get("value") or "", utcnow())
     ack(options=[option(name, str(customer_id)) for customer_id, name in found])

@@ -18,7 +18,6 @@ from sqlalchemy.orm import Session
 from domain.routing import MAX_LEVEL, MIN_LEVEL, TopicKeywords, match_topic
 from services import knowledge
 from services import question_routing as routing
-from services.customers import team_customers
 from services.knowledge import KnowledgeHit
 from services.people import membership
 from services.team_admin import member_by_slack_id, topic_by_key
@@ -381,42 +380,3 @@ def follow_up(session: Session, question_id: int, slack_id: str, text: str | Non
         raise QuestionError("still_open", id=question.id, assignee=slack_id_of(session, question.assignee_id))
     store.add_event(session, question.id, "followup", now, actor_id=member.id, assignee_id=responder.id, level=question.level, text=body)
     return store.card(session, store.get(session, question.id))
-
-
-# --- lists -----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Mine:
-    asked: list[QuestionCard]
-    assigned: list[QuestionCard]
-
-
-def mine(session: Session, slack_id: str) -> Mine:
-    member, _team = member_and_team(session, slack_id)
-    asked = [store.card(session, q) for q in store.asked_by(session, member.id)]
-    assigned = [store.card(session, q) for q in store.queue_for(session, member.id)]
-    return Mine(asked, assigned)
-
-
-def search(session: Session, slack_id: str, words: str) -> list[KnowledgeHit]:
-    _member, team = member_and_team(session, slack_id)
-    if not words.strip():
-        raise QuestionError("empty_search")
-    return knowledge.search(session, team.id, words)
-
-
-def customer_options(session: Session, slack_id: str, query: str, now: datetime, *, limit: int = 20) -> list[tuple[int, str]]:
-    """Customers for the form's customer field: those the asker may see (a rep's own and
-    those of whoever they cover, the whole team for a manager, none for support) whose
-    name or alias contains the query."""
-    access = access_for(session, slack_id, now)
-    if access is None or not access.works_with_customers:
-        return []
-    needle = query.strip().casefold()
-    found = []
-    for customer in team_customers(session, access.team_id, owner_ids=access.visible_owner_ids()):
-        names = [customer.name, *(customer.aliases or [])]
-        if not needle or any(needle in n.casefold() for n in names):
-            found.append((customer.id, customer.name))
-    return found[:limit]

@@ -1,0 +1,53 @@
+"""Read-only views of backend questions: my questions, knowledge-base search, and the
+customers a question form may name."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from services import knowledge
+from services.customers import team_customers
+from services.knowledge import KnowledgeHit
+from services.questions import QuestionError, member_and_team
+from services.visit_access import access_for
+from storage import questions as store
+from storage.questions import QuestionCard
+
+
+@dataclass(frozen=True)
+class Mine:
+    asked: list[QuestionCard]
+    assigned: list[QuestionCard]
+
+
+def mine(session: Session, slack_id: str) -> Mine:
+    member, _team = member_and_team(session, slack_id)
+    asked = [store.card(session, q) for q in store.asked_by(session, member.id)]
+    assigned = [store.card(session, q) for q in store.queue_for(session, member.id)]
+    return Mine(asked, assigned)
+
+
+def search(session: Session, slack_id: str, words: str) -> list[KnowledgeHit]:
+    _member, team = member_and_team(session, slack_id)
+    if not words.strip():
+        raise QuestionError("empty_search")
+    return knowledge.search(session, team.id, words)
+
+
+def customer_options(session: Session, slack_id: str, query: str, now: datetime, *, limit: int = 20) -> list[tuple[int, str]]:
+    """Customers for the form's customer field: those the asker may see (a rep's own and
+    those of whoever they cover, the whole team for a manager, none for support) whose
+    name or alias contains the query."""
+    access = access_for(session, slack_id, now)
+    if access is None or not access.works_with_customers:
+        return []
+    needle = query.strip().casefold()
+    found = []
+    for customer in team_customers(session, access.team_id, owner_ids=access.visible_owner_ids()):
+        names = [customer.name, *(customer.aliases or [])]
+        if not needle or any(needle in n.casefold() for n in names):
+            found.append((customer.id, customer.name))
+    return found[:limit]
