@@ -24,8 +24,10 @@ import urllib.error
 import urllib.request
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from pathlib import Path
 
+from bench import cpu
 from slackio.driver import SlackDriver
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -141,18 +143,75 @@ def main() -> None:
             topology = f"gunicorn gthread {args.workers}×{args.threads}" if args.server == "gunicorn" else "bot.py serve"
             print(f"ack latency, {args.requests} requests per cell, {backend}, {topology} for both apps, fake Slack in its own process")
             print(f"{'command':18} {'conc':>4} {'bare p50':>9} {'bare p99':>9} {'ambot p50':>10} {'ambot p99':>10} {'p50 ratio':>9}")
+            groups = CpuGroups(processes[1].pid, processes[2].pid, fake.pid, backend == "postgresql")
+            usage: list[str] = []
             for name, make in COMMANDS.items():
                 for concurrency in args.concurrency:
-                    base = measure(bare, make, args.requests, concurrency)
-                    ours = measure(ambot, make, args.requests, concurrency)
-                    time.sleep(2.0)  # let the work after each ack drain before the next cell
+                    base, base_cpu = groups.measured("bare", partial(measure, bare, make, args.requests, concurrency))
+                    ours, our_cpu = groups.measured("ambot", partial(measure, ambot, make, args.requests, concurrency))
                     print(f"{name:18} {concurrency:>4} {statistics.median(base):8.1f}ms {percentile(base, 0.99):8.1f}ms "
                           f"{statistics.median(ours):9.1f}ms {percentile(ours, 0.99):9.1f}ms {statistics.median(ours) / statistics.median(base):8.2f}x")
+                    usage.append(groups.line(name, concurrency, args.requests, base_cpu, our_cpu))
+            if cpu.available():
+                print("\nmachine CPU per request (ms; the app's work after the ack included), and what it allows:")
+                print("with N clients each waiting for its answer and C cores, the steady-state mean latency cannot be below N x CPU / C")
+                print("\n".join(usage))
         finally:
             for process in processes:
                 process.terminate()
             for process in processes:
                 process.wait(timeout=10)
+
+
+class CpuGroups:
+    """CPU used by each process of the benchmark while one app answers a cell, counted
+    until that app's work after the acks has drained."""
+
+    def __init__(self, ambot_pid: int, bare_pid: int, fake_pid: int, postgres: bool) -> None:
+        self.apps = {"ambot": ambot_pid, "bare": bare_pid}
+        self.fake_pid = fake_pid
+        self.names = {"PostgreSQL": "postgres"} if postgres else {}
+
+    def _snapshot(self, app: str) -> dict[str, float]:
+        if not cpu.available():
+            return {}
+        used = cpu.snapshot({"app": self.apps[app], "fake Slack": self.fake_pid}, self.names)
+        used["load generator"] = time.process_time()
+        return used
+
+    def measured(self, app: str, run: Callable[[], list[float]]) -> tuple[list[float], dict[str, float]]:
+        before = self._snapshot(app)
+        latencies = run()
+        self._drain(app)
+        after = self._snapshot(app)
+        return latencies, {k: after[k] - before[k] for k in after}
+
+    def _drain(self, app: str, quiet: float = 0.05, timeout: float = 120.0) -> None:
+        """Wait until the app stops working (or 2 s where /proc is missing)."""
+        if not cpu.available():
+            time.sleep(2.0)
+            return
+        deadline = time.monotonic() + timeout
+        last = self._snapshot(app)["app"]
+        while time.monotonic() < deadline:
+            time.sleep(0.5)
+            now = self._snapshot(app)["app"]
+            if now - last < quiet:
+                return
+            last = now
+
+    @staticmethod
+    def line(name: str, clients: int, requests: int, bare: dict[str, float], ours: dict[str, float]) -> str:
+        if not ours:
+            return ""
+        cores = os.cpu_count() or 1
+
+        def describe(label: str, used: dict[str, float]) -> str:
+            total = sum(used.values()) * 1000 / requests
+            parts = ", ".join(f"{k} {v * 1000 / requests:.1f}" for k, v in used.items())
+            return f"{label} {total:.1f} ({parts}) -> mean >= {clients * total / cores:.1f} ms"
+
+        return f"{name:18} {clients:>4}  " + describe("bare", bare) + "\n" + " " * 25 + describe("ambot", ours)
 
 
 def prepare_demo_team(database_url: str, users_file: Path) -> None:

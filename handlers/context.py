@@ -15,6 +15,7 @@ from datetime import datetime
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+from sqlalchemy.orm import Session
 
 import clock
 from rendering.i18n import Texts, negotiate_locale
@@ -47,10 +48,15 @@ def utcnow() -> datetime:
     return clock.now()
 
 
-def resolve_actor(client: WebClient, slack_id: str, now: datetime | None = None) -> Actor:
+def resolve_actor(client: WebClient, slack_id: str, now: datetime | None = None, *, session: Session | None = None) -> Actor:
+    """Who is asking. Give the request's `session` to read them in its transaction (one
+    round trip: the member with their team) instead of a transaction of their own."""
     now = now or utcnow()
-    with db.session_scope() as session:
+    if session is not None:
         person = people.find_person(session, slack_id, now)
+    else:
+        with db.session_scope() as own:
+            person = people.find_person(own, slack_id, now)
     if person.is_member and person.profile_stale:
         if person.profile_known and _refresher is not None:
             # What we know is a week old but good enough for this answer: refresh it

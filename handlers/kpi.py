@@ -39,31 +39,10 @@ def register(app: App) -> None:
 @guarded
 def handle_kpi(ack, command: dict[str, Any], client: WebClient, respond) -> None:
     ack()
-    actor = resolve_actor(client, command["user_id"])
-    words = argparse_slack.tokenize(command.get("text", ""))
-    sub = words[0].lower() if words else ""
-    if sub in HELP_WORDS:
-        respond(**ephemeral(actor.texts.render(USAGE)))
-        return
-    if not actor.person.is_member:
-        respond(**ephemeral(actor.texts.macro("common", "refused_not_member", command=ids.KPI)))
-        return
-    handler = SUBCOMMANDS.get(sub) if words else _mine
-    if handler is None and argparse_slack.user_id(words[0]):
-        handler, sub = _someone, ""
-    if handler is None:
-        message = actor.texts.macro(MESSAGES, "unknown_subcommand", word=words[0])
-        respond(**error_with_usage(actor.texts, message, USAGE))
-        return
-    if handler in MANAGER_ONLY and not actor.person.is_manager:
-        what = f"{ids.KPI} {sub}".strip() if sub else f"{ids.KPI} @user"
-        respond(**ephemeral(actor.texts.macro(MESSAGES, "refused_not_manager", what=what)))
-        return
-    arguments = words if handler is _someone else words[1:]
     try:
-        with db.session_scope() as session:
-            member = session.get(Member, actor.person.member_id)
-            payload = handler(session, member, arguments, actor, command)
+        with db.session_scope() as session:  # the asker and the answer: one transaction
+            actor = resolve_actor(client, command["user_id"], session=session)
+            payload, changes_my_pace = _answer(session, actor, command)
     except KpiError as error:
         message = actor.texts.macro(MESSAGES, "error_" + error.code, **error.params)
         if error.code in REFUSALS:
@@ -72,8 +51,30 @@ def handle_kpi(ack, command: dict[str, Any], client: WebClient, respond) -> None
             respond(**error_with_usage(actor.texts, message, USAGE))
         return
     respond(**payload)
-    if handler in CHANGES_MY_PACE:
+    if changes_my_pace:
         refresh_home(client, actor.slack_id)
+
+
+def _answer(session, actor: Actor, command: dict[str, Any]) -> tuple[dict[str, Any], bool]:
+    """The reply to a `/kpi` command, and whether it changed the asker's pace."""
+    words = argparse_slack.tokenize(command.get("text", ""))
+    sub = words[0].lower() if words else ""
+    if sub in HELP_WORDS:
+        return ephemeral(actor.texts.render(USAGE)), False
+    if not actor.person.is_member:
+        return ephemeral(actor.texts.macro("common", "refused_not_member", command=ids.KPI)), False
+    handler = SUBCOMMANDS.get(sub) if words else _mine
+    if handler is None and argparse_slack.user_id(words[0]):
+        handler, sub = _someone, ""
+    if handler is None:
+        message = actor.texts.macro(MESSAGES, "unknown_subcommand", word=words[0])
+        return error_with_usage(actor.texts, message, USAGE), False
+    if handler in MANAGER_ONLY and not actor.person.is_manager:
+        what = f"{ids.KPI} {sub}".strip() if sub else f"{ids.KPI} @user"
+        return ephemeral(actor.texts.macro(MESSAGES, "refused_not_manager", what=what)), False
+    arguments = words if handler is _someone else words[1:]
+    member = session.get(Member, actor.person.member_id)  # read with the asker: no second query
+    return handler(session, member, arguments, actor, command), handler in CHANGES_MY_PACE
 
 
 @guarded

@@ -34,8 +34,8 @@ from handlers.visit_common import (
 )
 from rendering import visit_blocks
 from rendering.i18n import Texts
+from services import customer_index, visits
 from services import customers as customer_search
-from services import visits
 from services.visit_access import VisitAccess, VisitError, access_for, require_access
 from storage import db
 from storage.models import Customer
@@ -131,7 +131,7 @@ def handle_customer_options(ack, body: dict[str, Any]) -> None:
             if access is None:
                 ack(options=[])
                 return
-            mine = customer_search.team_customers(session, access.team_id, owner_ids=access.visible_owner_ids())
+            mine = customer_index.searchable(session, access.team_id, owner_ids=access.visible_owner_ids())
             found = customer_search.search_customers(mine, body.get("value") or "", limit=100)
             options = [visit_blocks.customer_option(c.id, c.name, c.aliases) for c in found]
     except Exception:  # an empty list beats a broken select

@@ -25,12 +25,12 @@ from handlers.replies import ephemeral, error_with_usage, guarded
 from handlers.visit_common import USAGE, ephemeral_payload, refusal_reply, store_once
 from rendering import visit_blocks
 from services import followups, visits
-from services.customers import match_customer
+from services.customer_index import match_customer
 from services.visit_access import (
     VisitAccess,
     VisitError,
+    access_of_person,
     check_may_see,
-    require_access,
     require_customer_work,
 )
 from storage import db
@@ -50,7 +50,9 @@ def register(app: App) -> None:
 @guarded
 def handle_visit(ack, command: dict[str, Any], client: WebClient, respond) -> None:
     ack()
-    actor = resolve_actor(client, command["user_id"])
+    with db.session_scope() as session:  # who is asking, and what they may do: one round trip
+        actor = resolve_actor(client, command["user_id"], session=session)
+        access = access_of_person(session, actor.person, actor.now)
     text = (command.get("text") or "").strip()
     words = tokenize(text)
     first = words[0].lower() if words else ""
@@ -58,8 +60,8 @@ def handle_visit(ack, command: dict[str, Any], client: WebClient, respond) -> No
         respond(**ephemeral(actor.texts.render(USAGE)))
         return
     try:
-        with db.session_scope() as session:
-            access = require_access(session, actor.slack_id, actor.now)
+        if access is None:
+            raise VisitError("not_member")
         if not (first in FOLLOWUP_WORDS and len(words) == 1):
             require_customer_work(access)
         if not text:
@@ -112,14 +114,9 @@ def _quick_log(client: WebClient, actor: Actor, access: VisitAccess, text: str, 
         return
     # A Slack retry resends the same trigger id; the same line typed twice has the same text.
     source_key = f"cmd:{trigger_id}"
-    with db.session_scope() as session:
-        customer_id = visits.resolve_customer(session, access, parsed.customer).id
-    fingerprint = visits.quick_log_fingerprint(actor.slack_id, customer_id, text)
     outcome = store_once(
-        lambda s: visits.log_visit(
-            s, access, visits.customer_for_form(s, access, customer_id), draft, source_key=source_key, now=actor.now, fingerprint=fingerprint
-        ),
-        lambda s: visits.find_logged(s, access, source_key=source_key, fingerprint=fingerprint, now=actor.now),
+        lambda s: visits.quick_log(s, access, parsed.customer, draft, text=text, source_key=source_key, now=actor.now),
+        lambda s: visits.find_quick_log(s, access, parsed.customer, text=text, source_key=source_key, now=actor.now),
     )
     status = "logged" if outcome.created else "already"
     respond(**ephemeral_payload(visit_blocks.stored_message(actor.texts, outcome.visit, status)))

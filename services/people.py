@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from storage.models import Member, Team
 
@@ -46,9 +46,13 @@ class Person:
 
 
 def membership(session: Session, slack_id: str) -> Member | None:
-    """The member row for a Slack user; a manager's membership wins when there are several."""
+    """The member row for a Slack user (with its team, in the same query); a manager's
+    membership wins when there are several."""
     members = session.scalars(
-        select(Member).where(Member.slack_id == slack_id, Member.active.is_(True)).order_by(Member.id)
+        select(Member)
+        .options(joinedload(Member.team))
+        .where(Member.slack_id == slack_id, Member.active.is_(True))
+        .order_by(Member.id)
     ).all()
     if not members:
         return None
@@ -61,7 +65,10 @@ def only_team(session: Session) -> Team | None:
 
 
 def find_person(session: Session, slack_id: str, now: datetime) -> Person:
+    """Who `slack_id` is. Their member row (with its team) stays in `session` for its
+    lifetime, so a handler's `session.get(Member, person.member_id)` needs no query."""
     member = membership(session, slack_id)
+    session.info.setdefault("people", []).append(member)  # the identity map only holds weak references
     if member is None:
         team = only_team(session)
         return Person(

@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from services import knowledge
-from services.customers import team_customers
+from services.customer_index import team_entries
 from services.knowledge import KnowledgeHit
 from services.questions import QuestionError, member_and_team
 from services.visit_access import access_for
@@ -46,7 +46,7 @@ def customer_options(session: Session, slack_id: str, query: str, now: datetime,
         return []
     needle = query.strip().casefold()
     found = []
-    for customer in team_customers(session, access.team_id, owner_ids=access.visible_owner_ids()):
+    for customer in team_entries(session, access.team_id, owner_ids=access.visible_owner_ids()):
         names = [customer.name, *(customer.aliases or [])]
         if not needle or any(needle in n.casefold() for n in names):
             found.append((customer.id, customer.name))

@@ -69,12 +69,15 @@ class VisitAccess:
 def access_for(session: Session, slack_id: str, now: datetime) -> VisitAccess | None:
     """The visit permissions of a Slack user; None when they are not on any team."""
     member = people.membership(session, slack_id)
-    if member is None:
-        return None
+    return None if member is None else access_of(session, member, now)
+
+
+def access_of(session: Session, member: Member, now: datetime) -> VisitAccess:
+    """The visit permissions of a member already loaded (with its team) in `session`."""
     team: Team = member.team
     return VisitAccess(
         member_id=member.id,
-        slack_id=slack_id,
+        slack_id=member.slack_id,
         team_id=team.id,
         is_manager=member.has_role("manager"),
         is_rep=member.has_role("rep"),
@@ -83,6 +86,15 @@ def access_for(session: Session, slack_id: str, now: datetime) -> VisitAccess | 
         calendar=team.calendar,
         require_followup_due=bool(team.require_followup_due),
     )
+
+
+def access_of_person(session: Session, person: people.Person, now: datetime) -> VisitAccess | None:
+    """The visit permissions of someone `people.find_person` read in this same session
+    (their member row is already in it: no second lookup)."""
+    if person.member_id is None:
+        return None
+    member = session.get(Member, person.member_id)
+    return None if member is None else access_of(session, member, now)
 
 
 def require_access(session: Session, slack_id: str, now: datetime) -> VisitAccess:

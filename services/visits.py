@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from domain.visit_form import FollowupRow, VisitDraft, row_block_ids
-from services.customers import match_customer
+from services.customer_index import match_customer
 from services.visit_access import VisitAccess, VisitError, check_may_see, team_member_by_slack_id
 from storage import visits as store
 from storage.models import Customer, Followup, Member, ProcessedRequest, Visit
@@ -108,14 +108,36 @@ def customer_for_form(session: Session, access: VisitAccess, customer_id: int) -
 
 def find_logged(session: Session, access: VisitAccess, *, source_key: str, fingerprint: str | None = None, now: datetime | None = None) -> LogOutcome | None:
     """The visit an earlier copy of this request stored, if any."""
-    visit = store.visit_by_source_key(session, source_key)
-    if visit is None and fingerprint and now is not None:
-        seen = session.get(ProcessedRequest, fingerprint)
-        if seen is not None and now - seen.created_at < REPEAT_WINDOW:
-            visit = store.get_visit(session, int(seen.result.get("visit_id", 0)))
+    visit, _ = _earlier_copy(session, source_key, fingerprint, now)
     if visit is None:
         return None
     return LogOutcome(view_of(visit, access, access.today(now or visit.logged_at)), created=False)
+
+
+def _earlier_copy(session: Session, source_key: str, fingerprint: str | None, now: datetime | None) -> tuple[Visit | None, ProcessedRequest | None]:
+    """The visit stored under `source_key` or, within the repeat window, `fingerprint`;
+    and the fingerprint's row whatever its age (None when it was never seen)."""
+    visit = store.visit_by_source_key(session, source_key)
+    if visit is not None or not fingerprint or now is None:
+        return visit, None
+    seen = session.get(ProcessedRequest, fingerprint)
+    if seen is not None and now - seen.created_at < REPEAT_WINDOW:
+        visit = store.get_visit(session, int(seen.result.get("visit_id", 0)))
+    return visit, seen
+
+
+def quick_log(session: Session, access: VisitAccess, customer_query: str, draft: VisitDraft, *, text: str, source_key: str, now: datetime) -> LogOutcome:
+    """A one-line log: find the customer it names and store the visit, in one transaction."""
+    customer = resolve_customer(session, access, customer_query)
+    fingerprint = quick_log_fingerprint(access.slack_id, customer.id, text)
+    return log_visit(session, access, customer, draft, source_key=source_key, now=now, fingerprint=fingerprint)
+
+
+def find_quick_log(session: Session, access: VisitAccess, customer_query: str, *, text: str, source_key: str, now: datetime) -> LogOutcome | None:
+    """What a concurrent copy of the same one-line log stored (see `quick_log`)."""
+    customer = resolve_customer(session, access, customer_query)
+    fingerprint = quick_log_fingerprint(access.slack_id, customer.id, text)
+    return find_logged(session, access, source_key=source_key, fingerprint=fingerprint, now=now)
 
 
 def quick_log_fingerprint(slack_id: str, customer_id: int, text: str) -> str:
@@ -135,9 +157,9 @@ def log_visit(
 ) -> LogOutcome:
     """Store a visit and its follow-ups once. The caller has validated `draft`."""
     check_may_see(access, customer)
-    earlier = find_logged(session, access, source_key=source_key, fingerprint=fingerprint, now=now)
+    earlier, seen = _earlier_copy(session, source_key, fingerprint, now)
     if earlier is not None:
-        return earlier
+        return LogOutcome(view_of(earlier, access, access.today(now)), created=False)
     draft = draft.with_defaults(access.slack_id)
     owners = _followup_owners(session, access, draft.followups)
     visit = Visit(
@@ -154,7 +176,7 @@ def log_visit(
     session.add(visit)
     session.flush()
     if fingerprint:
-        _remember_fingerprint(session, fingerprint, visit.id, now)
+        _remember_fingerprint(session, seen, fingerprint, visit.id, now)
     session.flush()
     return LogOutcome(view_of(visit, access, access.today(now)), created=True)
 
@@ -235,9 +257,8 @@ def _followup_owners(session: Session, access: VisitAccess, rows: tuple[Followup
     return owners
 
 
-def _remember_fingerprint(session: Session, key: str, visit_id: int, now: datetime) -> None:
-    seen = session.get(ProcessedRequest, key)
-    if seen is None:
+def _remember_fingerprint(session: Session, seen: ProcessedRequest | None, key: str, visit_id: int, now: datetime) -> None:
+    if seen is None:  # never seen (a copy that inserts it meanwhile makes this one's flush fail)
         session.add(ProcessedRequest(key=key, created_at=now, result={"visit_id": visit_id}))
     else:  # the same text logged again after the repeat window: a new visit, a new window
         seen.created_at, seen.result = now, {"visit_id": visit_id}

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
+from uuid import uuid4
 
 from sqlalchemy import (
     JSON,
@@ -24,8 +25,9 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    event,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
 
 NAMING_CONVENTION = {
@@ -80,6 +82,9 @@ class Team(Base):
     schedule: Mapped[dict[str, Any]] = mapped_column(default=dict)
     require_followup_due: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime]
+    # A new random value whenever one of the team's customers is added, changed or
+    # removed (see `_restamp_customers`): per-process caches of the list compare it.
+    customers_stamp: Mapped[str | None] = mapped_column(String(32), default=lambda: uuid4().hex)
 
     members: Mapped[list[Member]] = relationship(
         back_populates="team", foreign_keys="Member.team_id", order_by="Member.id"
@@ -370,3 +375,18 @@ class ProcessedRequest(Base):
     key: Mapped[str] = mapped_column(String(200), primary_key=True)
     created_at: Mapped[datetime]
     result: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+@event.listens_for(Session, "before_flush")
+def _restamp_customers(session: Session, _context: Any, _instances: Any) -> None:
+    """Give a team a new `customers_stamp` in the flush that changes one of its customers."""
+    teams = {
+        obj.team_id
+        for obj in (*session.new, *session.dirty, *session.deleted)
+        if isinstance(obj, Customer) and (obj not in session.dirty or session.is_modified(obj))
+    }
+    with session.no_autoflush:
+        for team_id in teams:
+            team = session.get(Team, team_id) if team_id is not None else None
+            if team is not None:
+                team.customers_stamp = uuid4().hex
