@@ -127,8 +127,9 @@ def main() -> None:
             env.update(DATABASE_URL=database_url, SLACK_BOT_TOKEN="xoxb-bench", SLACK_SIGNING_SECRET=secret, SLACK_API_URL=api_url, AMBOT_LOG_LEVEL="WARNING")
             if args.server == "gunicorn":
                 gunicorn = [sys.executable, "-m", "gunicorn", "-k", "gthread", "-w", str(args.workers), "--threads", str(args.threads), "--backlog", "256", "--log-level", "warning"]
-                processes.append(subprocess.Popen([*gunicorn, "-b", f"127.0.0.1:{ambot_port}", "wsgi:application"], cwd=ROOT, env=env))
-                processes.append(subprocess.Popen([*gunicorn, "-b", f"127.0.0.1:{bare_port}", "bench.bare_bolt:application"], cwd=ROOT, env=env))
+                own = _control_socket_option(folder)
+                processes.append(subprocess.Popen([*gunicorn, *own("ambot"), "-b", f"127.0.0.1:{ambot_port}", "wsgi:application"], cwd=ROOT, env=env))
+                processes.append(subprocess.Popen([*gunicorn, *own("bare"), "-b", f"127.0.0.1:{bare_port}", "bench.bare_bolt:application"], cwd=ROOT, env=env))
             else:
                 processes.append(subprocess.Popen([sys.executable, "bot.py", "serve", "--port", str(ambot_port), "--host", "127.0.0.1", "--no-scheduler"], cwd=ROOT, env=env))
                 processes.append(subprocess.Popen([sys.executable, "-m", "bench.bare_bolt", "--port", str(bare_port), "--secret", secret, "--api-url", api_url], cwd=ROOT, env=env))
@@ -163,6 +164,15 @@ def main() -> None:
                 process.wait(timeout=10)
 
 
+def _control_socket_option(folder: str) -> Callable[[str], list[str]]:
+    """Recent gunicorn opens a control socket at one default path: give each server its own."""
+    from gunicorn.config import KNOWN_SETTINGS
+
+    if not any(setting.name == "control_socket" for setting in KNOWN_SETTINGS):
+        return lambda name: []
+    return lambda name: ["--control-socket", str(Path(folder) / f"{name}.ctl")]
+
+
 class CpuGroups:
     """CPU used by each process of the benchmark while one app answers a cell, counted
     until that app's work after the acks has drained."""
@@ -172,19 +182,18 @@ class CpuGroups:
         self.fake_pid = fake_pid
         self.names = {"PostgreSQL": "postgres"} if postgres else {}
 
-    def _snapshot(self, app: str) -> dict[str, float]:
+    def _snapshot(self, app: str) -> dict[str, dict[int, float]]:
         if not cpu.available():
             return {}
-        used = cpu.snapshot({"app": self.apps[app], "fake Slack": self.fake_pid}, self.names)
-        used["load generator"] = time.process_time()
-        return used
+        groups = cpu.snapshot({"app": self.apps[app], "fake Slack": self.fake_pid}, self.names)
+        groups["load generator"] = {0: time.process_time()}
+        return groups
 
     def measured(self, app: str, run: Callable[[], list[float]]) -> tuple[list[float], dict[str, float]]:
         before = self._snapshot(app)
         latencies = run()
         self._drain(app)
-        after = self._snapshot(app)
-        return latencies, {k: after[k] - before[k] for k in after}
+        return latencies, cpu.used(before, self._snapshot(app))
 
     def _drain(self, app: str, quiet: float = 0.05, timeout: float = 120.0) -> None:
         """Wait until the app stops working (or 2 s where /proc is missing)."""
@@ -192,11 +201,11 @@ class CpuGroups:
             time.sleep(2.0)
             return
         deadline = time.monotonic() + timeout
-        last = self._snapshot(app)["app"]
+        last = self._snapshot(app)
         while time.monotonic() < deadline:
             time.sleep(0.5)
-            now = self._snapshot(app)["app"]
-            if now - last < quiet:
+            now = self._snapshot(app)
+            if cpu.used(last, now)["app"] < quiet:
                 return
             last = now
 

@@ -33,22 +33,31 @@ def _processes() -> dict[int, tuple[int, str, float]]:
     return out
 
 
-def snapshot(roots: dict[str, int], names: dict[str, str]) -> dict[str, float]:
-    """CPU seconds so far of each group: `roots` {group: pid, with descendants},
-    `names` {group: command name prefix}. Exited processes no longer count."""
+def snapshot(roots: dict[str, int], names: dict[str, str]) -> dict[str, dict[int, float]]:
+    """CPU seconds so far of each process of each group: `roots` {group: pid, with its
+    descendants}, `names` {group: command name prefix}."""
     processes = _processes()
     children: dict[int, list[int]] = {}
     for pid, (parent, _, _) in processes.items():
         children.setdefault(parent, []).append(pid)
-    totals: dict[str, float] = {}
+    groups: dict[str, dict[int, float]] = {}
     for group, root in roots.items():
-        stack, seen = [root], 0.0
+        stack, members = [root], {}
         while stack:
             pid = stack.pop()
             if pid in processes:
-                seen += processes[pid][2]
+                members[pid] = processes[pid][2]
             stack.extend(children.get(pid, ()))
-        totals[group] = seen
+        groups[group] = members
     for group, prefix in names.items():
-        totals[group] = sum(cpu for _, name, cpu in processes.values() if name.startswith(prefix))
-    return totals
+        groups[group] = {pid: cpu for pid, (_, name, cpu) in processes.items() if name.startswith(prefix)}
+    return groups
+
+
+def used(before: dict[str, dict[int, float]], after: dict[str, dict[int, float]]) -> dict[str, float]:
+    """CPU seconds each group used between two snapshots (processes that ended in between
+    are not counted; those that started are counted whole)."""
+    return {
+        group: sum(cpu - before.get(group, {}).get(pid, 0.0) for pid, cpu in pids.items())
+        for group, pids in after.items()
+    }
