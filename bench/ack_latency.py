@@ -138,13 +138,14 @@ def main() -> None:
             remote = RemoteFake(fake_port)
             ambot = SlackDriver(f"http://127.0.0.1:{ambot_port}/slack/events", secret, remote)
             bare = SlackDriver(f"http://127.0.0.1:{bare_port}/slack/events", secret, remote)
-            measure(ambot, COMMANDS["/kpi"], 20, 1)  # warm caches and pools on both
-            measure(bare, COMMANDS["/kpi"], 20, 1)
+            groups = CpuGroups(processes[1].pid, processes[2].pid, fake.pid, database_url.startswith("postgresql"))
+            for make in COMMANDS.values():  # warm both apps' caches and pools with every command measured
+                groups.measured("ambot", partial(measure, ambot, make, 40, 4))
+                groups.measured("bare", partial(measure, bare, make, 40, 4))
             backend = "postgresql" if database_url.startswith("postgresql") else "sqlite"
             topology = f"gunicorn gthread {args.workers}×{args.threads}" if args.server == "gunicorn" else "bot.py serve"
             print(f"ack latency, {args.requests} requests per cell, {backend}, {topology} for both apps, fake Slack in its own process")
             print(f"{'command':18} {'conc':>4} {'bare p50':>9} {'bare p99':>9} {'ambot p50':>10} {'ambot p99':>10} {'p50 ratio':>9}")
-            groups = CpuGroups(processes[1].pid, processes[2].pid, fake.pid, backend == "postgresql")
             usage: list[str] = []
             for name, make in COMMANDS.items():
                 for concurrency in args.concurrency:

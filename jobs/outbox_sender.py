@@ -8,7 +8,9 @@ next sender looks in the conversation for that id before posting again.
 from __future__ import annotations
 
 import logging
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
@@ -19,6 +21,9 @@ from storage import db, outbox
 
 log = logging.getLogger("ambot.outbox")
 PARENT_WAIT = timedelta(seconds=5)
+# A claim with more than this left on its lease is certainly ours: no renewal before posting.
+LEASE_MARGIN = outbox.LEASE / 2
+SEND_LANES = 4  # posts in flight per sender
 METADATA_EVENT = "ambot_outbox"
 PERMANENT_ERRORS = {
     "channel_not_found", "user_not_found", "invalid_blocks", "not_in_channel", "is_archived",
@@ -43,26 +48,49 @@ class DrainReport:
         self.recovered += other.recovered
         self.skipped += other.skipped
         self.errors += other.errors
-        self.retry_after = other.retry_after
+        self.retry_after = other.retry_after if other.retry_after is not None else self.retry_after
 
 
-def drain(client: WebClient, now: datetime | None = None, *, limit: int = 50) -> DrainReport:
-    """Send one batch of due messages."""
+def drain(client: WebClient, now: datetime | None = None, *, limit: int = 50, lanes: int = SEND_LANES) -> DrainReport:
+    """Send one batch of due messages: up to `lanes` posts in flight (Slack's answer, not
+    our CPU, is most of a post's time), each recipient's messages in order in one lane."""
     now = now or datetime.now(UTC)
     report = DrainReport()
     with db.session_scope() as session:
         batch = outbox.claim(session, now, limit=limit)
     started = time.monotonic()
-    for index, message in enumerate(batch):
-        # The batch's clock moves on while Slack answers: leases are renewed from it.
-        current = now + timedelta(seconds=time.monotonic() - started)
-        pause = _deliver(client, message, current, report)
-        if pause:  # Slack asked us to slow down: hand the rest of the batch back
-            report.retry_after = pause
-            with db.session_scope() as session:
-                for later in batch[index + 1 :]:
-                    outbox.mark_retry(session, later.id, at=now + timedelta(seconds=pause), error="ratelimited (batch paused)", attempts=later.attempts, counts=False)
-            break
+    lock = threading.Lock()
+    attempted: set[int] = set()
+
+    def run(lane: list[outbox.Claimed]) -> None:
+        for message in lane:
+            with lock:
+                if report.retry_after:  # Slack asked us to slow down: leave the rest
+                    return
+                attempted.add(message.id)
+            # The batch's clock moves on while Slack answers: leases are renewed from it.
+            current = now + timedelta(seconds=time.monotonic() - started)
+            own = DrainReport()
+            pause = _deliver(client, message, current, own)
+            with lock:
+                report.add(own)
+                if pause:
+                    report.retry_after = max(pause, report.retry_after or 0)
+
+    by_recipient: dict[str, list[outbox.Claimed]] = {}
+    for message in batch:
+        by_recipient.setdefault(message.recipient, []).append(message)
+    if lanes <= 1 or len(by_recipient) <= 1:
+        for lane in by_recipient.values():
+            run(lane)
+    else:
+        with ThreadPoolExecutor(max_workers=min(lanes, len(by_recipient)), thread_name_prefix="ambot-outbox") as pool:
+            list(pool.map(run, by_recipient.values()))
+    later = [message for message in batch if message.id not in attempted]
+    if report.retry_after and later:  # hand the rest of the batch back, without using a try
+        with db.session_scope() as session:
+            for message in later:
+                outbox.mark_retry(session, message.id, at=now + timedelta(seconds=report.retry_after), error="ratelimited (batch paused)", attempts=message.attempts, counts=False)
     return report
 
 
@@ -104,10 +132,11 @@ def _deliver(client: WebClient, message: outbox.Claimed, now: datetime, report: 
                 outbox.mark_sent(session, message.id, now, ts=found[1], channel=found[0], attempts=message.attempts)
             report.recovered += 1
             return None
-    with db.session_scope() as session:
-        if not outbox.renew_lease(session, message.id, message.attempts, now):
-            report.skipped += 1  # another sender took it over while this batch was slow
-            return None
+    if not message.held_at(now, LEASE_MARGIN):  # a slow batch: make sure the row is still ours
+        with db.session_scope() as session:
+            if not outbox.renew_lease(session, message.id, message.attempts, now):
+                report.skipped += 1  # another sender took it over
+                return None
     payload["metadata"] = {"event_type": METADATA_EVENT, "event_payload": {"key": key}}
     try:
         response = client.chat_postMessage(channel=channel, **payload)

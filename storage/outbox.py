@@ -31,6 +31,12 @@ class Claimed:
     payload: dict[str, Any]
     attempts: int
     recovered: bool  # a previous sender took it and vanished: it may have been posted
+    lease_until: datetime | None = None  # no other sender can take it over before this
+
+    def held_at(self, now: datetime, margin: timedelta) -> bool:
+        """Whether the claim is certainly still ours at `now`, with `margin` to spare
+        (for clocks that differ between hosts)."""
+        return self.lease_until is not None and now + margin < self.lease_until
 
 
 def enqueue(session: Session, *, job: str, recipient: str, period: str, payload: dict[str, Any], now: datetime, team_id: int | None = None) -> bool:
@@ -101,7 +107,7 @@ def claim(session: Session, now: datetime, *, limit: int = 50, lease: timedelta 
             .execution_options(synchronize_session=False)
         )
         if result.rowcount:
-            claimed.append(Claimed(row.id, row.job, row.recipient, row.period, row.payload, row.attempts + 1, recovered))
+            claimed.append(Claimed(row.id, row.job, row.recipient, row.period, row.payload, row.attempts + 1, recovered, now + lease))
     return claimed
 
 

@@ -121,3 +121,32 @@ def test_a_row_taken_over_during_a_slow_batch_is_not_posted_by_the_first_sender(
     outbox_sender._deliver(client, stale[0], late, report)  # A wakes up with its old claim
     assert report.sent == 0 and report.skipped == 1
     assert driver.fake.dm_texts("U0A1") == ["hello"]
+
+
+def test_posts_go_out_in_parallel_lanes_but_each_person_gets_theirs_in_order(driver):
+    for week in range(3):
+        with db.session_scope() as s:
+            outbox.enqueue(s, job="kpi_nudges", recipient="U0A1", period=f"2026-W5{week}", payload={"text": f"nudge {week}"}, now=NOW + timedelta(seconds=week))
+    for i in range(12):
+        queue(recipient=f"U{i:04d}")
+    report = outbox_sender.drain(runtime.sender_client(), NOW + timedelta(minutes=1), lanes=4)
+    assert report.sent == 15 and report.failed == 0
+    assert driver.fake.dm_texts("U0A1") == ["nudge 0", "nudge 1", "nudge 2"]
+
+
+def test_a_claim_with_most_of_its_lease_left_is_posted_without_renewing(driver, monkeypatch):
+    queue()
+    renewals: list[int] = []
+    original = outbox.renew_lease
+    monkeypatch.setattr(outbox, "renew_lease", lambda *a, **k: renewals.append(1) or original(*a, **k))
+    client = runtime.sender_client()
+    with db.session_scope() as s:
+        claimed = outbox.claim(s, NOW)
+    report = outbox_sender.DrainReport()
+    outbox_sender._deliver(client, claimed[0], NOW + timedelta(seconds=30), report)  # 90 s of lease left
+    assert report.sent == 1 and renewals == []
+    queue(key="2026-W51")
+    with db.session_scope() as s:
+        slow = outbox.claim(s, NOW)
+    outbox_sender._deliver(client, slow[0], NOW + timedelta(seconds=90), report)  # a slow batch: renewed first
+    assert report.sent == 2 and renewals == [1]
