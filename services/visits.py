@@ -128,16 +128,19 @@ def _earlier_copy(session: Session, source_key: str, fingerprint: str | None, no
 
 def quick_log(session: Session, access: VisitAccess, customer_query: str, draft: VisitDraft, *, text: str, source_key: str, now: datetime) -> LogOutcome:
     """A one-line log: find the customer it names and store the visit, in one transaction."""
-    customer = resolve_customer(session, access, customer_query)
-    fingerprint = quick_log_fingerprint(access.slack_id, customer.id, text)
+    customer, fingerprint = _quick_log_target(session, access, customer_query, text)
     return log_visit(session, access, customer, draft, source_key=source_key, now=now, fingerprint=fingerprint)
 
 
 def find_quick_log(session: Session, access: VisitAccess, customer_query: str, *, text: str, source_key: str, now: datetime) -> LogOutcome | None:
     """What a concurrent copy of the same one-line log stored (see `quick_log`)."""
-    customer = resolve_customer(session, access, customer_query)
-    fingerprint = quick_log_fingerprint(access.slack_id, customer.id, text)
+    _, fingerprint = _quick_log_target(session, access, customer_query, text)
     return find_logged(session, access, source_key=source_key, fingerprint=fingerprint, now=now)
+
+
+def _quick_log_target(session: Session, access: VisitAccess, customer_query: str, text: str) -> tuple[Customer, str]:
+    customer = resolve_customer(session, access, customer_query)
+    return customer, quick_log_fingerprint(access.slack_id, customer.id, text)
 
 
 def quick_log_fingerprint(slack_id: str, customer_id: int, text: str) -> str:
