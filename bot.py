@@ -1,123 +1,82 @@
-"""ambot's composition root and command line: `python bot.py --help`.
+"""ambot's command line: `python bot.py --help`.
 
-Importing this module does nothing: no environment reads, no database, no scheduler.
+`main()` builds the one Settings object from the environment and hands it down; each
+command opens the database it needs and, where Slack is involved, makes the app with
+`app.create_app`. Importing this module does nothing.
+
+Serving processes (`serve`, `socket`, `scheduler`, gunicorn workers) never migrate: they
+refuse to start while the schema is behind (run `python bot.py migrate`). Operator tools
+(`config`, `jobs`, `export`, `import`, `console`, `demo`) migrate first, under the lock.
 """
 
 from __future__ import annotations
 
 import argparse
-import logging
 import os
 import sys
-from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
-from slack_bolt import App
-
+from app import Ambot, configure_logging, create_app
+from rendering.i18n import Texts, negotiate_locale
 from settings import Settings
+from storage.db import Database, SchemaBehind, open_database
 
-log = logging.getLogger("ambot")
-LISTENER_THREADS = 64
-
-
-# --- building blocks -----------------------------------------------------------------------
+QUIET_COMMANDS = {"console", "demo", "config", "export", "import", "jobs", "migrate"}
 
 
-def build_app(settings: Settings) -> App:
-    """The Bolt app with every listener registered; the same one serves Slack, tests and the console."""
-    import handlers
-    from slackio.client import make_web_client
-
-    app = App(
-        signing_secret=settings.signing_secret,
-        client=make_web_client(settings),
-        token_verification_enabled=False,
-        process_before_response=settings.process_before_response,
-        # Listeners ack from inside their thread: with the default pool (CPU count + 4
-        # threads) a few slow listeners would hold every new request's ack in a queue.
-        listener_executor=ThreadPoolExecutor(max_workers=LISTENER_THREADS, thread_name_prefix="ambot-listener"),
-    )
-    handlers.register(app)
-    # Home tabs are redrawn after actions; off the request path when serving real traffic.
-    from handlers.context import use_background_profile_refresh
-    from handlers.home import use_background_refresh
-
-    use_background_refresh(not settings.process_before_response)
-    use_background_profile_refresh(not settings.process_before_response)
-    return app
+def cli_texts(settings: Settings) -> Texts:
+    return Texts(negotiate_locale(settings.cli_language, None))
 
 
-def init_runtime(settings: Settings, *, migrate: bool = True) -> None:
-    """Open the database (migrating it) and give scheduled jobs their Slack client."""
-    from jobs import runtime
-    from slackio.client import make_web_client
-    from storage import db
+class Cli:
+    """What every command shares: the settings and the command line's language."""
 
-    db.init(settings.database_url, migrate=migrate)
-    # The outbox reschedules on 429 itself (honouring Retry-After) instead of blocking.
-    runtime.configure(make_web_client(settings, rate_limit_retries=0))
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.texts = cli_texts(settings)
 
+    def say(self, macro: str, **kwargs: object) -> None:
+        print(self.texts.macro("cli/messages", macro, **kwargs))
 
-class SecretsFilter(logging.Filter):
-    """Never let a token or the signing secret reach a log line."""
+    def fail(self, macro: str, **kwargs: object) -> int:
+        print(self.texts.macro("cli/messages", macro, **kwargs), file=sys.stderr)
+        return 2
 
-    def __init__(self, secrets: list[str]) -> None:
-        super().__init__()
-        self.secrets = [s for s in secrets if s and len(s) >= 6]
+    def database(self, *, migrate: bool) -> Database:
+        return open_database(self.settings.database_url, migrate=migrate)
 
-    def filter(self, record: logging.LogRecord) -> bool:
-        if self.secrets:
-            message = record.getMessage()
-            if any(s in message for s in self.secrets):
-                for secret in self.secrets:
-                    message = message.replace(secret, "***")
-                record.msg, record.args = message, None
-        return True
-
-
-def configure_logging(settings: Settings, *, quiet: bool = False) -> None:
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    handler.addFilter(SecretsFilter([settings.bot_token or "", settings.signing_secret or "", settings.app_token or ""]))
-    root = logging.getLogger()
-    root.handlers[:] = [handler]
-    # The console and the demo print a conversation: only warnings belong in it.
-    root.setLevel(max(logging.WARNING, logging.getLevelName(settings.log_level)) if quiet else settings.log_level)
-    logging.getLogger("alembic").setLevel(max(logging.WARNING, root.level))
-    logging.getLogger("apscheduler").setLevel(max(logging.WARNING, root.level))
-
-
-def cli_texts():
-    from rendering.i18n import Texts, negotiate_locale
-
-    return Texts(negotiate_locale(os.environ.get("AMBOT_LANG") or os.environ.get("LANG"), None))
-
-
-def say(macro: str, **kwargs: object) -> None:
-    print(cli_texts().macro("cli/messages", macro, **kwargs))
-
-
-def fail(macro: str, **kwargs: object) -> int:
-    print(cli_texts().macro("cli/messages", macro, **kwargs), file=sys.stderr)
-    return 2
+    def serving_database(self) -> Database | None:
+        """The database for a serving process: at the schema head, else None (told why)."""
+        database = self.database(migrate=False)
+        try:
+            database.require_schema()
+        except SchemaBehind as behind:
+            self.fail("schema_behind", current=behind.current or "—", head=behind.head)
+            database.dispose()
+            return None
+        return database
 
 
 # --- commands ------------------------------------------------------------------------------
 
 
-def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
+def cmd_serve(cli: Cli, args: argparse.Namespace) -> int:
+    settings = cli.settings
     if not settings.signing_secret:
-        return fail("serve_needs_secret")
+        return cli.fail("serve_needs_secret")
     if not settings.bot_token:
-        return fail("serve_needs_token")
-    init_runtime(settings)
+        return cli.fail("serve_needs_token")
+    database = cli.serving_database()
+    if database is None:
+        return 2
     from slackio.web import make_http_server
 
-    app = build_app(settings)
-    scheduler = None if args.no_scheduler else start_scheduler(settings)
-    server = make_http_server(app, args.host, args.port)
-    say("serving", host=args.host, port=server.server_address[1])
+    ambot = create_app(settings, database)
+    scheduler = None if args.no_scheduler else start_scheduler(ambot)
+    server = make_http_server(ambot.wsgi(), args.host, args.port)
+    cli.say("serving", host=args.host, port=server.server_address[1])
     try:
         server.serve_forever()
     except KeyboardInterrupt:
@@ -125,159 +84,165 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     finally:
         if scheduler:
             scheduler.stop()
+        ambot.close()
     return 0
 
 
-def start_scheduler(settings: Settings):
+def start_scheduler(ambot: Ambot) -> Any:
     """The scheduler in a background thread of this process, leading or standing by."""
     from jobs.leadership import leadership_for
     from jobs.scheduler import SchedulerService
 
-    service = SchedulerService(leadership_for(settings.database_url))
+    service = SchedulerService(ambot.runtime, leadership_for(ambot.runtime.settings.database_url))
     service.start_in_thread()
     return service
 
 
-def cmd_socket(settings: Settings, args: argparse.Namespace) -> int:
+def cmd_socket(cli: Cli, args: argparse.Namespace) -> int:
+    settings = cli.settings
     if not settings.app_token or not settings.bot_token:
-        return fail("socket_needs_tokens")
-    init_runtime(settings)
+        return cli.fail("socket_needs_tokens")
+    database = cli.serving_database()
+    if database is None:
+        return 2
     from slack_bolt.adapter.socket_mode import SocketModeHandler
 
-    app = build_app(settings.with_(signing_secret=settings.signing_secret or "socket-mode"))
-    scheduler = start_scheduler(settings)
+    ambot = create_app(settings.with_(signing_secret=settings.signing_secret or "socket-mode"), database)
+    scheduler = start_scheduler(ambot)
     try:
-        SocketModeHandler(app, settings.app_token).start()
+        SocketModeHandler(ambot.bolt, settings.app_token).start()
     finally:
         scheduler.stop()
+        ambot.close()
     return 0
 
 
-def cmd_scheduler(settings: Settings, args: argparse.Namespace) -> int:
-    init_runtime(settings)
+def cmd_scheduler(cli: Cli, args: argparse.Namespace) -> int:
+    database = cli.serving_database()
+    if database is None:
+        return 2
     from jobs.scheduler import run_scheduler_process
+    from runtime import create_runtime
 
-    return run_scheduler_process(settings)
+    return run_scheduler_process(create_runtime(cli.settings, database))
 
 
-def cmd_migrate(settings: Settings, args: argparse.Namespace) -> int:
-    from storage import db
-
-    db.init(settings.database_url)
-    say("migrated")
+def cmd_migrate(cli: Cli, args: argparse.Namespace) -> int:
+    database = cli.database(migrate=False)
+    try:
+        head = database.migrate()
+    finally:
+        database.dispose()
+    cli.say("migrated", head=head)
     return 0
 
 
-def cmd_config(settings: Settings, args: argparse.Namespace) -> int:
+def cmd_config(cli: Cli, args: argparse.Namespace) -> int:
     from domain.team_config import ConfigInvalid
     from services import team_config
-    from storage import db
-    from storage.models import Team
 
-    db.init(settings.database_url)
+    database = cli.database(migrate=True)
     if args.action == "load":
         path = Path(args.file)
         if not path.exists():
-            return fail("file_missing", path=str(path))
+            return cli.fail("file_missing", path=str(path))
         try:
-            with db.session_scope() as session:
+            with database.session_scope() as session:
                 team = team_config.load(session, path.read_text("utf-8"), datetime.now(UTC))
                 name = team.name
         except ConfigInvalid as invalid:
-            texts = cli_texts()
-            print(texts.macro("cli/messages", "config_refused", path=str(path), count=len(invalid.problems)), file=sys.stderr)
+            print(cli.texts.macro("cli/messages", "config_refused", path=str(path), count=len(invalid.problems)), file=sys.stderr)
             for problem in invalid.problems:
-                print(texts.render("cli/config_problem", path=str(path), problem=problem), file=sys.stderr)
+                print(cli.texts.render("cli/config_problem", path=str(path), problem=problem), file=sys.stderr)
             return 1
-        say("config_loaded", name=name)
+        cli.say("config_loaded", name=name)
         return 0
-    from sqlalchemy import select
-
-    with db.session_scope() as session:
-        query = select(Team).order_by(Team.id)
-        if args.team:
-            query = query.where(Team.name == args.team)
-        team = session.scalars(query).first()
+    with database.session_scope() as session:
+        team = team_config.team_named(session, args.team)
         if team is None:
-            return fail("no_team")
+            return cli.fail("no_team")
         sys.stdout.write(team_config.dump(session, team))
     return 0
 
 
-def cmd_jobs(settings: Settings, args: argparse.Namespace) -> int:
-    init_runtime(settings)
+def cmd_jobs(cli: Cli, args: argparse.Namespace) -> int:
     from jobs import registry, runner
+    from runtime import create_runtime
 
     if args.action == "list":
-        texts = cli_texts()
         for name in registry.all_jobs():
-            print(texts.render("cli/job_line", name=name, summary=texts.macro("cli/jobs", "summary", name)))
+            print(cli.texts.render("cli/job_line", name=name, summary=cli.texts.macro("cli/jobs", "summary", name)))
         return 0
     if registry.get(args.name) is None:
-        return fail("unknown_job", name=args.name, names=", ".join(registry.all_jobs()))
+        return cli.fail("unknown_job", name=args.name, names=", ".join(registry.all_jobs()))
     at = None
     if args.at:
         try:
             at = datetime.fromisoformat(args.at)
         except ValueError:
-            return fail("bad_time", value=args.at)
+            return cli.fail("bad_time", value=args.at)
         if at.tzinfo is None:
             at = at.replace(tzinfo=UTC)
-    report = runner.run_now(args.name, at)
-    say("job_ran", name=args.name, queued=report.queued, sent=report.delivery.sent, failed=report.delivery.failed)
+    runtime = create_runtime(cli.settings.with_(process_before_response=True), cli.database(migrate=True))
+    try:
+        report = runner.run_now(runtime, args.name, at)
+    finally:
+        runtime.close()
+    cli.say("job_ran", name=args.name, queued=report.queued, sent=report.delivery.sent, failed=report.delivery.failed)
     return 0 if report.delivery.failed == 0 else 1
 
 
-def cmd_export(settings: Settings, args: argparse.Namespace) -> int:
-    from exports import EXPORTERS, ExportError, _load, write_export
-    from storage import db
+def cmd_export(cli: Cli, args: argparse.Namespace) -> int:
+    from exports import EXPORTERS, ExportError, load_exporters, write_export
 
-    db.init(settings.database_url)
-    _load()
+    load_exporters()
     if args.kind not in EXPORTERS:
-        return fail("export_unavailable", kind=args.kind, kinds=", ".join(EXPORTERS) or "—")
+        return cli.fail("export_unavailable", kind=args.kind, kinds=", ".join(EXPORTERS) or "—")
     if args.format == "xlsx" and not args.output:
-        return fail("xlsx_needs_output")
+        return cli.fail("xlsx_needs_output")
+    database = cli.database(migrate=True)
     try:
-        rows = write_export(args.kind, since=args.since, fmt=args.format, output=args.output)
+        rows = write_export(database, args.kind, since=args.since, fmt=args.format, output=args.output)
     except ExportError as error:
-        return fail("export_" + error.code, value=error.value)
+        return cli.fail("export_" + error.code, value=error.value)
+    finally:
+        database.dispose()
     if args.output:
-        say("exported", count=rows, path=args.output)
+        cli.say("exported", count=rows, path=args.output)
     return 0
 
 
-def cmd_import(settings: Settings, args: argparse.Namespace) -> int:
+def cmd_import(cli: Cli, args: argparse.Namespace) -> int:
     from services.kpi_import import KpiImportInvalid, decode_csv, import_kpi_csv
-    from storage import db
 
-    db.init(settings.database_url)
     path = Path(args.file)
     if not path.exists():
-        return fail("file_missing", path=str(path))
-    texts = cli_texts()
+        return cli.fail("file_missing", path=str(path))
+    database = cli.database(migrate=True)
     try:
-        with db.session_scope() as session:
+        with database.session_scope() as session:
             added = import_kpi_csv(session, decode_csv(path.read_bytes()), datetime.now(UTC))
     except KpiImportInvalid as invalid:
-        print(texts.macro("kpi/import", "refused", path=str(path), count=len(invalid.problems)), file=sys.stderr)
+        print(cli.texts.macro("kpi/import", "refused", path=str(path), count=len(invalid.problems)), file=sys.stderr)
         for problem in invalid.problems:
-            print(texts.macro("kpi/import", "problem", str(path), problem), file=sys.stderr)
+            print(cli.texts.macro("kpi/import", "problem", str(path), problem), file=sys.stderr)
         return 1
-    print(texts.macro("kpi/import", "imported", count=added, path=str(path)))
+    finally:
+        database.dispose()
+    print(cli.texts.macro("kpi/import", "imported", count=added, path=str(path)))
     return 0
 
 
-def cmd_console(settings: Settings, args: argparse.Namespace) -> int:
+def cmd_console(cli: Cli, args: argparse.Namespace) -> int:
     from console.simulator import run_console
 
-    return run_console(settings, as_user=args.as_user, demo=not args.empty)
+    return run_console(cli.settings, as_user=args.as_user, demo=not args.empty)
 
 
-def cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
+def cmd_demo(cli: Cli, args: argparse.Namespace) -> int:
     from console.demo import run_demo
 
-    return run_demo(settings, at=args.at)
+    return run_demo(cli.settings, at=args.at)
 
 
 # --- argument parsing ----------------------------------------------------------------------
@@ -333,16 +298,16 @@ def parser() -> argparse.ArgumentParser:
     imp.add_argument("file", help="CSV: date, member, metric, value, customer, note (UTF-8 or GB18030)")
     imp.set_defaults(func=cmd_import)
 
-    sub.add_parser("migrate", help="apply database migrations").set_defaults(func=cmd_migrate)
+    sub.add_parser("migrate", help="apply database migrations (safe to run from several processes at once)").set_defaults(func=cmd_migrate)
     return p
 
 
 def main(argv: list[str] | None = None, settings: Settings | None = None) -> int:
     args = parser().parse_args(argv)
     settings = settings or Settings.from_env()
-    configure_logging(settings, quiet=args.command in {"console", "demo", "config", "export", "import", "jobs", "migrate"} and "AMBOT_LOG_LEVEL" not in os.environ)
+    configure_logging(settings, quiet=args.command in QUIET_COMMANDS and not settings.log_level_given)
     try:
-        return args.func(settings, args)
+        return int(args.func(Cli(settings), args))
     except BrokenPipeError:
         # The reader went away (`export visits | head`): not worth a stack trace.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

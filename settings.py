@@ -19,8 +19,10 @@ class Settings:
     app_token: str | None = None
     slack_api_url: str = DEFAULT_SLACK_API_URL
     log_level: str = "INFO"
-    # Wait for listeners to finish before answering (console, jobs CLI). Real HTTP
-    # traffic keeps this off so every request is acked first and worked on after.
+    log_level_given: bool = False  # AMBOT_LOG_LEVEL was set: command-line tools log at it too
+    cli_language: str | None = None  # the command line's language: AMBOT_LANG, else LANG
+    # Finish a request's work before answering it (tests, console, demo). Real HTTP
+    # traffic keeps this off: every request is acked first and worked on after.
     process_before_response: bool = False
 
     @classmethod
@@ -36,10 +38,12 @@ class Settings:
             app_token=env.get("SLACK_APP_TOKEN") or None,
             slack_api_url=api_url,
             log_level=(env.get("AMBOT_LOG_LEVEL") or "INFO").upper(),
+            log_level_given=bool(env.get("AMBOT_LOG_LEVEL")),
+            cli_language=env.get("AMBOT_LANG") or env.get("LANG") or None,
         )
 
-    def with_(self, **changes) -> Settings:
-        return replace(self, **changes)
+    def with_(self, **changes: object) -> Settings:
+        return replace(self, **changes)  # type: ignore[arg-type]
 
     def __repr__(self) -> str:  # secrets never reach logs through repr()
         hidden = {"bot_token", "signing_secret", "app_token"}

@@ -1,23 +1,40 @@
-"""WSGI entry point for production web workers: `gunicorn -w 4 wsgi:application`.
+"""WSGI entry point for production web workers:
 
-Each worker builds the app from the environment. Workers never run the scheduler: run
-`python bot.py scheduler` as its own process.
+    gunicorn -w 4 -b 0.0.0.0:3000 'wsgi:create_application()'
+
+gunicorn reads `gunicorn.conf.py` beside this file, whose `on_starting` hook migrates the
+database once, in the master, before any worker starts. Each worker then builds its app
+from the environment; one that finds the schema behind (nobody migrated) refuses to start
+with the reason. Workers never run the scheduler: run `python bot.py scheduler` as its own
+process. Importing this module does nothing.
 """
 
 from __future__ import annotations
 
-import bot
+import logging
+import os
+
+from app import configure_logging, create_app
+from bot import cli_texts
 from settings import Settings
-from slackio.web import wsgi_app
+from slackio.web import WSGIApplication
+from storage.db import SchemaBehind, open_database
+
+log = logging.getLogger("ambot.wsgi")
 
 
-def create_application(settings: Settings | None = None):
+def create_application(settings: Settings | None = None) -> WSGIApplication:
     settings = settings or Settings.from_env()
+    texts = cli_texts(settings)
     if not settings.signing_secret:
-        raise SystemExit(bot.cli_texts().macro("cli/messages", "serve_needs_secret"))
-    bot.configure_logging(settings)
-    bot.init_runtime(settings)
-    return wsgi_app(bot.build_app(settings))
-
-
-application = create_application()
+        raise SystemExit(texts.macro("cli/messages", "serve_needs_secret"))
+    configure_logging(settings)
+    database = open_database(settings.database_url)
+    try:
+        database.require_schema()  # a migration in progress is waited for, then checked
+    except SchemaBehind as behind:
+        database.dispose()
+        raise SystemExit(texts.macro("cli/messages", "schema_behind", current=behind.current or "—", head=behind.head)) from None
+    application = create_app(settings, database).wsgi()
+    log.info("worker %s ready", os.getpid())
+    return application

@@ -14,15 +14,16 @@ from zoneinfo import ZoneInfo
 from apscheduler.triggers.cron import CronTrigger
 
 import clock
+from app import create_app
 from console.demo_seed import load_demo_team, seed_history
 from jobs import registry, runner
-from rendering.i18n import Texts
+from rendering.i18n import Texts, negotiate_locale
 from settings import Settings
 from slackio.driver import SlackDriver
 from slackio.fake_api import FakeSlack
 from slackio.terminal import Screen
 from slackio.web import BackgroundServer
-from storage import db
+from storage.db import open_database
 
 # (who, command, text): what a morning with ambot looks like.
 TOUR = [
@@ -40,8 +41,6 @@ TOUR = [
 
 
 def run_demo(settings: Settings, at: str | None = None) -> int:
-    import bot
-
     anchor = datetime.fromisoformat(at) if at else clock.now()
     if anchor.tzinfo is None:
         anchor = anchor.replace(tzinfo=UTC)
@@ -54,8 +53,8 @@ def run_demo(settings: Settings, at: str | None = None) -> int:
             slack_api_url=fake.api_url,
             process_before_response=True,
         )
-        bot.init_runtime(demo_settings)
-        with db.session_scope() as session:
+        ambot = create_app(demo_settings, open_database(demo_settings.database_url, migrate=True))
+        with ambot.runtime.db.session_scope() as session:
             team = load_demo_team(session, anchor)
             tz = ZoneInfo(team.timezone)
             seed_history(session, team, anchor.astimezone(tz).date())
@@ -63,12 +62,12 @@ def run_demo(settings: Settings, at: str | None = None) -> int:
             fake.users.update(demo_profiles(team))
             schedule = registry.TeamSchedule(team.id, team.timezone, team.meeting_day, team.meeting_time, dict(team.schedule or {}))
         screen = Screen(names=lambda uid: names.get(uid, uid), color=out.color)
-        texts = Texts(team_language_for_demo())
+        texts = Texts(negotiate_locale(settings.cli_language, "zh"))
         out.title(texts.macro("console/messages", "demo_intro", members=len(names), at=anchor.astimezone(tz).strftime("%Y-%m-%d %H:%M %Z")))
 
         clock.freeze(anchor)
         try:
-            with BackgroundServer(bot.build_app(demo_settings)) as server:
+            with BackgroundServer(ambot.wsgi()) as server:
                 driver = SlackDriver(server.url, demo_settings.signing_secret, fake)
                 for user, command, text in TOUR:
                     out.section(texts.macro("console/messages", "demo_command", user=names.get(user, user), command=f"{command} {text}".strip()))
@@ -85,13 +84,13 @@ def run_demo(settings: Settings, at: str | None = None) -> int:
                     out.section(texts.macro("console/messages", "demo_job", name=name, at=fire.astimezone(tz).strftime("%a %Y-%m-%d %H:%M")))
                     seen = len(fake.calls)
                     clock.freeze(fire)
-                    report = runner.run_now(name, fire)
+                    report = runner.run_now(ambot.runtime, name, fire)
                     shown = out.calls(screen, fake.calls[seen:])
                     if not shown:
                         out.line(texts.macro("console/messages", "demo_job_quiet", queued=report.queued))
         finally:
             clock.freeze(None)
-            db.current().dispose()
+            ambot.close()
         out.section(texts.macro("console/messages", "demo_next"))
     return 0
 
@@ -100,14 +99,6 @@ def demo_profiles(team) -> dict[str, dict[str, str]]:
     """What Slack's users.info would say about the demo people."""
     locale = "zh-CN" if team.language == "zh" else "en-US"
     return {m.slack_id: {"real_name": m.name, "locale": locale, "tz": team.timezone} for m in team.members}
-
-
-def team_language_for_demo() -> str:
-    import os
-
-    from rendering.i18n import negotiate_locale
-
-    return negotiate_locale(os.environ.get("AMBOT_LANG") or os.environ.get("LANG"), "zh")
 
 
 def job_fire_time(spec: registry.JobSpec, team: registry.TeamSchedule, anchor: datetime) -> datetime:

@@ -16,21 +16,21 @@ from typing import Any
 from sqlalchemy import select
 
 import clock
+from app import create_app
 from console.demo import demo_profiles
 from console.demo_seed import load_demo_team, seed_history
 from rendering.i18n import Texts, negotiate_locale
+from runtime import Runtime
 from settings import Settings
 from slackio.driver import SlackDriver
 from slackio.fake_api import Call, FakeSlack
 from slackio.terminal import Pressable, Screen
 from slackio.web import BackgroundServer
-from storage import db
+from storage.db import open_database
 from storage.models import Member, Team
 
 
 def run_console(settings: Settings, as_user: str | None = None, demo: bool = True, input_fn: Callable[[str], str] = input) -> int:
-    import bot
-
     with FakeSlack(token="xoxb-console") as fake:
         console_settings = settings.with_(
             bot_token="xoxb-console",
@@ -38,8 +38,8 @@ def run_console(settings: Settings, as_user: str | None = None, demo: bool = Tru
             slack_api_url=fake.api_url,
             process_before_response=True,
         )
-        bot.init_runtime(console_settings)
-        with db.session_scope() as session:
+        ambot = create_app(console_settings, open_database(console_settings.database_url, migrate=True))
+        with ambot.runtime.db.session_scope() as session:
             team = session.scalars(select(Team).order_by(Team.id)).first()
             if team is None and demo:
                 team = load_demo_team(session, clock.now())
@@ -50,15 +50,19 @@ def run_console(settings: Settings, as_user: str | None = None, demo: bool = Tru
             names = {m.slack_id: m.name for m in members}
             language = team.language if team else "en"
             default_user = next((m.slack_id for m in members if m.has_role("rep")), members[0].slack_id if members else "U0YOU")
-        with BackgroundServer(bot.build_app(console_settings)) as server:
-            driver = SlackDriver(server.url, console_settings.signing_secret, fake)
-            console = Console(driver, fake, names, as_user or default_user, language, input_fn)
-            return console.loop()
+        try:
+            with BackgroundServer(ambot.wsgi()) as server:
+                driver = SlackDriver(server.url, ambot.runtime.settings.signing_secret or "", fake)
+                console = Console(driver, fake, names, as_user or default_user, language, input_fn, ambot.runtime)
+                return console.loop()
+        finally:
+            ambot.close()
 
 
 class Console:
-    def __init__(self, driver: SlackDriver, fake: FakeSlack, names: dict[str, str], user: str, language: str, input_fn: Callable[[str], str]) -> None:
+    def __init__(self, driver: SlackDriver, fake: FakeSlack, names: dict[str, str], user: str, language: str, input_fn: Callable[[str], str], runtime: Runtime) -> None:
         self.driver = driver
+        self.runtime = runtime
         self.fake = fake
         self.names = names
         self.user = user
@@ -137,7 +141,7 @@ class Console:
         name, _, at = spec.partition(" ")
         when = datetime.fromisoformat(at) if at else None
         try:
-            report = runner.run_now(name, when)
+            report = runner.run_now(self.runtime, name, when)
         except KeyError:
             self.say("console_unknown_job", name=name)
             return

@@ -12,6 +12,7 @@ from datetime import date, time
 
 from domain.args import user_id
 from domain.dates import parse_date, parse_time
+from domain.refusal import Refusal
 
 VIA_WORDS = frozenset({"via", "由"})
 # Words people put between the two dates: `mon to fri`, `周一 至 周五`.
@@ -21,12 +22,11 @@ MAX_TIME_WORDS = 2  # `3:30 pm`
 REASON_LIMIT = 500
 
 
-class CommandError(ValueError):
+class CommandError(Refusal, ValueError):
     """The command text cannot be read; `code` names what, `value` is the culprit."""
 
     def __init__(self, code: str, value: str = "") -> None:
-        super().__init__(code)
-        self.code = code
+        super().__init__("handover." + code, usage=True, value=value)
         self.value = value
 
 

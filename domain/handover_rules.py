@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Literal, Protocol
 from zoneinfo import ZoneInfo
 
-RefusalCode = Literal[
+RuleCode = Literal[
     "end_before_start",
     "in_past",
     "no_partner",
@@ -56,8 +56,8 @@ class Absence:
 
 
 @dataclass(frozen=True)
-class Refusal:
-    code: RefusalCode
+class RuleBreak:
+    code: RuleCode
     # The existing handover in the way and its window, so the reply can show the dates.
     other_member_id: int | None = None
     handover_id: int | None = None
@@ -83,13 +83,13 @@ def _overlaps(a: _Window, b_start: datetime, b_end: datetime) -> bool:
     return a.starts_at < b_end and b_start < a.ends_at
 
 
-def _clash(code: RefusalCode, absence: Absence) -> Refusal:
-    return Refusal(code, absence.member_id, absence.handover_id, absence.starts_at, absence.ends_at)
+def _clash(code: RuleCode, absence: Absence) -> RuleBreak:
+    return RuleBreak(code, absence.member_id, absence.handover_id, absence.starts_at, absence.ends_at)
 
 
 def check_handover_request(
     req: HandoverRequest, existing: Iterable[Absence], now: datetime
-) -> list[Refusal]:
+) -> list[RuleBreak]:
     """Every reason to refuse the request, most important first; empty means allowed.
 
     The A/B rule (`partner_away`) holds on both sides of the pair: neither the cover nor
@@ -100,16 +100,16 @@ def check_handover_request(
     cover. An empty window counts as `end_before_start`.
     """
     _require_aware(req.starts_at, req.ends_at, now)
-    refusals: list[Refusal] = []
+    refusals: list[RuleBreak] = []
     window_ok = req.ends_at > req.starts_at
     if not window_ok:
-        refusals.append(Refusal("end_before_start"))
+        refusals.append(RuleBreak("end_before_start"))
     elif req.ends_at <= now:
-        refusals.append(Refusal("in_past"))
+        refusals.append(RuleBreak("in_past"))
     if req.cover_id is None:
-        refusals.append(Refusal("no_partner"))
+        refusals.append(RuleBreak("no_partner"))
     elif req.cover_id == req.member_id:
-        refusals.append(Refusal("self_cover"))
+        refusals.append(RuleBreak("self_cover"))
     if not window_ok:
         return refusals  # the remaining rules compare windows, meaningless for this one
 

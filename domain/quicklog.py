@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from domain.dates import parse_date, parse_past_date
+from domain.refusal import Refusal
 
 VISIT_TYPES = ("onsite", "phone", "video", "other")
 DEFAULT_VISIT_TYPE = "onsite"
@@ -89,7 +90,7 @@ class QuickLog:
     next_visit: date | None
 
 
-class QuickLogError(ValueError):
+class QuickLogError(Refusal, ValueError):
     """`code` is one of QUICKLOG_ERROR_CODES.
 
     `detail`: the text at fault (bad_date, bad_type, followup_without_due), the label as
@@ -99,9 +100,10 @@ class QuickLogError(ValueError):
     """
 
     def __init__(self, code: str, detail: str = "") -> None:
-        super().__init__(f"{code}: {detail}" if detail else code)
-        self.code = code
+        super().__init__("visit.quick_" + code, usage=True, detail=detail)
+        self.code = code  # without the `quick_` of its message key
         self.detail = detail
+        self.args = (f"{code}: {detail}" if detail else code,)
 
 
 def is_bare_customer(text: str) -> bool:

@@ -11,6 +11,8 @@ import unicodedata
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 
+from domain.refusal import Refusal
+
 MIN_LEVEL = 1
 MAX_LEVEL = 3
 # SLA per level in minutes: 2 h, 4 h and one working day. A working day is taken as
@@ -163,12 +165,11 @@ def match_topic(text: str, topics: Sequence[TopicKeywords]) -> list[str]:
 # --- /ask text ------------------------------------------------------------------------
 
 
-class AskParseError(ValueError):
-    """Bad /ask text; `code` names the message template (bad_level, empty_question)."""
+class AskParseError(Refusal, ValueError):
+    """Bad /ask text; `code` is bad_level (with the `value` given) or empty_question."""
 
-    def __init__(self, code: str):
-        super().__init__(code)
-        self.code = code
+    def __init__(self, code: str, **params: object):
+        super().__init__("ask." + code, usage=True, **params)
 
 
 @dataclass(frozen=True)
@@ -199,7 +200,7 @@ def parse_ask(text: str | None) -> AskRequest:
         elif level is None and (given := _LEVEL_TOKEN.fullmatch(token)):
             level = int(given.group(1))
             if not MIN_LEVEL <= level <= MAX_LEVEL:
-                raise AskParseError("bad_level")
+                raise AskParseError("bad_level", value=given.group(1))
         else:
             break
         rest = rest[match.end() :]

@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from storage import db
+from storage.db import Database
 
 
 class ExportError(Exception):
@@ -38,7 +38,7 @@ def register(kind: str, exporter: Exporter) -> None:
     EXPORTERS[kind] = exporter
 
 
-def _load() -> None:
+def load_exporters() -> None:
     import importlib
     import pkgutil
 
@@ -48,8 +48,8 @@ def _load() -> None:
         importlib.import_module(f"exports.{info.name}")
 
 
-def write_export(kind: str, *, since: str | None, fmt: str, output: str | None) -> int:
-    _load()
+def write_export(database: Database, kind: str, *, since: str | None, fmt: str, output: str | None) -> int:
+    load_exporters()
     exporter = EXPORTERS.get(kind)
     if exporter is None:
         raise ExportError("unavailable", kind)
@@ -59,7 +59,7 @@ def write_export(kind: str, *, since: str | None, fmt: str, output: str | None) 
             since_date = date.fromisoformat(since)
         except ValueError:
             raise ExportError("bad_since", since) from None
-    with db.session_scope() as session:
+    with database.session_scope() as session:
         rows = [[_cell(v) for v in row] for row in exporter.rows(session, since_date)]
     if fmt == "xlsx":
         from openpyxl import Workbook

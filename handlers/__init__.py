@@ -1,12 +1,11 @@
-"""Slack listeners, one module per capability. `register(app)` wires them all."""
+"""Slack listeners, one module per capability. `register(on)` wires them all."""
 
 from __future__ import annotations
 
-from slack_bolt import App
-
 from handlers import admin, digest, handover, home, kpi, questions, visits
+from handlers.layer import Listeners
 
 
-def register(app: App) -> None:
+def register(on: Listeners) -> None:
     for capability in (admin, visits, handover, questions, kpi, digest, home):
-        capability.register(app)
+        capability.register(on)

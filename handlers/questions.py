@@ -13,36 +13,35 @@ import zlib
 from dataclasses import replace
 from typing import Any
 
-from slack_bolt import App
-from slack_sdk import WebClient
-
-from domain.routing import AskParseError, parse_ask
-from handlers import ids, question_actions
+from domain.refusal import Refusal
+from domain.routing import parse_ask
+from handlers import question_actions
 from handlers import question_delivery as delivery
-from handlers.context import Actor, resolve_actor, utcnow
-from handlers.replies import ephemeral, error_with_usage, guarded
+from handlers.layer import Listeners
+from handlers.request import Request
 from rendering import question_blocks as qb
 from rendering.blocks import option, sections
 from services import question_lists as lists
 from services import questions as service
-from services.questions import Draft, QuestionError
-from storage import db
+from services.questions import Draft
+from slackio import ids
 
 USAGE = "ask/usage"
 HELP_WORDS = {"help", "帮助", "?", "？"}
 MINE_WORDS = {"mine", "我的"}
 SEARCH_WORDS = {"search", "搜索", "查找"}
-_LEVEL_GIVEN = re.compile(r"^\s*(?:[#＃]\S+\s+)?[!！]([+-]?\d+)")
+# Refusals of the form, beside the field they are about (others beside the question).
+FORM_FIELDS = {"bad_level": "level", "unknown_customer": "customer", "customer_hidden": "customer", "unknown_topic": "topic", "pick_topic": "topic"}
 
 
-def register(app: App) -> None:
-    app.command(ids.ASK)(handle_ask)
-    app.view(ids.ASK_MODAL)(handle_ask_submission)
-    app.action(re.compile(rf"^{ids.ASK_PICK_TOPIC}:"))(handle_pick_topic)
-    app.action(ids.ASK_STILL_ASK)(handle_still_ask)
-    app.action(ids.ASK_DEFLECTED)(handle_deflected)
-    app.options(ids.ASK_CUSTOMER)(handle_customer_options)
-    question_actions.register(app)
+def register(on: Listeners) -> None:
+    on.command(ids.ASK, handle_ask, usage=USAGE)
+    on.view(ids.ASK_MODAL, handle_ask_submission, fields=FORM_FIELDS, default_field="question")
+    on.action(re.compile(rf"^{ids.ASK_PICK_TOPIC}:"), handle_pick_topic)
+    on.action(ids.ASK_STILL_ASK, handle_still_ask)
+    on.action(ids.ASK_DEFLECTED, handle_deflected)
+    on.options(ids.ASK_CUSTOMER, handle_customer_options)
+    question_actions.register(on)
 
 
 # --- the draft in a button value ---------------------------------------------------------
@@ -63,164 +62,94 @@ def decode_draft(value: str) -> Draft:
     )
 
 
-def error_text(actor: Actor, error: QuestionError) -> str:
-    return actor.texts.macro(qb.MSG, "error_" + error.code, **error.params)
-
-
 # --- /ask ----------------------------------------------------------------------------------
 
 
-@guarded
-def handle_ask(ack, command: dict[str, Any], client: WebClient, respond) -> None:
-    ack()
-    actor = resolve_actor(client, command["user_id"])
-    text = (command.get("text") or "").replace("\u3000", " ").strip()
+def handle_ask(req: Request) -> None:
+    text = req.text.replace("\u3000", " ").strip()
     first, _, rest = text.partition(" ")
     word = first.lower()
     if not text:
-        _open_form(actor, client, command["trigger_id"], respond)
+        _member, team = service.member_and_team(req.db, req.user_id)
+        topics = service.topic_choices(req.db, team)
+        if not topics:
+            raise Refusal("ask.no_topics", usage=True)
+        req.open_view(qb.ask_modal(req.texts, topics))
     elif word in HELP_WORDS and not rest.strip():
-        respond(**ephemeral(actor.texts.render(USAGE)))
+        req.say(req.texts.render(USAGE))
     elif word in MINE_WORDS and not rest.strip():
-        _mine(actor, respond)
+        shown = req.texts.render("ask/mine", mine=lists.mine(req.db, req.user_id))
+        req.say(shown, sections(shown))
     elif word in SEARCH_WORDS:
-        _search(actor, rest.strip(), respond)
+        shown = req.texts.render("ask/search", words=rest.strip(), hits=lists.search(req.db, req.user_id, rest.strip()))
+        req.say(shown, sections(shown))
     else:
-        try:
-            request = parse_ask(text)
-        except AskParseError as error:
-            given = _LEVEL_GIVEN.match(text)
-            params = {"value": given.group(1)} if error.code == "bad_level" and given else {}
-            respond(**error_with_usage(actor.texts, error_text(actor, QuestionError(error.code, **params)), USAGE))
-            return
+        request = parse_ask(text)
         draft = Draft(request.question, request.topic_key, request.level)
-        _proceed(actor, client, respond, None, draft, f"ask:{actor.slack_id}:{command['trigger_id']}", with_similar=True)
-
-
-def _open_form(actor: Actor, client: WebClient, trigger_id: str, respond) -> None:
-    try:
-        with db.session_scope() as session:
-            _member, team = service.member_and_team(session, actor.slack_id)
-            topics = service.topic_choices(session, team)
-            if not topics:
-                raise QuestionError("no_topics")
-    except QuestionError as error:
-        respond(**error_with_usage(actor.texts, error_text(actor, error), USAGE))
-        return
-    client.views_open(trigger_id=trigger_id, view=qb.ask_modal(actor.texts, topics))
-
-
-def _mine(actor: Actor, respond) -> None:
-    try:
-        with db.session_scope() as session:
-            mine = lists.mine(session, actor.slack_id)
-    except QuestionError as error:
-        respond(**error_with_usage(actor.texts, error_text(actor, error), USAGE))
-        return
-    text = actor.texts.render("ask/mine", mine=mine)
-    respond(**ephemeral(text, sections(text)))
-
-
-def _search(actor: Actor, words: str, respond) -> None:
-    try:
-        with db.session_scope() as session:
-            hits = lists.search(session, actor.slack_id, words)
-    except QuestionError as error:
-        respond(**error_with_usage(actor.texts, error_text(actor, error), USAGE))
-        return
-    text = actor.texts.render("ask/search", words=words, hits=hits)
-    respond(**ephemeral(text, sections(text)))
+        _proceed(req, draft, f"ask:{req.user_id}:{req.trigger_id}", with_similar=True)
 
 
 # --- from a draft to a routed question ---------------------------------------------------
 
 
-def _show(actor: Actor, client: WebClient, respond, body: dict | None, payload: dict[str, Any], *, title: str = "modal_sent_title") -> None:
-    """Answer where the user is: the ephemeral message they clicked in, the modal, or a new reply."""
-    view = (body or {}).get("view")
-    if view:
-        client.views_update(view_id=view["id"], view=qb.result_view(actor.texts, payload, title=actor.texts.macro(qb.MSG, title)))
-    elif body is not None:
-        respond(replace_original=True, **payload)
+def _show(req: Request, payload: dict[str, Any], *, title: str = "modal_sent_title") -> None:
+    """Answer where the user is: the modal, the ephemeral message they clicked in, or a new reply."""
+    if req.view:
+        req.update_view(qb.result_view(req.texts, payload, title=req.texts.macro(qb.MSG, title)))
+    elif req.body.get("type") == "block_actions":
+        req.reply(payload, replace_original=True)
     else:
-        respond(**ephemeral(payload["text"], payload.get("blocks")))
+        req.reply(payload)
 
 
-def _proceed(actor: Actor, client: WebClient, respond, body: dict | None, draft: Draft, source_key: str, *, with_similar: bool) -> None:
-    try:
-        with db.session_scope() as session:
-            prepared = service.prepare(session, actor.slack_id, draft, actor.now, with_similar=with_similar)
-    except QuestionError as error:
-        if error.code == "unknown_topic":
-            picker = _picker(actor, draft, error.params["topics"], lead=error_text(actor, error))
-            _show(actor, client, respond, body, picker)
-        else:
-            message = error_text(actor, error)
-            _show(actor, client, respond, body, error_with_usage(actor.texts, message, USAGE))
-        return
-    if prepared.needs_topic:
-        _show(actor, client, respond, body, _picker(actor, prepared.draft, prepared.topics))
+def _proceed(req: Request, draft: Draft, source_key: str, *, with_similar: bool) -> None:
+    prepared = service.prepare(req.db, req.user_id, draft, req.now, with_similar=with_similar, pick_unknown_topic=True)
+    if prepared.unknown_key:
+        lead = req.texts.macro(qb.MSG, "error_unknown_topic", key=prepared.unknown_key, topics=prepared.topics)
+        _show(req, _picker(req, prepared.draft, prepared.topics, lead=lead))
+    elif prepared.needs_topic:
+        _show(req, _picker(req, prepared.draft, prepared.topics))
     elif prepared.similar:
-        payload = qb.deflection(actor.texts, prepared.similar, encode_draft(prepared.draft))
-        _show(actor, client, respond, body, payload, title="modal_similar_title")
+        _show(req, qb.deflection(req.texts, prepared.similar, encode_draft(prepared.draft)), title="modal_similar_title")
     else:
-        _route(actor, client, respond, body, prepared.draft, source_key)
+        _route(req, prepared.draft, source_key)
 
 
-def _picker(actor: Actor, draft: Draft, topics, *, lead: str | None = None) -> dict[str, Any]:
+def _picker(req: Request, draft: Draft, topics: Any, *, lead: str | None = None) -> dict[str, Any]:
     drafts = {t.key: encode_draft(replace(draft, topic_key=t.key)) for t in topics}
-    return qb.topic_picker(actor.texts, topics, drafts, draft.question, lead=lead)
+    return qb.topic_picker(req.texts, topics, drafts, draft.question, lead=lead)
 
 
-def _route(actor: Actor, client: WebClient, respond, body: dict | None, draft: Draft, source_key: str) -> None:
-    try:
-        with db.session_scope() as session:
-            routing = service.ask(session, actor.slack_id, draft, actor.now, source_key=source_key)
-    except QuestionError as error:
-        _show(actor, client, respond, body, error_with_usage(actor.texts, error_text(actor, error), USAGE))
-        return
-    _show(actor, client, respond, body, qb.routed_message(actor.texts, routing, in_dm=False))
+def _route(req: Request, draft: Draft, source_key: str) -> None:
+    routing = service.ask(req.db, req.user_id, draft, req.now, source_key=source_key)
+    _show(req, qb.routed_message(req.texts, routing, in_dm=False))
     if routing.created:
-        delivery.deliver_routing(client, routing)
+        delivery.deliver_routing(req, routing)
 
 
-def _click_key(body: dict[str, Any], value: str, kind: str = "ask") -> str:
+def _click_key(req: Request, value: str, kind: str = "ask") -> str:
     """One question per (user, message or modal, draft): a double click asks once."""
-    container = body.get("container") or {}
-    where = container.get("message_ts") or container.get("view_id") or (body.get("view") or {}).get("id") or ""
-    return f"{kind}:{body['user']['id']}:{where}:{zlib.crc32(value.encode('utf-8')):08x}"
+    container = req.body.get("container") or {}
+    where = container.get("message_ts") or container.get("view_id") or req.view.get("id") or ""
+    return f"{kind}:{req.user_id}:{where}:{zlib.crc32(value.encode('utf-8')):08x}"
 
 
-@guarded
-def handle_pick_topic(ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, respond) -> None:
-    ack()
-    actor = resolve_actor(client, body["user"]["id"])
-    _proceed(actor, client, respond, body, decode_draft(action["value"]), _click_key(body, action["value"]), with_similar=True)
+def handle_pick_topic(req: Request) -> None:
+    _proceed(req, decode_draft(req.value), _click_key(req, req.value), with_similar=True)
 
 
-@guarded
-def handle_still_ask(ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, respond) -> None:
-    ack()
-    actor = resolve_actor(client, body["user"]["id"])
-    _route(actor, client, respond, body, decode_draft(action["value"]), _click_key(body, action["value"]))
+def handle_still_ask(req: Request) -> None:
+    _route(req, decode_draft(req.value), _click_key(req, req.value))
 
 
-@guarded
-def handle_deflected(ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, respond) -> None:
-    ack()
-    actor = resolve_actor(client, body["user"]["id"])
-    value = str(action.get("value") or "")
-    try:
-        if not (value.isascii() and value.isdigit()):
-            raise QuestionError("not_found", id=value)
-        with db.session_scope() as session:
-            # The message (or modal) holds one draft's suggestions: a second click on it,
-            # or Slack's retry, is the same deflection and counts once.
-            service.deflected(session, int(value), actor.slack_id, actor.now, click_key=_click_key(body, value, "deflected"))
-    except QuestionError:
-        pass  # the thanks is all the asker needs; a vanished answer changes nothing for them
-    text = actor.texts.macro(qb.MSG, "deflected")
-    _show(actor, client, respond, body, qb.notice(text))
+def handle_deflected(req: Request) -> None:
+    value = req.value
+    # The message (or modal) holds one draft's suggestions: a second click on it, or
+    # Slack's retry, is the same deflection and counts once. A vanished answer changes
+    # nothing for the asker: the thanks is all they need.
+    if value.isascii() and value.isdigit():
+        service.deflected(req.db, int(value), req.user_id, req.now, click_key=_click_key(req, value, "deflected"))
+    _show(req, qb.notice(req.texts.macro(qb.MSG, "deflected")))
 
 
 # --- the form --------------------------------------------------------------------------------
@@ -231,13 +160,8 @@ def _selected(values: dict[str, Any], block: str, action: str) -> str | None:
     return chosen.get("value") if chosen else None
 
 
-_ERROR_BLOCK = {"bad_level": "level", "unknown_customer": "customer", "customer_hidden": "customer", "unknown_topic": "topic", "pick_topic": "topic", "no_topics": "question"}
-
-
-@guarded
-def handle_ask_submission(ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
-    actor = resolve_actor(client, body["user"]["id"])
-    values = view["state"]["values"]
+def handle_ask_submission(req: Request) -> None:
+    values = req.view["state"]["values"]
     level = _selected(values, "level", "level")
     customer = _selected(values, "customer", ids.ASK_CUSTOMER)
     draft = Draft(
@@ -246,34 +170,21 @@ def handle_ask_submission(ack, body: dict[str, Any], view: dict[str, Any], clien
         level=int(level) if level and level.isdigit() else None,
         customer_id=int(customer) if customer and customer.isdigit() else None,
     )
-    has_topic_block = "topic" in values
-
-    def refuse(error: QuestionError) -> None:
-        block = _ERROR_BLOCK.get(error.code, "question")
-        ack(response_action="errors", errors={block if block != "topic" or has_topic_block else "question": error_text(actor, error)})
-
-    try:
-        with db.session_scope() as session:
-            prepared = service.prepare(session, actor.slack_id, draft, actor.now)
-        if prepared.needs_topic:
-            raise QuestionError("pick_topic")
-        if prepared.similar:
-            payload = qb.deflection(actor.texts, prepared.similar, encode_draft(prepared.draft))
-            ack(response_action="update", view=qb.result_view(actor.texts, payload, title=actor.texts.macro(qb.MSG, "modal_similar_title")))
-            return
-        with db.session_scope() as session:
-            routing = service.ask(session, actor.slack_id, prepared.draft, actor.now, source_key=f"ask:{actor.slack_id}:{view['id']}")
-    except QuestionError as error:
-        refuse(error)
+    prepared = service.prepare(req.db, req.user_id, draft, req.now)
+    if prepared.needs_topic:
+        raise Refusal("ask.pick_topic", usage=True)
+    texts = req.texts
+    if prepared.similar:
+        payload = qb.deflection(texts, prepared.similar, encode_draft(prepared.draft))
+        req.answer_form(response_action="update", view=qb.result_view(texts, payload, title=texts.macro(qb.MSG, "modal_similar_title")))
         return
-    payload = qb.routed_message(actor.texts, routing, in_dm=False)
-    ack(response_action="update", view=qb.result_view(actor.texts, payload, title=actor.texts.macro(qb.MSG, "modal_sent_title")))
+    routing = service.ask(req.db, req.user_id, prepared.draft, req.now, source_key=f"ask:{req.user_id}:{req.view['id']}")
+    payload = qb.routed_message(texts, routing, in_dm=False)
+    req.answer_form(response_action="update", view=qb.result_view(texts, payload, title=texts.macro(qb.MSG, "modal_sent_title")))
     if routing.created:
-        delivery.deliver_routing(client, routing)
+        delivery.deliver_routing(req, routing)
 
 
-@guarded
-def handle_customer_options(ack, body: dict[str, Any]) -> None:
-    with db.session_scope() as session:
-        found = lists.customer_options(session, body["user"]["id"], body.get("value") or "", utcnow())
-    ack(options=[option(name, str(customer_id)) for customer_id, name in found])
+def handle_customer_options(req: Request) -> None:
+    found = lists.customer_options(req.db, req.user_id, str(req.body.get("value") or ""), req.now)
+    req.options = [option(name, str(customer_id)) for customer_id, name in found]

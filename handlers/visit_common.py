@@ -1,86 +1,57 @@
-"""What the visit listeners share: refusals in the reader's words, storing exactly once,
-and the form's state read back into a draft."""
+"""What the visit listeners share: who may do what, storing exactly once, and the form's
+state read back into a draft."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from domain.refusal import Refusal
 from domain.visit_form import FollowupRow, VisitDraft, clean_text, row_block_ids
-from handlers import ids
-from handlers.context import texts_for
-from handlers.replies import error_with_usage
-from rendering.i18n import Texts
-from services import people
-from services.visit_access import VisitError
+from handlers.request import Request
+from services.visit_access import VisitAccess, access_of_person
 from services.visits import LogOutcome
-from storage import db
-from storage.models import Member
 
 USAGE = "visit/usage"
-# Refusals shown in the form beside the customer (others go beside the notes).
-CUSTOMER_ERRORS = {"customer_hidden", "customer_unowned", "customer_gone", "visit_gone", "not_member"}
 
 
-def refusal(texts: Texts, error: VisitError) -> str:
-    if error.code == "not_member":
-        return texts.macro("common", "refused_not_member", command=ids.VISIT)
-    return texts.macro("visit/messages", "error_" + error.code, **error.params)
+def visit_access(req: Request) -> VisitAccess:
+    """What the asker may do with visits; refused when they are on no team."""
+    access = access_of_person(req.db, req.person, req.now)
+    if access is None:
+        raise Refusal("visit.not_member", usage=True)
+    return access
 
 
-def refusal_reply(texts: Texts, error: VisitError) -> dict[str, Any]:
-    return error_with_usage(texts, refusal(texts, error), USAGE)
+def id_value(req: Request, gone: str = "visit.visit_gone") -> int:
+    """The id a button carries; a value that is not one is a thing that is gone."""
+    value = req.value
+    if not (value.isascii() and value.isdigit()):
+        raise Refusal(gone)
+    return int(value)
 
 
-def refusal_block(error: VisitError) -> str:
-    if error.params.get("block"):
-        return str(error.params["block"])
-    return "customer" if error.code in CUSTOMER_ERRORS else "notes"
-
-
-_MENTION = re.compile(r"<@([UW][A-Z0-9]+)>")
-
-
-def field_error(text: str) -> str:
-    """A message as a form field error: plain text, so `<@U…>` becomes `@name` and mrkdwn
-    marks go (Slack shows them literally under an input)."""
-    ids_seen = set(_MENTION.findall(text))
-    if ids_seen:
-        with db.session_scope() as session:
-            names = dict(session.execute(select(Member.slack_id, Member.name).where(Member.slack_id.in_(ids_seen))).all())
-        text = _MENTION.sub(lambda m: "@" + names.get(m[1], m[1]), text)
-    return text.replace("*", "").replace("`", "")[:300]
-
-
-def stored_texts(slack_id: str, now: datetime) -> Texts:
-    """The reader's language from what the database remembers: no Slack call, for the
-    listeners that must answer inside the request (form submissions, type-ahead)."""
-    with db.session_scope() as session:
-        return texts_for(people.find_person(session, slack_id, now))
-
-
-def store_once(store: Callable[[Session], LogOutcome], recover: Callable[[Session], LogOutcome | None]) -> LogOutcome:
-    """Run `store` in its own transaction; if a concurrent copy of the same request won
-    the race (a unique key was taken), return what that copy stored instead."""
+def store_once(session: Session, store: Callable[[Session], LogOutcome], recover: Callable[[Session], LogOutcome | None]) -> LogOutcome:
+    """Run `store` in a savepoint; if a concurrent copy of the same request won the race
+    (a unique key was taken), return what that copy stored instead."""
     try:
-        with db.session_scope() as session:
+        with session.begin_nested():
             return store(session)
     except IntegrityError:
-        with db.session_scope() as session:
-            found = recover(session)
+        found = recover(session)
         if found is None:
             raise
         return found
 
 
-def ephemeral_payload(payload: dict[str, Any]) -> dict[str, Any]:
-    return dict(payload, response_type="ephemeral")
+def visit_readers(visit: Any) -> list[str | None]:
+    """Whose Home a logged or edited visit changes besides the logger's: the rep's (the
+    visits metric) and each follow-up owner's."""
+    return [visit.rep_slack_id, *(f.owner_slack_id for f in visit.followups)]
 
 
 # --- the form's state --------------------------------------------------------------------

@@ -12,12 +12,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy.orm import Session
+
 from domain.team_rules import merged_schedule
 from jobs.registry import JobSpec, TeamSchedule, register
 from rendering import visit_blocks
 from rendering.i18n import Texts, negotiate_locale
 from services import followups
-from storage import db, outbox
+from storage import outbox
 from storage.models import Team
 
 JOB = "followup_reminders"
@@ -28,20 +30,19 @@ def trigger(team: TeamSchedule) -> dict[str, Any]:
     return {"trigger": "cron", "hour": int(hour), "minute": int(minute), "timezone": team.timezone}
 
 
-def run(team_id: int, now: datetime) -> int:
+def run(session: Session, team_id: int, now: datetime) -> int:
     """Queue today's reminders for one team; returns how many were newly queued."""
     queued = 0
-    with db.session_scope() as session:
-        team = session.get(Team, team_id)
-        if team is None:
-            return 0
-        period = followups.local_date(team, now).isoformat()
-        for reminder in followups.reminders(session, team, now):
-            person = reminder.recipient
-            texts = Texts(negotiate_locale(person.locale, team.language), person.tz or team.timezone)
-            payload = visit_blocks.reminder_message(texts, reminder)
-            if outbox.enqueue(session, job=JOB, recipient=person.slack_id, period=period, payload=payload, now=now, team_id=team.id):
-                queued += 1
+    team = session.get(Team, team_id)
+    if team is None:
+        return 0
+    period = followups.local_date(team, now).isoformat()
+    for reminder in followups.reminders(session, team, now):
+        person = reminder.recipient
+        texts = Texts(negotiate_locale(person.locale, team.language), person.tz or team.timezone)
+        payload = visit_blocks.reminder_message(texts, reminder)
+        if outbox.enqueue(session, job=JOB, recipient=person.slack_id, period=period, payload=payload, now=now, team_id=team.id):
+            queued += 1
     return queued
 
 

@@ -17,34 +17,33 @@ from rendering.i18n import Texts, negotiate_locale
 from services import handover as service
 from services import handover_reports as reports
 from services import people
-from storage import db, outbox
+from storage import outbox
 
 NAME = "handover_transitions"
 
 
-def run(team_id: int, now: datetime) -> int:
+def run(session: Session, team_id: int, now: datetime) -> int:
     queued = 0
-    with db.session_scope() as session:
-        done = service.transitions(session, team_id, now)
+    done = service.transitions(session, team_id, now)
 
-        def send(recipient: str | None, key: str, payload: dict) -> None:
-            nonlocal queued
-            if recipient and outbox.enqueue(session, job=NAME, recipient=recipient, period=key, payload=payload, now=now, team_id=team_id):
-                queued += 1
+    def send(recipient: str | None, key: str, payload: dict) -> None:
+        nonlocal queued
+        if recipient and outbox.enqueue(session, job=NAME, recipient=recipient, period=key, payload=payload, now=now, team_id=team_id):
+            queued += 1
 
-        for h in done.ended:
-            summary = reports.handback(session, h.id, now)
-            send(h.member, f"h{h.id}-back", views.handback_message(_texts(session, h.member, now), summary))
-            send(h.cover, f"h{h.id}-end", views.notice(_texts(session, h.cover, now), "cover_ended", h))
-        for h in done.started:
-            brief = reports.brief(session, h.id, now)
-            send(h.cover, f"h{h.id}-start", views.brief_message(_texts(session, h.cover, now), brief, "cover_started"))
-        for outcome in done.escalated:
-            h = outcome.handover
-            send(h.member, f"h{h.id}-escalated", views.notice(_texts(session, h.member, now), "member_escalated", h))
-            for manager in [m for m in outcome.managers if m != h.member] or list(outcome.managers):
-                payload = views.assign_cover_message(_texts(session, manager, now), h, "manager_escalated")
-                send(manager, f"h{h.id}-escalated", payload)
+    for h in done.ended:
+        summary = reports.handback(session, h.id, now)
+        send(h.member, f"h{h.id}-back", views.handback_message(_texts(session, h.member, now), summary))
+        send(h.cover, f"h{h.id}-end", views.notice(_texts(session, h.cover, now), "cover_ended", h))
+    for h in done.started:
+        brief = reports.brief(session, h.id, now)
+        send(h.cover, f"h{h.id}-start", views.brief_message(_texts(session, h.cover, now), brief, "cover_started"))
+    for outcome in done.escalated:
+        h = outcome.handover
+        send(h.member, f"h{h.id}-escalated", views.notice(_texts(session, h.member, now), "member_escalated", h))
+        for manager in [m for m in outcome.managers if m != h.member] or list(outcome.managers):
+            payload = views.assign_cover_message(_texts(session, manager, now), h, "manager_escalated")
+            send(manager, f"h{h.id}-escalated", payload)
     return queued
 
 

@@ -17,7 +17,8 @@ from datetime import UTC, datetime, timedelta
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from storage import db, outbox
+from storage import outbox
+from storage.db import Database
 
 log = logging.getLogger("ambot.outbox")
 PARENT_WAIT = timedelta(seconds=5)
@@ -51,173 +52,174 @@ class DrainReport:
         self.retry_after = other.retry_after if other.retry_after is not None else self.retry_after
 
 
-def drain(client: WebClient, now: datetime | None = None, *, limit: int = 50, lanes: int = SEND_LANES) -> DrainReport:
-    """Send one batch of due messages: up to `lanes` posts in flight (Slack's answer, not
-    our CPU, is most of a post's time), each recipient's messages in order in one lane."""
-    now = now or datetime.now(UTC)
-    report = DrainReport()
-    with db.session_scope() as session:
-        batch = outbox.claim(session, now, limit=limit)
-    started = time.monotonic()
-    lock = threading.Lock()
-    attempted: set[int] = set()
+class OutboxSender:
+    """Delivers one database's outbox with one Slack client."""
 
-    def run(lane: list[outbox.Claimed]) -> None:
-        for message in lane:
-            with lock:
-                if report.retry_after:  # Slack asked us to slow down: leave the rest
-                    return
-                attempted.add(message.id)
-            # The batch's clock moves on while Slack answers: leases are renewed from it.
-            current = now + timedelta(seconds=time.monotonic() - started)
-            own = DrainReport()
-            pause = _deliver(client, message, current, own)
-            with lock:
-                report.add(own)
-                if pause:
-                    report.retry_after = max(pause, report.retry_after or 0)
+    def __init__(self, database: Database, client: WebClient) -> None:
+        self.database = database
+        self.client = client
 
-    by_recipient: dict[str, list[outbox.Claimed]] = {}
-    for message in batch:
-        by_recipient.setdefault(message.recipient, []).append(message)
-    if lanes <= 1 or len(by_recipient) <= 1:
-        for lane in by_recipient.values():
-            run(lane)
-    else:
-        with ThreadPoolExecutor(max_workers=min(lanes, len(by_recipient)), thread_name_prefix="ambot-outbox") as pool:
-            list(pool.map(run, by_recipient.values()))
-    later = [message for message in batch if message.id not in attempted]
-    if report.retry_after and later:  # hand the rest of the batch back, without using a try
-        with db.session_scope() as session:
-            for message in later:
-                outbox.mark_retry(session, message.id, at=now + timedelta(seconds=report.retry_after), error="ratelimited (batch paused)", attempts=message.attempts, counts=False)
-    return report
+    def drain(self, now: datetime | None = None, *, limit: int = 50, lanes: int = SEND_LANES) -> DrainReport:
+        """Send one batch of due messages: up to `lanes` posts in flight (Slack's answer, not
+        our CPU, is most of a post's time), each recipient's messages in order in one lane."""
+        now = now or datetime.now(UTC)
+        report = DrainReport()
+        with self.database.session_scope() as session:
+            batch = outbox.claim(session, now, limit=limit)
+        started = time.monotonic()
+        lock = threading.Lock()
+        attempted: set[int] = set()
 
+        def run(lane: list[outbox.Claimed]) -> None:
+            for message in lane:
+                with lock:
+                    if report.retry_after:  # Slack asked us to slow down: leave the rest
+                        return
+                    attempted.add(message.id)
+                # The batch's clock moves on while Slack answers: leases are renewed from it.
+                current = now + timedelta(seconds=time.monotonic() - started)
+                own = DrainReport()
+                pause = self._deliver(message, current, own)
+                with lock:
+                    report.add(own)
+                    if pause:
+                        report.retry_after = max(pause, report.retry_after or 0)
 
-def drain_until_empty(client: WebClient, start: datetime | None = None, *, timeout: float = 120.0, limit: int = 50) -> DrainReport:
-    """Deliver everything queued, sleeping through Retry-After; the clock starts at `start`."""
-    origin = time.monotonic()
-    start = start or datetime.now(UTC)
-    total = DrainReport()
-    while time.monotonic() - origin < timeout:
-        now = start + timedelta(seconds=time.monotonic() - origin)
-        report = drain(client, now, limit=limit)
-        total.add(report)
-        with db.session_scope() as session:
-            remaining = outbox.pending_count(session)
-            next_due = outbox.next_due(session)
-        if remaining == 0:
-            break
-        if report.sent or report.recovered:
-            continue
-        wait = 0.2 if next_due is None else max(0.05, (next_due - now).total_seconds())
-        time.sleep(min(wait, 5.0))
-    return total
-
-
-def _deliver(client: WebClient, message: outbox.Claimed, now: datetime, report: DrainReport) -> int | None:
-    key = str(message.id)
-    payload = dict(message.payload)
-    channel, thread_ts = message.recipient, payload.get("thread_ts")
-    if "thread_parent" in payload:
-        parent = _thread_parent(message, payload.pop("thread_parent"), now, report)
-        if parent is None:
-            return None
-        channel, thread_ts = parent
-        payload["thread_ts"] = thread_ts
-    if message.recovered:
-        found = _find_posted(client, channel, key, thread_ts)
-        if found:
-            with db.session_scope() as session:
-                outbox.mark_sent(session, message.id, now, ts=found[1], channel=found[0], attempts=message.attempts)
-            report.recovered += 1
-            return None
-    if not message.held_at(now, LEASE_MARGIN):  # a slow batch: make sure the row is still ours
-        with db.session_scope() as session:
-            if not outbox.renew_lease(session, message.id, message.attempts, now):
-                report.skipped += 1  # another sender took it over
-                return None
-    payload["metadata"] = {"event_type": METADATA_EVENT, "event_payload": {"key": key}}
-    try:
-        response = client.chat_postMessage(channel=channel, **payload)
-    except SlackApiError as exc:
-        return _after_error(message, now, exc, report)
-    except OSError as exc:  # connection refused, timeout: try again later
-        _retry(message, now, f"network: {exc}", report)
-        return None
-    with db.session_scope() as session:
-        # If another sender took the row over during a very slow post, it will find this
-        # message by its metadata and record it: no second post either way.
-        outbox.mark_sent(session, message.id, now, ts=response.get("ts"), channel=response.get("channel"), attempts=message.attempts)
-    report.sent += 1
-    return None
-
-
-def _after_error(message: outbox.Claimed, now: datetime, exc: SlackApiError, report: DrainReport) -> int | None:
-    status = getattr(exc.response, "status_code", 200)
-    error = (exc.response.data or {}).get("error", "unknown") if hasattr(exc.response, "data") else "unknown"
-    if status == 429:
-        retry_after = int(exc.response.headers.get("Retry-After", exc.response.headers.get("retry-after", 1)) or 1)
-        with db.session_scope() as session:
-            outbox.mark_retry(session, message.id, at=now + timedelta(seconds=retry_after), error="ratelimited", attempts=message.attempts, counts=False)
-        report.retried += 1
-        return retry_after
-    if error in PERMANENT_ERRORS:
-        log.error("outbox %s to %s failed for good: %s", message.id, message.recipient, error)
-        with db.session_scope() as session:
-            outbox.mark_failed(session, message.id, error=error)
-        report.failed += 1
-        report.errors.append(error)
-        return None
-    _retry(message, now, f"{status} {error}", report)
-    return None
-
-
-def _retry(message: outbox.Claimed, now: datetime, error: str, report: DrainReport) -> None:
-    delay = min(600, 5 * 2 ** max(0, message.attempts - 1))
-    with db.session_scope() as session:
-        outbox.mark_retry(session, message.id, at=now + timedelta(seconds=delay), error=error, attempts=message.attempts)
-    report.retried += 1
-    report.errors.append(error)
-
-
-def _thread_parent(message: outbox.Claimed, parent: dict, now: datetime, report: DrainReport) -> tuple[str, str] | None:
-    """(channel, ts) of the message this reply belongs under, once that one is posted.
-
-    Until then the reply waits (without using up an attempt); if the parent failed for
-    good, so does the reply: a reply without its message would make no sense.
-    """
-    with db.session_scope() as session:
-        found = outbox.delivery_of(session, parent["job"], parent["recipient"], parent["period"])
-        if found is not None and found.status == "sent" and found.ts:
-            return found.channel or message.recipient, found.ts
-        if found is None or found.status == "failed":
-            outbox.mark_failed(session, message.id, error="thread parent was not delivered")
-            report.failed += 1
-            return None
-        outbox.mark_retry(session, message.id, at=now + PARENT_WAIT, error="waiting for the thread parent", attempts=message.attempts, counts=False)
-    report.retried += 1
-    return None
-
-
-def _find_posted(client: WebClient, recipient: str, key: str, thread_ts: str | None = None) -> tuple[str, str] | None:
-    """Look for a message we posted earlier with this outbox key (crash recovery)."""
-    try:
-        channel = recipient
-        if recipient[:1] in {"U", "W"}:
-            channel = client.conversations_open(users=recipient)["channel"]["id"]
-        if thread_ts:  # replies are not in the channel's history, only in their thread
-            history = client.conversations_replies(channel=channel, ts=thread_ts, limit=200, include_all_metadata=True)
+        by_recipient: dict[str, list[outbox.Claimed]] = {}
+        for message in batch:
+            by_recipient.setdefault(message.recipient, []).append(message)
+        if lanes <= 1 or len(by_recipient) <= 1 or not self.database.concurrent:
+            for lane in by_recipient.values():
+                run(lane)
         else:
-            history = client.conversations_history(channel=channel, limit=50, include_all_metadata=True)
-    except (SlackApiError, OSError) as exc:
-        log.warning("cannot check history for outbox %s: %s", key, exc)
+            with ThreadPoolExecutor(max_workers=min(lanes, len(by_recipient)), thread_name_prefix="ambot-outbox") as pool:
+                list(pool.map(run, by_recipient.values()))
+        later = [message for message in batch if message.id not in attempted]
+        if report.retry_after and later:  # hand the rest of the batch back, without using a try
+            with self.database.session_scope() as session:
+                for message in later:
+                    outbox.mark_retry(session, message.id, at=now + timedelta(seconds=report.retry_after), error="ratelimited (batch paused)", attempts=message.attempts, counts=False)
+        return report
+
+    def drain_until_empty(self, start: datetime | None = None, *, timeout: float = 120.0, limit: int = 50) -> DrainReport:
+        """Deliver everything queued, sleeping through Retry-After; the clock starts at `start`."""
+        origin = time.monotonic()
+        start = start or datetime.now(UTC)
+        total = DrainReport()
+        while time.monotonic() - origin < timeout:
+            now = start + timedelta(seconds=time.monotonic() - origin)
+            report = self.drain(now, limit=limit)
+            total.add(report)
+            with self.database.session_scope() as session:
+                remaining = outbox.pending_count(session)
+                next_due = outbox.next_due(session)
+            if remaining == 0:
+                break
+            if report.sent or report.recovered:
+                continue
+            wait = 0.2 if next_due is None else max(0.05, (next_due - now).total_seconds())
+            time.sleep(min(wait, 5.0))
+        return total
+
+    def _deliver(self, message: outbox.Claimed, now: datetime, report: DrainReport) -> int | None:
+        key = str(message.id)
+        payload = dict(message.payload)
+        channel, thread_ts = message.recipient, payload.get("thread_ts")
+        if "thread_parent" in payload:
+            parent = self._thread_parent(message, payload.pop("thread_parent"), now, report)
+            if parent is None:
+                return None
+            channel, thread_ts = parent
+            payload["thread_ts"] = thread_ts
+        if message.recovered:
+            found = self._find_posted(channel, key, thread_ts)
+            if found:
+                with self.database.session_scope() as session:
+                    outbox.mark_sent(session, message.id, now, ts=found[1], channel=found[0], attempts=message.attempts)
+                report.recovered += 1
+                return None
+        if not message.held_at(now, LEASE_MARGIN):  # a slow batch: make sure the row is still ours
+            with self.database.session_scope() as session:
+                if not outbox.renew_lease(session, message.id, message.attempts, now):
+                    report.skipped += 1  # another sender took it over
+                    return None
+        payload["metadata"] = {"event_type": METADATA_EVENT, "event_payload": {"key": key}}
+        try:
+            response = self.client.chat_postMessage(channel=channel, **payload)
+        except SlackApiError as exc:
+            return self._after_error(message, now, exc, report)
+        except OSError as exc:  # connection refused, timeout: try again later
+            self._retry(message, now, f"network: {exc}", report)
+            return None
+        with self.database.session_scope() as session:
+            # If another sender took the row over during a very slow post, it will find this
+            # message by its metadata and record it: no second post either way.
+            outbox.mark_sent(session, message.id, now, ts=response.get("ts"), channel=response.get("channel"), attempts=message.attempts)
+        report.sent += 1
         return None
-    for item in history.get("messages", []):
-        meta = item.get("metadata") or {}
-        if meta.get("event_type") == METADATA_EVENT and (meta.get("event_payload") or {}).get("key") == key:
-            return channel, item.get("ts")
-    return None
+
+    def _after_error(self, message: outbox.Claimed, now: datetime, exc: SlackApiError, report: DrainReport) -> int | None:
+        status = getattr(exc.response, "status_code", 200)
+        error = (exc.response.data or {}).get("error", "unknown") if hasattr(exc.response, "data") else "unknown"
+        if status == 429:
+            retry_after = int(exc.response.headers.get("Retry-After", exc.response.headers.get("retry-after", 1)) or 1)
+            with self.database.session_scope() as session:
+                outbox.mark_retry(session, message.id, at=now + timedelta(seconds=retry_after), error="ratelimited", attempts=message.attempts, counts=False)
+            report.retried += 1
+            return retry_after
+        if error in PERMANENT_ERRORS:
+            log.error("outbox %s to %s failed for good: %s", message.id, message.recipient, error)
+            with self.database.session_scope() as session:
+                outbox.mark_failed(session, message.id, error=error)
+            report.failed += 1
+            report.errors.append(error)
+            return None
+        self._retry(message, now, f"{status} {error}", report)
+        return None
+
+    def _retry(self, message: outbox.Claimed, now: datetime, error: str, report: DrainReport) -> None:
+        delay = min(600, 5 * 2 ** max(0, message.attempts - 1))
+        with self.database.session_scope() as session:
+            outbox.mark_retry(session, message.id, at=now + timedelta(seconds=delay), error=error, attempts=message.attempts)
+        report.retried += 1
+        report.errors.append(error)
+
+    def _thread_parent(self, message: outbox.Claimed, parent: dict, now: datetime, report: DrainReport) -> tuple[str, str] | None:
+        """(channel, ts) of the message this reply belongs under, once that one is posted.
+
+        Until then the reply waits (without using up an attempt); if the parent failed for
+        good, so does the reply: a reply without its message would make no sense.
+        """
+        with self.database.session_scope() as session:
+            found = outbox.delivery_of(session, parent["job"], parent["recipient"], parent["period"])
+            if found is not None and found.status == "sent" and found.ts:
+                return found.channel or message.recipient, found.ts
+            if found is None or found.status == "failed":
+                outbox.mark_failed(session, message.id, error="thread parent was not delivered")
+                report.failed += 1
+                return None
+            outbox.mark_retry(session, message.id, at=now + PARENT_WAIT, error="waiting for the thread parent", attempts=message.attempts, counts=False)
+        report.retried += 1
+        return None
+
+    def _find_posted(self, recipient: str, key: str, thread_ts: str | None = None) -> tuple[str, str] | None:
+        """Look for a message we posted earlier with this outbox key (crash recovery)."""
+        try:
+            channel = recipient
+            if recipient[:1] in {"U", "W"}:
+                channel = self.client.conversations_open(users=recipient)["channel"]["id"]
+            if thread_ts:  # replies are not in the channel's history, only in their thread
+                history = self.client.conversations_replies(channel=channel, ts=thread_ts, limit=200, include_all_metadata=True)
+            else:
+                history = self.client.conversations_history(channel=channel, limit=50, include_all_metadata=True)
+        except (SlackApiError, OSError) as exc:
+            log.warning("cannot check history for outbox %s: %s", key, exc)
+            return None
+        for item in history.get("messages", []):
+            meta = item.get("metadata") or {}
+            if meta.get("event_type") == METADATA_EVENT and (meta.get("event_payload") or {}).get("key") == key:
+                return channel, item.get("ts")
+        return None
 
 
 def _outbox_spec() -> None:

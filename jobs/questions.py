@@ -20,7 +20,7 @@ from rendering import question_blocks as qb
 from rendering.i18n import Texts, negotiate_locale
 from services import people
 from services import question_escalation as moves
-from storage import db, outbox
+from storage import outbox
 
 JOB = "question_escalation"
 
@@ -70,13 +70,12 @@ def _queue_reminder(session: Session, team_id: int, reminder: moves.Reminder, no
     return _queue(session, team_id, reminder.claimer, f"q{card.id}-remind-{stamp}", payload, now)
 
 
-def run(team_id: int, now: datetime) -> int:
+def run(session: Session, team_id: int, now: datetime) -> int:
     queued = 0
-    with db.session_scope() as session:
-        for routing in moves.escalate_overdue(session, team_id, now):
-            queued += _queue_escalation(session, team_id, routing, now)
-        for reminder in moves.remind_overdue(session, team_id, now):
-            queued += _queue_reminder(session, team_id, reminder, now)
+    for routing in moves.escalate_overdue(session, team_id, now):
+        queued += _queue_escalation(session, team_id, routing, now)
+    for reminder in moves.remind_overdue(session, team_id, now):
+        queued += _queue_reminder(session, team_id, reminder, now)
     return queued
 
 

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy.orm import Session
+
 JOB_NAMES = (
     "followup_reminders",
     "weekly_summary",
@@ -36,8 +38,9 @@ class TeamSchedule:
 @dataclass(frozen=True)
 class JobSpec:
     name: str  # what each does, in both languages: templates/cli/jobs.j2
-    # Queue this team's messages for the moment `now`; returns how many were queued.
-    run: Callable[[int, datetime], int] | None
+    # Queue this team's messages for the moment `now`, in the session given (the runner's
+    # one transaction for the team); returns how many were queued.
+    run: Callable[[Session, int, datetime], int] | None
     # APScheduler trigger arguments for a team: {"trigger": "cron", …} or {"trigger": "interval", …}.
     trigger: Callable[[TeamSchedule], dict[str, Any]] | None
 
@@ -69,5 +72,5 @@ def load_job_modules() -> None:
     import jobs
 
     for info in pkgutil.iter_modules(jobs.__path__):
-        if info.name not in {"registry", "scheduler", "runner", "runtime"}:
+        if info.name not in {"registry", "scheduler", "runner", "leadership"}:
             importlib.import_module(f"jobs.{info.name}")

@@ -16,6 +16,8 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from sqlalchemy.orm import Session
+
 from domain.kpi_input import iso_week_key
 from domain.team_rules import merged_schedule
 from domain.workdays import WorkCalendar
@@ -25,8 +27,8 @@ from rendering.digest_blocks import Rendered
 from rendering.i18n import Texts, negotiate_locale
 from services import manager_digest as digest_service
 from services import weekly_summary as summary_service
-from storage import db, outbox
 from storage import kpi as kpi_queries
+from storage import outbox
 from storage.models import Team
 
 SUMMARY = summary_service.JOB
@@ -70,43 +72,41 @@ def manager_digest_trigger(team: TeamSchedule) -> dict[str, Any]:
 # --- what -------------------------------------------------------------------------------
 
 
-def run_weekly_summary(team_id: int, now: datetime) -> int:
+def run_weekly_summary(session: Session, team_id: int, now: datetime) -> int:
     """Queue this week's summary (or the holiday note) for the team channel."""
-    with db.session_scope() as session:
-        team = session.get(Team, team_id)
-        if team is None or not team.channel:
-            return 0
-        meeting = (now + timedelta(minutes=minutes_before_meeting(team.schedule))).astimezone(ZoneInfo(team.timezone))
-        week = iso_week_key(meeting.date())
-        if outbox.already_queued(session, SUMMARY, team.channel, week):
-            return 0
-        texts = Texts(negotiate_locale(None, team.language), team.timezone)
-        calendar = WorkCalendar(team.calendar if team.calendar in ("CN", "none") else "none")
-        if not calendar.is_workday(meeting.date()):
-            note = digest_blocks.skipped_message(texts, meeting.date(), team.meeting_time)
-            return _enqueue(session, SUMMARY, team.channel, week, Rendered(note), now, team_id)
-        summary = summary_service.weekly_summary(session, team_id, now)
-        rendered = digest_blocks.weekly_message(texts, summary)
-        return _enqueue(session, SUMMARY, team.channel, week, rendered, now, team_id)
+    team = session.get(Team, team_id)
+    if team is None or not team.channel:
+        return 0
+    meeting = (now + timedelta(minutes=minutes_before_meeting(team.schedule))).astimezone(ZoneInfo(team.timezone))
+    week = iso_week_key(meeting.date())
+    if outbox.already_queued(session, SUMMARY, team.channel, week):
+        return 0
+    texts = Texts(negotiate_locale(None, team.language), team.timezone)
+    calendar = WorkCalendar(team.calendar if team.calendar in ("CN", "none") else "none")
+    if not calendar.is_workday(meeting.date()):
+        note = digest_blocks.skipped_message(texts, meeting.date(), team.meeting_time)
+        return _enqueue(session, SUMMARY, team.channel, week, Rendered(note), now, team_id)
+    summary = summary_service.weekly_summary(session, team_id, now)
+    rendered = digest_blocks.weekly_message(texts, summary)
+    return _enqueue(session, SUMMARY, team.channel, week, rendered, now, team_id)
 
 
-def run_manager_digest(team_id: int, now: datetime) -> int:
+def run_manager_digest(session: Session, team_id: int, now: datetime) -> int:
     """Queue this week's digest for each manager who has not had it."""
-    with db.session_scope() as session:
-        team = session.get(Team, team_id)
-        if team is None:
-            return 0
-        week = iso_week_key(now.astimezone(ZoneInfo(team.timezone)).date())
-        queued_for = {recipient for recipient, _, _ in kpi_queries.sent_nudges(session, team_id, DIGEST, [week])}
-        digest = None
-        queued = 0
-        for manager in _managers(team):
-            if manager.slack_id in queued_for:
-                continue
-            digest = digest or digest_service.manager_digest(session, team_id, now)
-            texts = Texts(negotiate_locale(manager.locale, team.language), manager.tz or team.timezone)
-            queued += _enqueue(session, DIGEST, manager.slack_id, week, digest_blocks.manager_message(texts, digest), now, team_id)
-        return queued
+    team = session.get(Team, team_id)
+    if team is None:
+        return 0
+    week = iso_week_key(now.astimezone(ZoneInfo(team.timezone)).date())
+    queued_for = {recipient for recipient, _, _ in kpi_queries.sent_nudges(session, team_id, DIGEST, [week])}
+    digest = None
+    queued = 0
+    for manager in _managers(team):
+        if manager.slack_id in queued_for:
+            continue
+        digest = digest or digest_service.manager_digest(session, team_id, now)
+        texts = Texts(negotiate_locale(manager.locale, team.language), manager.tz or team.timezone)
+        queued += _enqueue(session, DIGEST, manager.slack_id, week, digest_blocks.manager_message(texts, digest), now, team_id)
+    return queued
 
 
 def _managers(team: Team):

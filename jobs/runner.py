@@ -1,4 +1,4 @@
-"""Running jobs: by the scheduler (module-level callables taking ids) or by hand."""
+"""Running jobs: by the scheduler (with the runtime and ids) or by hand (`jobs run`)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,9 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select
 
-from jobs import outbox_sender, registry, runtime
-from storage import db
+from jobs import outbox_sender, registry
+from runtime import Runtime
+from storage.db import Database
 from storage.models import Team
 
 log = logging.getLogger("ambot.jobs")
@@ -22,37 +23,48 @@ class JobRunReport:
     delivery: outbox_sender.DrainReport
 
 
-def team_ids() -> list[int]:
-    with db.session_scope() as session:
+def team_ids(database: Database) -> list[int]:
+    with database.session_scope() as session:
         return list(session.scalars(select(Team.id).order_by(Team.id)))
 
 
-def team_schedules() -> list[registry.TeamSchedule]:
-    with db.session_scope() as session:
+def team_schedules(database: Database) -> list[registry.TeamSchedule]:
+    with database.session_scope() as session:
         return [
             registry.TeamSchedule(t.id, t.timezone, t.meeting_day, t.meeting_time, dict(t.schedule or {}))
             for t in session.scalars(select(Team).order_by(Team.id))
         ]
 
 
-def run_team_job(name: str, team_id: int) -> None:
+def run_for_team(database: Database, spec: registry.JobSpec, team_id: int, now: datetime) -> int:
+    """One job for one team in one transaction; how many messages it queued."""
+    assert spec.run is not None
+    with database.session_scope() as session:
+        return spec.run(session, team_id, now)
+
+
+def run_team_job(runtime: Runtime, name: str, team_id: int) -> None:
     """APScheduler entry point: the job for one team, at the real current time."""
     spec = registry.get(name)
     if spec is None or spec.run is None:
         log.error("no runnable job %s", name)
         return
-    queued = spec.run(team_id, datetime.now(UTC))
+    queued = run_for_team(runtime.db, spec, team_id, datetime.now(UTC))
     log.info("job %s for team %s queued %s message(s)", name, team_id, queued)
 
 
-def drain_outbox() -> None:
+def sender(runtime: Runtime) -> outbox_sender.OutboxSender:
+    return outbox_sender.OutboxSender(runtime.db, runtime.sender)
+
+
+def drain_outbox(runtime: Runtime) -> None:
     """APScheduler entry point: deliver a batch of due messages."""
-    report = outbox_sender.drain(runtime.sender_client())
+    report = sender(runtime).drain()
     if report.sent or report.retried or report.failed:
         log.info("outbox: sent %s, retried %s, failed %s", report.sent, report.retried, report.failed)
 
 
-def run_now(name: str, at: datetime | None = None) -> JobRunReport:
+def run_now(runtime: Runtime, name: str, at: datetime | None = None) -> JobRunReport:
     """`jobs run NAME [--at T]`: run for every team as if the clock said T, then deliver."""
     spec = registry.get(name)
     if spec is None:
@@ -60,7 +72,7 @@ def run_now(name: str, at: datetime | None = None) -> JobRunReport:
     now = at or datetime.now(UTC)
     queued = 0
     if spec.run is not None:
-        for team_id in team_ids():
-            queued += spec.run(team_id, now)
-    delivery = outbox_sender.drain_until_empty(runtime.sender_client(), now)
+        for team_id in team_ids(runtime.db):
+            queued += run_for_team(runtime.db, spec, team_id, now)
+    delivery = sender(runtime).drain_until_empty(now)
     return JobRunReport(name, queued, delivery)

@@ -14,6 +14,7 @@ from apscheduler.schedulers.blocking import BlockingScheduler
 
 from jobs import registry, runner
 from jobs.leadership import Leadership, leadership_for
+from runtime import Runtime
 
 log = logging.getLogger("ambot.scheduler")
 JOB_DEFAULTS = {"coalesce": True, "max_instances": 1, "misfire_grace_time": 600}
@@ -21,47 +22,43 @@ OUTBOX_SECONDS = 10
 SYNC_SECONDS = 60
 LEADER_POLL_SECONDS = 5.0
 
-_scheduler: BaseScheduler | None = None
-_added_with: dict[str, dict] = {}  # job id -> trigger arguments it was last added with
 
 
-def build_scheduler(*, blocking: bool) -> BaseScheduler:
-    global _scheduler
-    cls = BlockingScheduler if blocking else BackgroundScheduler
-    scheduler = cls(timezone=UTC, job_defaults=JOB_DEFAULTS)
-    scheduler.add_job(runner.drain_outbox, "interval", seconds=OUTBOX_SECONDS, id="outbox", replace_existing=True)
-    scheduler.add_job(sync_team_jobs, "interval", seconds=SYNC_SECONDS, id="sync_team_jobs", replace_existing=True)
-    _scheduler = scheduler
-    sync_team_jobs()
-    return scheduler
+class TeamJobs:
+    """One APScheduler and the per-team jobs it holds, kept in step with the teams."""
 
+    def __init__(self, runtime: Runtime, *, blocking: bool) -> None:
+        self.runtime = runtime
+        cls = BlockingScheduler if blocking else BackgroundScheduler
+        self.scheduler: BaseScheduler = cls(timezone=UTC, job_defaults=JOB_DEFAULTS)
+        self.added_with: dict[str, dict] = {}  # job id -> trigger arguments it was last added with
+        self.scheduler.add_job(runner.drain_outbox, "interval", args=[runtime], seconds=OUTBOX_SECONDS, id="outbox", replace_existing=True)
+        self.scheduler.add_job(self.sync, "interval", seconds=SYNC_SECONDS, id="sync_team_jobs", replace_existing=True)
+        self.sync()
 
-def sync_team_jobs() -> None:
-    """(Re)add each team's jobs with deterministic ids, so schedule edits take effect."""
-    scheduler = _scheduler
-    if scheduler is None:
-        return
-    wanted: set[str] = {"outbox", "sync_team_jobs"}
-    for team in runner.team_schedules():
-        for name, spec in registry.all_jobs().items():
-            if spec.run is None or spec.trigger is None:
-                continue
-            job_id = f"{name}:{team.team_id}"
-            wanted.add(job_id)
-            trigger_args = spec.trigger(team)
-            if scheduler.get_job(job_id) is not None and _added_with.get(job_id) == trigger_args:
-                continue
-            scheduler.add_job(
-                runner.run_team_job,
-                args=[name, team.team_id],
-                id=job_id,
-                replace_existing=True,
-                **trigger_args,
-            )
-            _added_with[job_id] = trigger_args
-    for job in scheduler.get_jobs():
-        if job.id not in wanted:
-            job.remove()
+    def sync(self) -> None:
+        """(Re)add each team's jobs with deterministic ids, so schedule edits take effect."""
+        wanted: set[str] = {"outbox", "sync_team_jobs"}
+        for team in runner.team_schedules(self.runtime.db):
+            for name, spec in registry.all_jobs().items():
+                if spec.run is None or spec.trigger is None:
+                    continue
+                job_id = f"{name}:{team.team_id}"
+                wanted.add(job_id)
+                trigger_args = spec.trigger(team)
+                if self.scheduler.get_job(job_id) is not None and self.added_with.get(job_id) == trigger_args:
+                    continue
+                self.scheduler.add_job(
+                    runner.run_team_job,
+                    args=[self.runtime, name, team.team_id],
+                    id=job_id,
+                    replace_existing=True,
+                    **trigger_args,
+                )
+                self.added_with[job_id] = trigger_args
+        for job in self.scheduler.get_jobs():
+            if job.id not in wanted:
+                job.remove()
 
 
 class SchedulerService:
@@ -71,7 +68,8 @@ class SchedulerService:
     leader's connection (and with it the lock) goes away.
     """
 
-    def __init__(self, leadership: Leadership, *, poll_seconds: float = LEADER_POLL_SECONDS) -> None:
+    def __init__(self, runtime: Runtime, leadership: Leadership, *, poll_seconds: float = LEADER_POLL_SECONDS) -> None:
+        self.runtime = runtime
         self.leadership = leadership
         self.poll_seconds = poll_seconds
         self.stopping = threading.Event()
@@ -83,7 +81,7 @@ class SchedulerService:
                 self.stopping.wait(self.poll_seconds)
                 continue
             log.info("this process now leads the scheduler")
-            scheduler = build_scheduler(blocking=False)
+            scheduler = TeamJobs(self.runtime, blocking=False).scheduler
             scheduler.start()
             self.leading.set()
             try:
@@ -105,9 +103,9 @@ class SchedulerService:
         self.stopping.set()
 
 
-def run_scheduler_process(settings) -> int:
+def run_scheduler_process(runtime: Runtime) -> int:
     """`bot.py scheduler`: lead (or stand by) in the foreground until SIGTERM/SIGINT."""
-    service = SchedulerService(leadership_for(settings.database_url))
+    service = SchedulerService(runtime, leadership_for(runtime.settings.database_url))
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: service.stop())
     log.info("scheduler process started; waiting for leadership")

@@ -186,6 +186,11 @@ def message(text: str, blocks: list[Block] | None = None, *, more_text: str | No
     return payload
 
 
+def ephemeral(text: str, blocks: list[Block] | None = None) -> dict[str, Any]:
+    """A reply only the asker sees."""
+    return dict(message(text, blocks), response_type="ephemeral")
+
+
 def cap_blocks(blocks: list[Block], limit: int, more_text: str | None = None) -> list[Block]:
     if len(blocks) <= limit:
         return blocks

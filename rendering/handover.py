@@ -21,18 +21,13 @@ from rendering.blocks import (
 from rendering.i18n import Texts
 from services.handover import HandoverView
 from services.handover_reports import Brief, Handback
+from slackio import ids
 
 MESSAGES = "handover/messages"
 BRIEF = "handover/brief"
 HANDBACK = "handover/handback"
 LIST_LIMIT = 8  # lines per list; the rest is counted
 
-
-def _ids():
-    # Imported late: handlers imports this module, and jobs import it before handlers.
-    from handlers import ids
-
-    return ids
 
 
 def listing(texts: Texts, template: str, title: str, line: str, items: Sequence[Any], *, title_args: dict[str, Any] | None = None) -> str:
@@ -64,7 +59,6 @@ def brief_blocks(texts: Texts, brief: Brief, intro: str) -> list[Block]:
 
 
 def decision_buttons(texts: Texts, handover: HandoverView) -> Block:
-    ids = _ids()
     value = str(handover.id)
     return actions(
         button(texts.macro(MESSAGES, "accept_button"), ids.HANDOVER_ACCEPT, value, "primary"),
@@ -85,7 +79,6 @@ def brief_message(texts: Texts, brief: Brief, intro_macro: str) -> dict[str, Any
 
 
 def approval_message(texts: Texts, handover: HandoverView) -> dict[str, Any]:
-    ids = _ids()
     text = texts.macro(MESSAGES, "manager_approval", handover)
     reason = texts.macro(MESSAGES, "reason", handover)
     value = str(handover.id)
@@ -104,7 +97,6 @@ def approval_message(texts: Texts, handover: HandoverView) -> dict[str, Any]:
 
 def assign_cover_message(texts: Texts, handover: HandoverView, macro: str) -> dict[str, Any]:
     """A notice to a manager with a people picker to assign the cover (decline, escalation)."""
-    ids = _ids()
     text = texts.macro(MESSAGES, macro, handover)
     picker = users_select(ids.HANDOVER_ASSIGN)
     picker["placeholder"] = plain(texts.macro(MESSAGES, "assign_placeholder"), 150)

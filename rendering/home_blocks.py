@@ -15,17 +15,12 @@ from rendering import blocks as bk
 from rendering.i18n import Texts
 from services.home import Cut, HomeData, TeamSnapshot
 from services.visits import FollowupView
+from slackio import ids
 from storage.questions import QuestionCard
 
 MSG = "home/messages"
 Block = dict[str, Any]
 
-
-def _ids():
-    # Imported late: handlers imports this module.
-    from handlers import ids
-
-    return ids
 
 
 def home_view(texts: Texts, data: HomeData, *, pace_text: str | None, notice: str | None = None) -> dict[str, Any]:
@@ -63,7 +58,7 @@ def followup_blocks(texts: Texts, cut: Cut[FollowupView], reader: str) -> list[B
     out: list[Block] = [bk.divider(), bk.section(texts.macro(MSG, "followups_title", cut.total))]
     done = texts.macro("visit/messages", "button_done")
     for item in cut.items:
-        button = bk.button(done, _ids().HOME_FOLLOWUP_DONE, value=str(item.id), style="primary")
+        button = bk.button(done, ids.HOME_FOLLOWUP_DONE, value=str(item.id), style="primary")
         out.append(bk.section(texts.macro(MSG, "followup_line", item, reader), accessory=button, block_id=f"home_fu:{item.id}"))
     if cut.more:
         out.append(bk.context(texts.macro(MSG, "followups_more", cut.more)))

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from handlers import ids
 from rendering.blocks import (
     actions,
     button,
@@ -25,6 +24,7 @@ from rendering.blocks import (
     users_select,
 )
 from rendering.i18n import Texts
+from slackio import ids
 
 MSG = "ask/messages"
 NOTICES = "ask/notices"

@@ -11,9 +11,9 @@ from typing import Any
 
 from domain.quicklog import VISIT_TYPES
 from domain.visit_form import MAX_FOLLOWUP_ROWS, FollowupRow, VisitDraft, row_block_ids
-from handlers import ids
 from rendering import blocks as bk
 from rendering.i18n import Texts, slack_escape
+from slackio import ids
 
 Block = dict[str, Any]
 MESSAGE_ITEMS = 20  # follow-ups in one message: 2 blocks each, well inside 50

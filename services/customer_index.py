@@ -71,7 +71,7 @@ def match_customer(session: Session, team_id: int, query: str) -> CustomerMatch:
 
 def _index(session: Session, team_id: int) -> CustomerIndex:
     stamp = session.scalar(select(Team.customers_stamp).where(Team.id == team_id))
-    key = (str(session.get_bind().url), team_id)
+    key = (str(session.get_bind().engine.url), team_id)
     if stamp is not None:
         with _lock:
             cached = _cache.get(key)

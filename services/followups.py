@@ -15,9 +15,10 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from domain.refusal import Refusal
 from domain.workdays import WorkCalendar
 from services import coverage
-from services.visit_access import VisitAccess, VisitError
+from services.visit_access import VisitAccess
 from services.visits import FollowupView, followup_view
 from storage import visits as store
 from storage.models import Followup, Member, Team
@@ -75,7 +76,7 @@ def snooze(session: Session, access: VisitAccess, followup_id: int, length: str,
     followup = _actionable(session, access, followup_id)
     today = access.today(now)
     if followup.status == "done":
-        raise VisitError("followup_already_done", text=followup.text)
+        raise Refusal("visit.followup_already_done", usage=True, text=followup.text)
     expected = followup.due if shown_due is ANY_DUE else shown_due
     if followup.due != expected:
         return ActionOutcome(followup_view(followup, today), changed=False)
@@ -95,7 +96,7 @@ def snooze(session: Session, access: VisitAccess, followup_id: int, length: str,
     session.refresh(followup)  # what is stored now, whoever changed it
     if not moved:
         if followup.status == "done":
-            raise VisitError("followup_already_done", text=followup.text)
+            raise Refusal("visit.followup_already_done", usage=True, text=followup.text)
         return ActionOutcome(followup_view(followup, today), changed=False)
     return ActionOutcome(followup_view(followup, today), changed=True)
 
@@ -103,11 +104,11 @@ def snooze(session: Session, access: VisitAccess, followup_id: int, length: str,
 def _actionable(session: Session, access: VisitAccess, followup_id: int) -> Followup:
     followup = store.get_followup(session, followup_id)
     if followup is None or followup.team_id != access.team_id:
-        raise VisitError("followup_gone")
+        raise Refusal("visit.followup_gone", usage=True)
     if followup.owner_id in access.owner_ids or access.may_see(followup.customer):
         return followup
     owner = followup.owner.slack_id if followup.owner else None
-    raise VisitError("followup_not_yours", owner=owner)
+    raise Refusal("visit.followup_not_yours", usage=True, owner=owner)
 
 
 def local_date(team: Team, now: datetime) -> date:

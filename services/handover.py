@@ -3,7 +3,7 @@
 Statuses: requested → accepted → active → ended, with `approval` first when `via` names
 someone other than the usual B, and declined, cancelled and escalated (nobody answered by
 the start) on the side. Who covers whom at a moment is `services.coverage`, which reads
-the rows written here. Refusals raise `HandoverError(code, **params)`; nothing is written.
+the rows written here. Refusals raise `Refusal("handover.<code>", **params)`; nothing is written.
 """
 
 from __future__ import annotations
@@ -17,7 +17,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from domain.handover_command import HandoverCommand
-from domain.handover_rules import HandoverRequest, Refusal, check_handover_request, window_for_dates
+from domain.handover_rules import (
+    HandoverRequest,
+    RuleBreak,
+    check_handover_request,
+    window_for_dates,
+)
+from domain.refusal import Refusal
 from storage import handovers as store
 from storage.models import Handover, Member, ProcessedRequest
 
@@ -28,11 +34,6 @@ DECIDABLE = ("requested", "escalated")  # the cover may accept or decline
 ASSIGNABLE = ("requested", "approval", "escalated", "declined")  # the manager may assign a cover
 
 
-class HandoverError(Exception):
-    def __init__(self, code: str, **params: Any) -> None:
-        super().__init__(code)
-        self.code = code
-        self.params = params
 
 
 @dataclass(frozen=True)
@@ -124,12 +125,12 @@ def request(session: Session, member_id: int, command: HandoverCommand, *, sourc
     if command.via:
         cover = store.member_by_slack_id(session, member.team_id, command.via)
         if cover is None:
-            raise HandoverError("via_not_member", user=command.via)
+            raise Refusal("handover.via_not_member", user=command.via)
         via = partner is None or cover.id != partner.id
     rule_request = HandoverRequest(
         member.id, cover.id if cover else None, starts_at, ends_at, via, partner.id if partner else None
     )
-    _enforce(session, rule_request, member.team_id, now, tz)
+    _enforce(session, rule_request, member.team_id, now, tz, asked_by_member=True)
     handover = Handover(
         team_id=member.team_id,
         member_id=member.id,
@@ -154,16 +155,16 @@ def request(session: Session, member_id: int, command: HandoverCommand, *, sourc
     return _outcome(session, handover)
 
 
-def _enforce(session: Session, rule_request: HandoverRequest, team_id: int, now: datetime, tz: ZoneInfo, exclude_id: int | None = None) -> None:
+def _enforce(session: Session, rule_request: HandoverRequest, team_id: int, now: datetime, tz: ZoneInfo, exclude_id: int | None = None, *, asked_by_member: bool = False) -> None:
+    """Refuse with every broken rule (`handover.rules`); the member asking for cover is
+    told nobody was asked, a manager or cover deciding just reads the reasons."""
     existing = store.live_overlapping(session, team_id, rule_request.starts_at, rule_request.ends_at, exclude_id=exclude_id)
     refusals = check_handover_request(rule_request, store.as_absences(existing), now)
     if refusals:
-        views = [_refusal_view(session, r, tz) for r in refusals]
-        first = views[0]
-        raise HandoverError(first.code, other=first.other, clash=first.clash, more=views[1:])
+        raise Refusal("handover.rules", reasons=[_refusal_view(session, r, tz) for r in refusals], intro=asked_by_member)
 
 
-def _refusal_view(session: Session, refusal: Refusal, tz: ZoneInfo) -> RefusalView:
+def _refusal_view(session: Session, refusal: RuleBreak, tz: ZoneInfo) -> RefusalView:
     other = session.get(Member, refusal.other_member_id) if refusal.other_member_id else None
     clash = None
     if refusal.clash_starts_at and refusal.clash_ends_at:
@@ -180,9 +181,9 @@ def accept(session: Session, handover_id: int, slack_id: str, now: datetime) -> 
     if handover.status in store.COVERING_STATUSES:
         return _outcome(session, handover, changed=False)
     if handover.status not in DECIDABLE:
-        raise HandoverError("already_decided", status=handover.status)
+        raise Refusal("handover.already_decided", status=handover.status)
     if handover.ends_at <= now:
-        raise HandoverError("too_late")
+        raise Refusal("handover.too_late")
     # Re-check with the cover alone: a pair changed since the request does not undo it.
     rule_request = HandoverRequest(handover.member_id, handover.cover_id, handover.starts_at, handover.ends_at, handover.via, None)
     _enforce(session, rule_request, handover.team_id, now, ZoneInfo(handover.member.team.timezone), exclude_id=handover.id)
@@ -199,7 +200,7 @@ def decline(session: Session, handover_id: int, slack_id: str, now: datetime) ->
     if handover.status == "declined":
         return _outcome(session, handover, changed=False)
     if handover.status not in DECIDABLE:
-        raise HandoverError("already_decided", status=handover.status)
+        raise Refusal("handover.already_decided", status=handover.status)
     previous = handover.status
     if not store.change_status(session, handover.id, DECIDABLE, status="declined", decided_at=now):
         session.refresh(handover)
@@ -214,7 +215,7 @@ def approve(session: Session, handover_id: int, slack_id: str, now: datetime) ->
     if handover.status != "approval":
         if handover.status in ("requested", *store.COVERING_STATUSES):
             return _outcome(session, handover, changed=False)
-        raise HandoverError("already_decided", status=handover.status)
+        raise Refusal("handover.already_decided", status=handover.status)
     if not store.change_status(session, handover.id, ("approval",), status="requested", decided_at=now):
         session.refresh(handover)
         return _outcome(session, handover, changed=False)
@@ -228,7 +229,7 @@ def refuse(session: Session, handover_id: int, slack_id: str, now: datetime) -> 
     if handover.status != "approval":
         if handover.status == "declined":
             return _outcome(session, handover, changed=False)
-        raise HandoverError("already_decided", status=handover.status)
+        raise Refusal("handover.already_decided", status=handover.status)
     if not store.change_status(session, handover.id, ("approval",), status="declined", decided_at=now):
         session.refresh(handover)
         return _outcome(session, handover, changed=False)
@@ -242,12 +243,12 @@ def assign_cover(session: Session, handover_id: int, manager_slack_id: str, cove
     if handover.status in store.COVERING_STATUSES and handover.cover and handover.cover.slack_id == cover_slack_id:
         return _outcome(session, handover, changed=False)
     if handover.status not in ASSIGNABLE:
-        raise HandoverError("already_decided", status=handover.status)
+        raise Refusal("handover.already_decided", status=handover.status)
     if handover.ends_at <= now:
-        raise HandoverError("too_late")
+        raise Refusal("handover.too_late")
     cover = store.member_by_slack_id(session, handover.team_id, cover_slack_id)
     if cover is None:
-        raise HandoverError("via_not_member", user=cover_slack_id)
+        raise Refusal("handover.via_not_member", user=cover_slack_id)
     via = cover.id != handover.member.backup_id
     rule_request = HandoverRequest(handover.member_id, cover.id, handover.starts_at, handover.ends_at, via, None)
     _enforce(session, rule_request, handover.team_id, now, ZoneInfo(handover.member.team.timezone), exclude_id=handover.id)
@@ -279,14 +280,14 @@ def cancel(session: Session, member_id: int, now: datetime, handover_id: int | N
         candidates = [h for h in candidates if h.id == handover_id]
         if not candidates:
             if any(h.id == handover_id for h in started):
-                raise HandoverError("use_back")
-            raise HandoverError("not_found", id=handover_id)
+                raise Refusal("handover.use_back")
+            raise Refusal("handover.not_found", id=handover_id)
     if not candidates:
-        raise HandoverError("use_back" if started else "nothing_to_cancel")
+        raise Refusal("handover.use_back" if started else "handover.nothing_to_cancel")
     handover = candidates[0]
     previous = handover.status
     if not store.change_status(session, handover.id, (previous,), status="cancelled", ended_at=now):
-        raise HandoverError("nothing_to_cancel")
+        raise Refusal("handover.nothing_to_cancel")
     return _outcome(session, handover, previous_status=previous)
 
 
@@ -295,12 +296,12 @@ def back(session: Session, member_id: int, now: datetime, *, source_key: str | N
     _once(session, f"handover-back:{source_key}" if source_key else None, now)
     running = [h for h in store.of_member(session, member_id, now) if h.starts_at <= now]
     if not running:
-        raise HandoverError("not_away")
+        raise Refusal("handover.not_away")
     handover = running[0]
     previous = handover.status
     status = "ended" if previous in store.COVERING_STATUSES else "cancelled"
     if not store.change_status(session, handover.id, (previous,), status=status, ended_at=now):
-        raise HandoverError("not_away")
+        raise Refusal("handover.not_away")
     return _outcome(session, handover, previous_status=previous)
 
 
@@ -313,7 +314,7 @@ def _once(session: Session, key: str | None, now: datetime) -> None:
             session.add(ProcessedRequest(key=key[:200], created_at=now, result={}))
             session.flush()
     except IntegrityError:
-        raise HandoverError("duplicate") from None
+        raise Refusal("handover.duplicate") from None
 
 
 def _covering_now(handover: Handover, now: datetime) -> bool:
@@ -348,22 +349,22 @@ def transitions(session: Session, team_id: int, now: datetime) -> Transitions:
 def _member(session: Session, member_id: int) -> Member:
     member = session.get(Member, member_id)
     if member is None or not member.active:
-        raise HandoverError("not_member")
+        raise Refusal("handover.not_member")
     return member
 
 
 def _require(session: Session, handover_id: int) -> Handover:
     handover = store.get(session, handover_id)
     if handover is None:
-        raise HandoverError("not_found", id=handover_id)
+        raise Refusal("handover.not_found", id=handover_id)
     return handover
 
 
 def _require_cover(handover: Handover, slack_id: str) -> None:
     if handover.cover is None or handover.cover.slack_id != slack_id:
-        raise HandoverError("not_yours")
+        raise Refusal("handover.not_yours")
 
 
 def _require_manager(session: Session, handover: Handover, slack_id: str) -> None:
     if slack_id not in {m.slack_id for m in store.managers(session, handover.team_id)}:
-        raise HandoverError("not_manager")
+        raise Refusal("handover.not_manager")

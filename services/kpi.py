@@ -12,7 +12,6 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -21,6 +20,7 @@ from sqlalchemy.orm import Session
 from domain.kpi_input import leave_dates, local_today
 from domain.metrics import METRICS, Metric, Period, metric_order, parse_period, period_containing
 from domain.pace import MetricPace, most_behind, pace_for
+from domain.refusal import Refusal
 from domain.workdays import WorkCalendar
 from services.visit_access import VisitAccess
 from storage import kpi as queries
@@ -31,11 +31,6 @@ SCORE_MAX = Decimal(100)
 _RATIO = Decimal("0.0001")
 
 
-class KpiError(Exception):
-    def __init__(self, code: str, **params: Any) -> None:
-        super().__init__(code)
-        self.code = code
-        self.params = params
 
 
 @dataclass(frozen=True)
@@ -111,7 +106,7 @@ def team_pace(session: Session, team_id: int, today: date) -> TeamPace:
     """Every rep's pace in the periods containing today, ranked by score."""
     team = session.get(Team, team_id)
     if team is None:
-        raise KpiError("no_team")
+        raise Refusal("kpi.no_team")
     members = queries.reps(session, team_id)
     by_member = _pace_by_member(session, team, today, current_period_keys(today), None)
     reps = [_rep_pace(m, by_member.get(m.id, [])) for m in members]
@@ -210,13 +205,13 @@ def _ranked(reps: list[RepPace]) -> list[RepPace]:
 def check_value(metric: Metric, value: Decimal) -> None:
     """Refuse values a metric cannot take; the same rules for `/kpi log` and CSV import."""
     if metric.key == "visits":
-        raise KpiError("visits_from_log")
+        raise Refusal("kpi.visits_from_log", usage=True)
     if value < 0 and not metric.allows_negative:
-        raise KpiError("negative_not_allowed", metric=metric.key)
+        raise Refusal("kpi.negative_not_allowed", usage=True, metric=metric.key)
     if value == 0 and metric.aggregation == "sum":
-        raise KpiError("zero_value", metric=metric.key)
+        raise Refusal("kpi.zero_value", usage=True, metric=metric.key)
     if metric.unit == "score" and value > SCORE_MAX:
-        raise KpiError("score_out_of_range", value=value)
+        raise Refusal("kpi.score_out_of_range", usage=True, value=value)
 
 
 def split_customer(session: Session, access: VisitAccess, words: list[str]) -> tuple[Customer | None, list[str]]:
@@ -234,7 +229,7 @@ def split_customer(session: Session, access: VisitAccess, words: list[str]) -> t
         found = names.get(_fold(" ".join(words[:size])))
         if found is not None:
             if not access.may_see(found):
-                raise KpiError("customer_hidden", name=found.name, owner=found.owner.slack_id if found.owner else None)
+                raise Refusal("kpi.customer_hidden", name=found.name, owner=found.owner.slack_id if found.owner else None)
             return found, words[size:]
     return None, words
 
@@ -269,7 +264,7 @@ def undo_last(session: Session, member: Member) -> KpiEntry:
         .limit(1)
     )
     if entry is None:
-        raise KpiError("nothing_to_undo")
+        raise Refusal("kpi.nothing_to_undo")
     entry.undone = True
     session.flush()
     return entry
@@ -279,9 +274,9 @@ def undo_entry(session: Session, member: Member, entry_id: int) -> KpiEntry:
     """The Undo button on a `/kpi log` confirmation: only the person who logged it."""
     entry = session.get(KpiEntry, entry_id)
     if entry is None or entry.entered_by_id != member.id:
-        raise KpiError("not_your_entry")
+        raise Refusal("kpi.not_your_entry")
     if entry.undone:
-        raise KpiError("already_undone")
+        raise Refusal("kpi.already_undone")
     entry.undone = True
     session.flush()
     return entry
@@ -298,11 +293,11 @@ def customer_name(session: Session, customer_id: int | None) -> str | None:
 def set_target(session: Session, team: Team, member: Member, metric: Metric, value: Decimal, period: Period) -> tuple[KpiTarget, Decimal | None]:
     """Create or change a target; returns it and the value it had before (None if new)."""
     if value < 0:
-        raise KpiError("negative_target")
+        raise Refusal("kpi.negative_target", usage=True)
     if metric.unit == "score" and value > SCORE_MAX:
-        raise KpiError("score_out_of_range", value=value)
+        raise Refusal("kpi.score_out_of_range", usage=True, value=value)
     if member.team_id != team.id:
-        raise KpiError("not_on_team", user=member.slack_id)
+        raise Refusal("kpi.not_on_team", usage=True, user=member.slack_id)
     target = session.scalar(
         select(KpiTarget).where(KpiTarget.member_id == member.id, KpiTarget.period == period.key, KpiTarget.metric == metric.key)
     )

@@ -25,7 +25,8 @@ from sqlalchemy.orm import Session
 
 from domain.kpi_input import parse_amount
 from domain.metrics import resolve_metric
-from services.kpi import NOTE_LIMIT, KpiError, check_value
+from domain.refusal import Refusal
+from services.kpi import NOTE_LIMIT, check_value
 from storage.models import Customer, KpiEntry, Member
 
 HEADERS = {
@@ -144,7 +145,7 @@ def _row(line: int, cells: dict[str, str], members: dict, customers: dict, probl
     if metric is not None and value is not None:
         try:
             check_value(metric, value)
-        except KpiError as error:
+        except Refusal as error:
             detail = metric.key if error.code == "negative_not_allowed" else cells["value"]
             problems.append(ImportProblem(line, error.code, detail))
     customer = None

@@ -97,3 +97,9 @@ def remember_profile(session: Session, slack_id: str, locale: str | None, tz: st
         member.locale = locale
         member.tz = tz
         member.profile_checked_at = now
+
+
+def names_of(session: Session, slack_ids: set[str] | list[str]) -> dict[str, str]:
+    """Members' names by Slack id (people who are not members are left out)."""
+    rows = session.execute(select(Member.slack_id, Member.name).where(Member.slack_id.in_(list(slack_ids))))
+    return {slack_id: name for slack_id, name in rows if name}

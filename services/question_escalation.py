@@ -14,11 +14,11 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from domain.refusal import Refusal
 from domain.routing import MAX_LEVEL
 from services import question_routing as routing
 from services.question_routing import Pick
 from services.questions import (
-    QuestionError,
     Routing,
     question_for,
     refuse_if_done,
@@ -53,7 +53,7 @@ def check_can_move(session: Session, question_id: int, slack_id: str) -> Questio
     question, member = question_for(session, question_id, slack_id)
     refuse_if_done(session, question)
     if not _may_move(question, member):
-        raise QuestionError("not_yours", id=question.id, assignee=slack_id_of(session, question.assignee_id))
+        raise Refusal("ask.not_yours", id=question.id, assignee=slack_id_of(session, question.assignee_id))
     return store.card(session, question)
 
 
@@ -72,7 +72,7 @@ def _move(session: Session, question: Question, pick: Pick, now: datetime, *, ki
         "escalations": question.escalations + (1 if escalation else 0),
     }
     if not store.move_if_unchanged(session, question, values):
-        raise QuestionError("moved_meanwhile", id=question.id)
+        raise Refusal("ask.moved_meanwhile", id=question.id)
     store.add_event(
         session, question.id, kind, now, actor_id=actor.id if actor else None, assignee_id=pick.member_id, level=pick.level,
         from_level=from_level, from_assignee=previous, via_backup_of=pick.via_backup_of, to_manager=pick.to_manager, **detail,
@@ -97,11 +97,11 @@ def reassign(session: Session, question_id: int, slack_id: str, target_slack_id:
     target = member_by_slack_id(session, team_of(session, question), target_slack_id) if target_slack_id else None
     if target is None:
         shown = target_slack_id if target_slack_id and _SLACK_USER.match(target_slack_id) else ""
-        raise QuestionError("reassign_not_member", user=shown)
+        raise Refusal("ask.reassign_not_member", user=shown)
     if target.id == question.assignee_id:
-        raise QuestionError("reassign_same", user=target.slack_id)
+        raise Refusal("ask.reassign_same", user=target.slack_id)
     if target.id == question.asker_id:
-        raise QuestionError("reassign_asker", user=target.slack_id)
+        raise Refusal("ask.reassign_asker", user=target.slack_id)
     pick = Pick(target.id, question.level, None)
     stand_in = routing.stand_in_for(session, target, now)
     if stand_in is not None and stand_in != question.asker_id:
@@ -115,15 +115,15 @@ def escalate(session: Session, question_id: int, slack_id: str | None, now: date
     `slack_id` None means the SLA job; a person must be the assignee or a manager."""
     question = store.get(session, question_id)
     if question is None:
-        raise QuestionError("not_found", id=question_id)
+        raise Refusal("ask.not_found", id=question_id)
     actor = None
     if slack_id is not None:
         check_can_move(session, question_id, slack_id)
         question, actor = question_for(session, question_id, slack_id)
     elif question.status != store.OPEN:
-        raise QuestionError("moved_meanwhile", id=question.id)
+        raise Refusal("ask.moved_meanwhile", id=question.id)
     if with_manager(session, question.id):
-        raise QuestionError("nobody_above", id=question.id)
+        raise Refusal("ask.nobody_above", id=question.id)
     exclude = {i for i in (question.assignee_id, question.asker_id) if i is not None}
     pick = None
     if question.level < MAX_LEVEL and question.topic is not None:
@@ -131,7 +131,7 @@ def escalate(session: Session, question_id: int, slack_id: str | None, now: date
     if pick is None:
         pick = routing.pick_manager(session, team_of(session, question), question.level, now, exclude_ids=exclude)
     if pick is None:
-        raise QuestionError("nobody_above", id=question.id)
+        raise Refusal("ask.nobody_above", id=question.id)
     reason = "manual" if actor else "sla"
     return _move(session, question, pick, now, kind="escalated", actor=actor, escalation=True, reason=reason)
 
@@ -142,7 +142,7 @@ def escalate_overdue(session: Session, team_id: int, now: datetime) -> list[Rout
     for question in store.overdue_open(session, team_id, now):
         try:  # a refusal is raised before anything is written, so the loop goes on
             moved.append(escalate(session, question.id, None, now))
-        except QuestionError as refused:
+        except Refusal as refused:
             if refused.code == "nobody_above":
                 # Nobody left to hand it to: stop the clock; the manager digest lists it.
                 store.move_if_unchanged(session, question, {"sla_due_at": None})

@@ -8,10 +8,11 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from domain.refusal import Refusal
 from services import knowledge
 from services.customer_index import team_entries
 from services.knowledge import KnowledgeHit
-from services.questions import QuestionError, member_and_team
+from services.questions import member_and_team
 from services.visit_access import access_for
 from storage import questions as store
 from storage.questions import QuestionCard
@@ -33,7 +34,7 @@ def mine(session: Session, slack_id: str) -> Mine:
 def search(session: Session, slack_id: str, words: str) -> list[KnowledgeHit]:
     _member, team = member_and_team(session, slack_id)
     if not words.strip():
-        raise QuestionError("empty_search")
+        raise Refusal("ask.empty_search", usage=True)
     return knowledge.search(session, team.id, words)
 
 

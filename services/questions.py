@@ -1,6 +1,6 @@
 """Backend questions (SPEC §4.3): ask and route, claim, answer, resolve, follow up.
 
-Every refusal raises `QuestionError(code, **params)` before anything is written; the
+Every refusal raises `Refusal("ask.<code>", **params)` before anything is written; the
 code names a macro in templates/ask/messages.j2 (`error_<code>`). State changes are
 compare-and-set updates (storage.questions), so double clicks and two people pressing
 at once have exactly one effect.
@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date, datetime
-from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from domain.refusal import Refusal
 from domain.routing import MAX_LEVEL, MIN_LEVEL, TopicKeywords, match_topic
 from services import knowledge
 from services import question_routing as routing
@@ -32,11 +32,6 @@ MAX_QUESTION_CHARS = 1800
 MAX_ANSWER_CHARS = 3000
 
 
-class QuestionError(Exception):
-    def __init__(self, code: str, **params: Any) -> None:
-        super().__init__(code)
-        self.code = code
-        self.params = params
 
 
 @dataclass(frozen=True)
@@ -62,6 +57,7 @@ class Preparation:
     draft: Draft
     topics: list[TopicChoice]  # to pick from when `topic_key` is still None
     similar: list[KnowledgeHit]
+    unknown_key: str | None = None  # the topic asked for, when the team has no such topic
 
     @property
     def needs_topic(self) -> bool:
@@ -91,16 +87,16 @@ class Routing:
 def member_and_team(session: Session, slack_id: str) -> tuple[Member, Team]:
     member = membership(session, slack_id)
     if member is None:
-        raise QuestionError("not_member")
+        raise Refusal("ask.not_member", usage=True)
     return member, member.team
 
 
 def check_text(text: str | None) -> str:
     question = (text or "").strip()
     if not question:
-        raise QuestionError("empty_question")
+        raise Refusal("ask.empty_question", usage=True)
     if len(question) > MAX_QUESTION_CHARS:
-        raise QuestionError("too_long", count=len(question), limit=MAX_QUESTION_CHARS)
+        raise Refusal("ask.too_long", usage=True, count=len(question), limit=MAX_QUESTION_CHARS)
     return question
 
 
@@ -108,7 +104,7 @@ def check_level(level: int | None) -> int:
     if level is None:
         return MIN_LEVEL
     if not MIN_LEVEL <= level <= MAX_LEVEL:
-        raise QuestionError("bad_level", value=level)
+        raise Refusal("ask.bad_level", usage=True, value=level)
     return level
 
 
@@ -119,11 +115,11 @@ def topic_choices(session: Session, team: Team) -> list[TopicChoice]:
 def _resolve_topic(session: Session, team: Team, draft: Draft) -> Topic | None:
     topics = store.topics_of(session, team.id)
     if not topics:
-        raise QuestionError("no_topics")
+        raise Refusal("ask.no_topics", usage=True)
     if draft.topic_key:
         topic = topic_by_key(session, team, draft.topic_key)
         if topic is None:
-            raise QuestionError("unknown_topic", key=draft.topic_key, topics=[TopicChoice(t.key, t.name) for t in topics])
+            raise Refusal("ask.unknown_topic", usage=True, key=draft.topic_key, topics=[TopicChoice(t.key, t.name) for t in topics])
         return topic
     matches = match_topic(draft.question, [TopicKeywords(t.key, tuple(t.keywords or ())) for t in topics])
     return next((t for t in topics if matches and t.key == matches[0]), None)
@@ -132,11 +128,17 @@ def _resolve_topic(session: Session, team: Team, draft: Draft) -> Topic | None:
 # --- asking ----------------------------------------------------------------------------
 
 
-def prepare(session: Session, asker_slack_id: str, draft: Draft, now: datetime, *, with_similar: bool = True) -> Preparation:
-    """Validate a draft and find its topic; what is left to do before routing it."""
+def prepare(session: Session, asker_slack_id: str, draft: Draft, now: datetime, *, with_similar: bool = True, pick_unknown_topic: bool = False) -> Preparation:
+    """Validate a draft and find its topic; what is left to do before routing it.
+
+    A topic the team does not have is refused, or with `pick_unknown_topic` (a typed
+    `#topic`) left for the asker to pick from the team's topics."""
     _member, team = member_and_team(session, asker_slack_id)
     draft = replace(draft, question=check_text(draft.question), level=check_level(draft.level))
     _check_customer(session, team, draft.customer_id, asker_slack_id, now)
+    if pick_unknown_topic and draft.topic_key and topic_by_key(session, team, draft.topic_key) is None:
+        _resolve_topic(session, team, replace(draft, topic_key=None))  # still refused when there are no topics
+        return Preparation(replace(draft, topic_key=None), topic_choices(session, team), [], unknown_key=draft.topic_key)
     topic = _resolve_topic(session, team, draft)
     if topic is None:
         return Preparation(draft, topic_choices(session, team), [])
@@ -152,12 +154,12 @@ def _check_customer(session: Session, team: Team, customer_id: int | None, asker
         return
     customer = session.get(Customer, customer_id)
     if customer is None or customer.team_id != team.id:
-        raise QuestionError("unknown_customer")
+        raise Refusal("ask.unknown_customer", usage=True)
     access = access_for(session, asker_slack_id, now)
     if access is None or not access.works_with_customers:
-        raise QuestionError("customer_hidden", support=True)
+        raise Refusal("ask.customer_hidden", usage=True, support=True)
     if not access.may_see(customer):
-        raise QuestionError("customer_hidden", support=False)
+        raise Refusal("ask.customer_hidden", usage=True, support=False)
 
 
 def ask(session: Session, asker_slack_id: str, draft: Draft, now: datetime, *, source_key: str) -> Routing:
@@ -171,10 +173,10 @@ def ask(session: Session, asker_slack_id: str, draft: Draft, now: datetime, *, s
         return _routing_of(session, team, existing, created=False, requested_level=level)
     topic = _resolve_topic(session, team, draft)
     if topic is None:
-        raise QuestionError("pick_topic")
+        raise Refusal("ask.pick_topic", usage=True)
     pick = routing.route(session, team, topic, level, now, exclude_ids={asker.id})
     if pick is None:
-        raise QuestionError("no_responder", key=topic.key)
+        raise Refusal("ask.no_responder", usage=True, key=topic.key)
     values = {
         "team_id": team.id,
         "asker_id": asker.id,
@@ -218,14 +220,15 @@ def record_threads(session: Session, question_id: int, *, asker: tuple[str, str]
     store.remember_thread(session, question_id, asker=asker, assignee=assignee)
 
 
-def deflected(session: Session, answered_id: int, asker_slack_id: str, now: datetime, *, click_key: str | None = None) -> QuestionCard:
-    """The asker found their answer in the knowledge base: count it on that answer.
+def deflected(session: Session, answered_id: int, asker_slack_id: str, now: datetime, *, click_key: str | None = None) -> QuestionCard | None:
+    """The asker found their answer in the knowledge base: count it on that answer
+    (None when that answer is gone: nothing to count, nothing to tell the asker).
 
     `click_key` names the click (user, message, answer): a repeated one is not counted again."""
     member, team = member_and_team(session, asker_slack_id)
     question = store.get(session, answered_id)
     if question is None or question.team_id != team.id:
-        raise QuestionError("not_found", id=answered_id)
+        return None
     if click_key is None or _first_click(session, click_key, now):
         store.add_event(session, question.id, "deflected", now, actor_id=member.id)
     return store.card(session, question)
@@ -254,10 +257,10 @@ def team_of(session: Session, question: Question) -> Team:
 def question_for(session: Session, question_id: int, slack_id: str) -> tuple[Question, Member]:
     question = store.get(session, question_id)
     if question is None:
-        raise QuestionError("not_found", id=question_id)
+        raise Refusal("ask.not_found", id=question_id)
     member = member_by_slack_id(session, team_of(session, question), slack_id)
     if member is None:
-        raise QuestionError("not_member")
+        raise Refusal("ask.not_member", usage=True)
     return question, member
 
 
@@ -268,7 +271,7 @@ def slack_id_of(session: Session, member_id: int | None) -> str | None:
 
 def refuse_if_done(session: Session, question: Question) -> None:
     if question.status in store.DONE_STATUSES:
-        raise QuestionError("already_answered", id=question.id, by=slack_id_of(session, question.answered_by_id), at=question.answered_at)
+        raise Refusal("ask.already_answered", id=question.id, by=slack_id_of(session, question.answered_by_id), at=question.answered_at)
 
 
 def claim(session: Session, question_id: int, slack_id: str, now: datetime) -> QuestionCard:
@@ -281,7 +284,7 @@ def claim(session: Session, question_id: int, slack_id: str, now: datetime) -> Q
         or store.is_topic_responder(session, question.topic_id, member.id)
     )
     if not allowed:
-        raise QuestionError("not_yours", id=question.id, assignee=slack_id_of(session, question.assignee_id))
+        raise Refusal("ask.not_yours", id=question.id, assignee=slack_id_of(session, question.assignee_id))
     if question.status == store.CLAIMED:
         raise _claimed_by(session, question, member)
     answer_due = routing.sla_due(team_of(session, question), question.topic, question.level, now)
@@ -293,10 +296,10 @@ def claim(session: Session, question_id: int, slack_id: str, now: datetime) -> Q
     return store.card(session, store.get(session, question.id))
 
 
-def _claimed_by(session: Session, question: Question, member: Member) -> QuestionError:
+def _claimed_by(session: Session, question: Question, member: Member) -> Refusal:
     if question.assignee_id == member.id:
-        return QuestionError("already_claimed_by_you", id=question.id)
-    return QuestionError("already_claimed", id=question.id, by=slack_id_of(session, question.assignee_id))
+        return Refusal("ask.already_claimed_by_you", id=question.id)
+    return Refusal("ask.already_claimed", id=question.id, by=slack_id_of(session, question.assignee_id))
 
 
 def check_can_answer(session: Session, question_id: int, slack_id: str) -> QuestionCard:
@@ -304,16 +307,16 @@ def check_can_answer(session: Session, question_id: int, slack_id: str) -> Quest
     question, member = question_for(session, question_id, slack_id)
     refuse_if_done(session, question)
     if question.assignee_id != member.id:
-        raise QuestionError("not_yours", id=question.id, assignee=slack_id_of(session, question.assignee_id))
+        raise Refusal("ask.not_yours", id=question.id, assignee=slack_id_of(session, question.assignee_id))
     return store.card(session, question)
 
 
 def answer(session: Session, question_id: int, slack_id: str, text: str | None, now: datetime) -> QuestionCard:
     body = (text or "").strip()
     if not body:
-        raise QuestionError("empty_answer")
+        raise Refusal("ask.empty_answer")
     if len(body) > MAX_ANSWER_CHARS:
-        raise QuestionError("answer_too_long", count=len(body), limit=MAX_ANSWER_CHARS)
+        raise Refusal("ask.answer_too_long", count=len(body), limit=MAX_ANSWER_CHARS)
     question = store.get(session, question_id)
     check_can_answer(session, question_id, slack_id)
     member = member_by_slack_id(session, team_of(session, question), slack_id)
@@ -327,7 +330,7 @@ def answer(session: Session, question_id: int, slack_id: str, text: str | None, 
     if not store.answer_if_assigned(session, question.id, member.id, values):
         question = store.get(session, question.id)
         refuse_if_done(session, question)
-        raise QuestionError("not_yours", id=question.id, assignee=slack_id_of(session, question.assignee_id))
+        raise Refusal("ask.not_yours", id=question.id, assignee=slack_id_of(session, question.assignee_id))
     if question.claimed_at is None:
         store.add_event(session, question.id, "claimed", now, actor_id=member.id, assignee_id=member.id, level=question.level)
     store.add_event(session, question.id, "answered", now, actor_id=member.id, level=question.level, answer=body)
@@ -340,16 +343,16 @@ def answer(session: Session, question_id: int, slack_id: str, text: str | None, 
 def _asker_question(session: Session, question_id: int, slack_id: str) -> tuple[Question, Member]:
     question, member = question_for(session, question_id, slack_id)
     if question.asker_id != member.id:
-        raise QuestionError("not_asker", id=question.id)
+        raise Refusal("ask.not_asker", id=question.id)
     return question, member
 
 
 def resolve(session: Session, question_id: int, slack_id: str, now: datetime) -> QuestionCard:
     question, member = _asker_question(session, question_id, slack_id)
     if question.status == store.RESOLVED:
-        raise QuestionError("already_resolved", id=question.id)
+        raise Refusal("ask.already_resolved", id=question.id)
     if question.status != store.ANSWERED or not store.resolve_if_answered(session, question.id):
-        raise QuestionError("not_answered_yet", id=question.id)
+        raise Refusal("ask.not_answered_yet", id=question.id)
     store.add_event(session, question.id, "resolved", now, actor_id=member.id)
     return store.card(session, store.get(session, question.id))
 
@@ -358,10 +361,10 @@ def check_can_follow_up(session: Session, question_id: int, slack_id: str) -> tu
     """The asker, on an answered question whose responder is still on the team."""
     question, member = _asker_question(session, question_id, slack_id)
     if question.status not in store.DONE_STATUSES:
-        raise QuestionError("still_open", id=question.id, assignee=slack_id_of(session, question.assignee_id))
+        raise Refusal("ask.still_open", id=question.id, assignee=slack_id_of(session, question.assignee_id))
     responder = session.get(Member, question.answered_by_id or question.assignee_id or 0)
     if responder is None or not responder.active:
-        raise QuestionError("responder_gone", id=question.id)
+        raise Refusal("ask.responder_gone", id=question.id)
     return question, member, responder
 
 
@@ -377,6 +380,6 @@ def follow_up(session: Session, question_id: int, slack_id: str, text: str | Non
     question, member, responder = check_can_follow_up(session, question_id, slack_id)
     values = {"assignee_id": responder.id, "sla_due_at": routing.sla_due(team_of(session, question), question.topic, question.level, now), "reminded_at": None}
     if not store.reopen_if_done(session, question.id, values):
-        raise QuestionError("still_open", id=question.id, assignee=slack_id_of(session, question.assignee_id))
+        raise Refusal("ask.still_open", id=question.id, assignee=slack_id_of(session, question.assignee_id))
     store.add_event(session, question.id, "followup", now, actor_id=member.id, assignee_id=responder.id, level=question.level, text=body)
     return store.card(session, store.get(session, question.id))

@@ -13,14 +13,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from domain import team_rules as rules
+from domain.refusal import Refusal
 from storage.models import Customer, Member, Team, Topic, TopicResponder
-
-
-class AdminError(Exception):
-    def __init__(self, code: str, **params: Any) -> None:
-        super().__init__(code)
-        self.code = code
-        self.params = params
 
 
 @dataclass
@@ -48,7 +42,7 @@ def managed_team(session: Session, slack_id: str) -> Team | None:
 def team_by_id(session: Session, team_id: int) -> Team:
     team = session.get(Team, team_id)
     if team is None:
-        raise AdminError("no_team")
+        raise Refusal("amteam.no_team", usage=True)
     return team
 
 
@@ -61,7 +55,7 @@ def setup_team(session: Session, team: Team | None, changes: dict[str, Any], *, 
     if team is None:
         name = validated.pop("name", None) or "ambot team"
         if session.scalar(select(Team).where(Team.name == name)):
-            raise AdminError("team_exists", name=name)
+            raise Refusal("amteam.team_exists", usage=True, name=name)
         team = Team(name=name, created_at=now, schedule={})
         session.add(team)
         session.flush()
@@ -78,31 +72,31 @@ def validate_setup(changes: dict[str, Any]) -> dict[str, Any]:
     for key, value in changes.items():
         if key == "name":
             if not str(value).strip():
-                raise AdminError("bad_value", field="name", value=value)
+                raise Refusal("amteam.bad_value", usage=True, field="name", value=value)
             out["name"] = str(value).strip()[:200]
         elif key == "channel":
             out["channel"] = value
         elif key == "timezone":
             if not rules.valid_timezone(value):
-                raise AdminError("bad_timezone", value=value)
+                raise Refusal("amteam.bad_timezone", usage=True, value=value)
             out["timezone"] = value
         elif key == "language":
             if value not in rules.LANGUAGES:
-                raise AdminError("bad_language", value=value)
+                raise Refusal("amteam.bad_language", usage=True, value=value)
             out["language"] = value
         elif key == "calendar":
             calendar = "CN" if str(value).upper() == "CN" else str(value).lower()
             if calendar not in rules.CALENDARS:
-                raise AdminError("bad_calendar", value=value)
+                raise Refusal("amteam.bad_calendar", usage=True, value=value)
             out["calendar"] = calendar
         elif key == "meeting":
             day, time = value
             day = str(day).lower()[:3]
             if day not in rules.WEEKDAYS or not rules.valid_hhmm(time):
-                raise AdminError("bad_meeting", value=f"{value[0]} {value[1]}")
+                raise Refusal("amteam.bad_meeting", usage=True, value=f"{value[0]} {value[1]}")
             out["meeting_day"], out["meeting_time"] = day, rules.normalise_hhmm(time)
         else:
-            raise AdminError("unknown_setting", value=key)
+            raise Refusal("amteam.unknown_setting", usage=True, value=key)
     return out
 
 
@@ -119,7 +113,7 @@ def member_by_slack_id(session: Session, team: Team, slack_id: str, *, active_on
 def require_member(session: Session, team: Team, slack_id: str) -> Member:
     member = member_by_slack_id(session, team, slack_id)
     if member is None:
-        raise AdminError("not_a_member", user=slack_id)
+        raise Refusal("amteam.not_a_member", usage=True, user=slack_id)
     return member
 
 
@@ -128,11 +122,11 @@ def parse_roles(words: list[str]) -> list[str]:
     for word in words:
         role = rules.ROLE_ALIASES.get(word.lower())
         if role is None:
-            raise AdminError("bad_role", value=word)
+            raise Refusal("amteam.bad_role", usage=True, value=word)
         if role not in roles:
             roles.append(role)
     if not roles:
-        raise AdminError("missing_role")
+        raise Refusal("amteam.missing_role", usage=True)
     return roles
 
 
@@ -142,11 +136,11 @@ def add_member(session: Session, team: Team, slack_id: str, name: str, roles: li
         if "support" in roles and level.isdigit():
             support_level = int(level)
             if support_level not in rules.SUPPORT_LEVELS:
-                raise AdminError("bad_support_level", value=level)
+                raise Refusal("amteam.bad_support_level", usage=True, value=level)
         else:
             rep_level = rules.LEVEL_ALIASES.get(level.lower())
             if rep_level is None or "rep" not in roles:
-                raise AdminError("bad_rep_level", value=level)
+                raise Refusal("amteam.bad_rep_level", usage=True, value=level)
     if "support" in roles and support_level is None:
         support_level = 1
     member = member_by_slack_id(session, team, slack_id, active_only=False)
@@ -168,7 +162,7 @@ def remove_member(session: Session, team: Team, slack_id: str, *, by_slack_id: s
     if slack_id == by_slack_id and member.has_role("manager"):
         managers = [m for m in team.members if m.active and m.has_role("manager")]
         if len(managers) <= 1:
-            raise AdminError("last_manager")
+            raise Refusal("amteam.last_manager", usage=True)
     # Deactivate rather than delete: their visits, follow-ups and questions stay on record.
     member.active = False
     for other in team.members:
@@ -181,7 +175,7 @@ def remove_member(session: Session, team: Team, slack_id: str, *, by_slack_id: s
 
 def pair(session: Session, team: Team, a_id: str, b_id: str, *, mutual: bool = True) -> tuple[Member, Member]:
     if a_id == b_id:
-        raise AdminError("pair_self")
+        raise Refusal("amteam.pair_self", usage=True)
     a = require_member(session, team, a_id)
     b = require_member(session, team, b_id)
     a.backup_id = b.id
@@ -201,27 +195,27 @@ def customer_by_name(session: Session, team: Team, name: str) -> Customer | None
 def require_customer(session: Session, team: Team, name: str) -> Customer:
     customer = customer_by_name(session, team, name)
     if customer is None:
-        raise AdminError("unknown_customer", name=name)
+        raise Refusal("amteam.unknown_customer", usage=True, name=name)
     return customer
 
 
 def parse_tier(value: str) -> str:
     tier = rules.TIER_ALIASES.get(value.lower())
     if tier is None:
-        raise AdminError("bad_tier", value=value)
+        raise Refusal("amteam.bad_tier", usage=True, value=value)
     return tier
 
 
 def parse_cadence(value: str) -> int:
     if not value.isdigit() or not 1 <= int(value) <= 366:
-        raise AdminError("bad_cadence", value=value)
+        raise Refusal("amteam.bad_cadence", usage=True, value=value)
     return int(value)
 
 
 def add_customer(session: Session, team: Team, name: str, *, owner: str | None, tier: str | None, industry: str | None, cadence: str | None, aliases: list[str]) -> Customer:
     name = name.strip()
     if not name:
-        raise AdminError("missing_customer_name")
+        raise Refusal("amteam.missing_customer_name", usage=True)
     owner_member = require_member(session, team, owner) if owner else None
     tier_value = parse_tier(tier) if tier else None
     cadence_value = parse_cadence(cadence) if cadence else None
@@ -254,16 +248,16 @@ def topic_by_key(session: Session, team: Team, key: str) -> Topic | None:
 def require_topic(session: Session, team: Team, key: str) -> Topic:
     topic = topic_by_key(session, team, key)
     if topic is None:
-        raise AdminError("unknown_topic", key=key)
+        raise Refusal("amteam.unknown_topic", usage=True, key=key)
     return topic
 
 
 def add_topic(session: Session, team: Team, key: str, *, name: str | None, keywords: list[str], lead_days: str | None, lead_note: str | None) -> Topic:
     key = key.lstrip("#").lower()
     if not key or not key.replace("-", "").replace("_", "").isalnum():
-        raise AdminError("bad_topic_key", value=key)
+        raise Refusal("amteam.bad_topic_key", usage=True, value=key)
     if lead_days is not None and not lead_days.isdigit():
-        raise AdminError("bad_lead_days", value=lead_days)
+        raise Refusal("amteam.bad_lead_days", usage=True, value=lead_days)
     topic = topic_by_key(session, team, key)
     if topic is None:
         topic = Topic(team_id=team.id, key=key, name=name or key, keywords=[], sla_minutes={})
@@ -283,10 +277,10 @@ def add_topic(session: Session, team: Team, key: str, *, name: str | None, keywo
 def set_responders(session: Session, team: Team, key: str, level: str, slack_ids: list[str]) -> Topic:
     topic = require_topic(session, team, key)
     if not level.isdigit() or int(level) not in rules.SUPPORT_LEVELS:
-        raise AdminError("bad_support_level", value=level)
+        raise Refusal("amteam.bad_support_level", usage=True, value=level)
     members = [require_member(session, team, s) for s in slack_ids]
     if not members:
-        raise AdminError("missing_people")
+        raise Refusal("amteam.missing_people", usage=True)
     level_no = int(level)
     topic.responders = [r for r in topic.responders if r.level != level_no] + [
         TopicResponder(level=level_no, member_id=m.id, position=i) for i, m in enumerate(members)
@@ -298,9 +292,9 @@ def set_responders(session: Session, team: Team, key: str, level: str, slack_ids
 def set_sla(session: Session, team: Team, key: str, level: str, minutes: str) -> Topic:
     topic = require_topic(session, team, key)
     if not level.isdigit() or int(level) not in rules.SUPPORT_LEVELS:
-        raise AdminError("bad_support_level", value=level)
+        raise Refusal("amteam.bad_support_level", usage=True, value=level)
     if not minutes.isdigit() or int(minutes) <= 0:
-        raise AdminError("bad_minutes", value=minutes)
+        raise Refusal("amteam.bad_minutes", usage=True, value=minutes)
     topic.sla_minutes = dict(topic.sla_minutes or {}, **{level: int(minutes)})
     session.flush()
     return topic

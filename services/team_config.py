@@ -100,6 +100,14 @@ def apply(session: Session, config: TeamConfig, now: datetime) -> Team:
     return team
 
 
+def team_named(session: Session, name: str | None) -> Team | None:
+    """The team called `name`, or the first team when no name is given."""
+    query = select(Team).order_by(Team.id)
+    if name:
+        query = query.where(Team.name == name)
+    return session.scalars(query).first()
+
+
 def dump(session: Session, team: Team) -> str:
     return yaml.safe_dump(as_document(session, team), allow_unicode=True, sort_keys=False, width=120)
 

@@ -9,23 +9,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from domain.refusal import Refusal
 from services import coverage, people
 from storage.models import Customer, Member, Team
-
-
-class VisitError(Exception):
-    """A refusal: `code` names a `visit/messages` macro `error_<code>`, `params` its arguments."""
-
-    def __init__(self, code: str, **params: Any) -> None:
-        super().__init__(code)
-        self.code = code
-        self.params = params
 
 
 @dataclass(frozen=True)
@@ -100,13 +91,13 @@ def access_of_person(session: Session, person: people.Person, now: datetime) -> 
 def require_access(session: Session, slack_id: str, now: datetime) -> VisitAccess:
     access = access_for(session, slack_id, now)
     if access is None:
-        raise VisitError("not_member")
+        raise Refusal("visit.not_member", usage=True)
     return access
 
 
 def require_customer_work(access: VisitAccess) -> None:
     if not access.works_with_customers:
-        raise VisitError("not_rep")
+        raise Refusal("visit.not_rep", usage=True)
 
 
 def check_may_see(access: VisitAccess, customer: Customer) -> None:
@@ -114,8 +105,8 @@ def check_may_see(access: VisitAccess, customer: Customer) -> None:
         return
     owner: Member | None = customer.owner
     if owner is None:
-        raise VisitError("customer_unowned", name=customer.name)
-    raise VisitError("customer_hidden", name=customer.name, owner=owner.slack_id)
+        raise Refusal("visit.customer_unowned", usage=True, name=customer.name)
+    raise Refusal("visit.customer_hidden", usage=True, name=customer.name, owner=owner.slack_id)
 
 
 def team_member_by_slack_id(session: Session, access: VisitAccess, slack_id: str) -> Member | None:

@@ -3,7 +3,7 @@
 Nothing is doubled: a modal submission carries `view:<view id>` and a quick log the
 command's trigger id as `Visit.source_key` (unique), so a retried or double-clicked
 request finds the visit it already stored. An identical quick log typed again within
-two minutes is recognised by its fingerprint. Refusals raise `VisitError` before
+two minutes is recognised by its fingerprint. Refusals raise `Refusal("visit.…")` before
 anything is written.
 """
 
@@ -16,9 +16,10 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from domain.refusal import Refusal
 from domain.visit_form import FollowupRow, VisitDraft, row_block_ids
 from services.customer_index import match_customer
-from services.visit_access import VisitAccess, VisitError, check_may_see, team_member_by_slack_id
+from services.visit_access import VisitAccess, check_may_see, team_member_by_slack_id
 from storage import visits as store
 from storage.models import Customer, Followup, Member, ProcessedRequest, Visit
 
@@ -78,18 +79,22 @@ class VisitList:
 # --- customers ---------------------------------------------------------------------------
 
 
+def unknown_customer(query: str, access: VisitAccess) -> Refusal:
+    return Refusal("visit.unknown_customer", usage=True, name=query, manager=access.is_manager)
+
+
 def resolve_customer(session: Session, access: VisitAccess, query: str) -> Customer:
-    """The one customer `query` names, if this person may see it; else a VisitError."""
+    """The one customer `query` names, if this person may see it; else a Refusal."""
     match = match_customer(session, access.team_id, query)
     if match.kind == "unknown":
-        raise VisitError("unknown_customer", name=query, manager=access.is_manager)
+        raise unknown_customer(query, access)
     if match.kind == "ambiguous":
         # Of several similar names, the one customer this person works with is the one meant.
         visible = [c for c in match.candidates if access.may_see(c)]
         if len(visible) == 1:
             return visible[0]
         names = [c.name for c in (visible or match.candidates)]
-        raise VisitError("ambiguous_customer", name=query, candidates=names)
+        raise Refusal("visit.ambiguous_customer", usage=True, name=query, candidates=names)
     assert match.customer is not None
     check_may_see(access, match.customer)
     return match.customer
@@ -98,7 +103,7 @@ def resolve_customer(session: Session, access: VisitAccess, query: str) -> Custo
 def customer_for_form(session: Session, access: VisitAccess, customer_id: int) -> Customer:
     customer = session.get(Customer, customer_id)
     if customer is None or customer.team_id != access.team_id or not customer.active:
-        raise VisitError("customer_gone")
+        raise Refusal("visit.customer_gone", usage=True)
     check_may_see(access, customer)
     return customer
 
@@ -222,7 +227,7 @@ def visit_for_edit(session: Session, access: VisitAccess, visit_id: int, now: da
 def _editable_visit(session: Session, access: VisitAccess, visit_id: int) -> Visit:
     visit = store.get_visit(session, visit_id)
     if visit is None or visit.team_id != access.team_id:
-        raise VisitError("visit_gone")
+        raise Refusal("visit.visit_gone", usage=True)
     check_may_see(access, visit.customer)
     return visit
 
@@ -255,7 +260,7 @@ def _followup_owners(session: Session, access: VisitAccess, rows: tuple[Followup
             continue
         member = team_member_by_slack_id(session, access, slack_id)
         if member is None:
-            raise VisitError("owner_not_member", user=slack_id, block=row_block_ids(index)[2])
+            raise Refusal("visit.owner_not_member", usage=True, beside=row_block_ids(index)[2], user=slack_id)
         owners[slack_id] = member
     return owners
 

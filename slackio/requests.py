@@ -61,8 +61,10 @@ def block_actions_payload(user_id: str, action: dict[str, Any], *, response_url:
         "response_url": response_url,
     }
     if view is not None:
+        view = dict(view)
+        view.setdefault("id", "V0VIEW")  # Slack sends the id of the view the button is in
         payload["view"] = view
-        payload["container"] = {"type": "view", "view_id": view.get("id")}
+        payload["container"] = {"type": "view", "view_id": view["id"]}
     else:
         payload["channel"] = {"id": channel_id}
         payload["message"] = message or {"ts": "1.000001", "text": ""}

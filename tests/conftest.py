@@ -18,12 +18,15 @@ import pytest
 from sqlalchemy import create_engine, text
 
 import clock
+from app import Ambot, create_app
+from runtime import Runtime
 from settings import Settings
 from slackio.driver import SlackDriver
 from slackio.fake_api import FakeSlack
 from slackio.web import BackgroundServer
-from storage import db as storage_db
+from storage.db import Database
 from storage.models import Base
+from tests import helpers
 
 SIGNING_SECRET = "test-signing-secret-0123456789"
 BOT_TOKEN = "xoxb-test-token-0123456789"
@@ -70,29 +73,66 @@ def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPa
         pytest.skip("PostgreSQL not reachable (set AMBOT_TEST_POSTGRES_URL); it is required in CI")
     url, name = created
     yield url
-    storage_db.current().dispose() if storage_db._current and storage_db._current.url == url else None
     _drop_postgres_database(name)
 
 
-@pytest.fixture
-def database(database_url: str) -> Iterator[storage_db.Database]:
-    """The migrated database for this backend, emptied before each test."""
-    current = storage_db._current
-    database = current if current is not None and current.url == database_url else storage_db.init(database_url)
-    _empty(database)
-    clock.freeze(None)
+@pytest.fixture(scope="session")
+def migrated(database_url: str) -> Iterator[Database]:
+    """The backend's database, migrated once for the whole run."""
+    database = Database(database_url)
+    database.migrate()
     yield database
+    database.dispose()
+
+
+@pytest.fixture
+def database(request: pytest.FixtureRequest, migrated: Database) -> Iterator[Database]:
+    """The migrated database for this backend, as the test found it empty.
+
+    Each test runs inside one transaction that is rolled back at its end: every commit
+    the code under test makes is a savepoint of it. A test marked `real_commits`
+    (several connections, threads racing, other processes) commits for real instead,
+    and the tables are emptied after it.
+    """
     clock.freeze(None)
+    if request.node.get_closest_marker("real_commits"):
+        database = Database(migrated.url, engine=migrated.engine)
+        _empty(database)
+        helpers.use_database(database)
+        try:
+            yield database
+        finally:
+            helpers.use_database(None)
+            _empty(database)
+            clock.freeze(None)
+        return
+    connection = migrated.engine.connect()
+    outer = connection.begin()
+    _restart_ids(connection)
+    database = Database(migrated.url, engine=migrated.engine, bind=connection)
+    helpers.use_database(database)
+    try:
+        yield database
+    finally:
+        helpers.use_database(None)
+        outer.rollback()
+        connection.close()
+        clock.freeze(None)
 
 
-def _empty(database: storage_db.Database) -> None:
-    tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
-    with database.engine.begin() as connection:
-        if database.dialect == "postgresql":
-            connection.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"))
-        else:
-            for table in tables:
-                connection.execute(text(f'DELETE FROM "{table}"'))
+def _empty(database: Database) -> None:
+    """Delete every row (inside the test's transaction unless it commits for real)."""
+    with database.session_scope() as session:
+        for table in reversed(Base.metadata.sorted_tables):
+            session.execute(table.delete())
+        _restart_ids(session.connection())
+
+
+def _restart_ids(connection) -> None:
+    """Ids start at 1 in every test (PostgreSQL's sequences ignore rollbacks; SQLite
+    reuses rowids by itself)."""
+    if connection.dialect.name == "postgresql":
+        connection.execute(text("SELECT setval(c.oid, 1, false) FROM pg_class c WHERE c.relkind = 'S'"))
 
 
 @pytest.fixture(scope="session")
@@ -101,8 +141,8 @@ def fake_slack() -> Iterator[FakeSlack]:
         yield fake
 
 
-def make_settings(fake: FakeSlack, database_url: str, **overrides) -> Settings:
-    values = dict(
+def make_settings(fake: FakeSlack, database_url: str, **overrides: object) -> Settings:
+    values: dict[str, object] = dict(
         database_url=database_url,
         bot_token=BOT_TOKEN,
         signing_secret=SIGNING_SECRET,
@@ -110,29 +150,43 @@ def make_settings(fake: FakeSlack, database_url: str, **overrides) -> Settings:
         process_before_response=True,
     )
     values.update(overrides)
-    return Settings(**values)
+    return Settings(**values)  # type: ignore[arg-type]
 
 
 @pytest.fixture(scope="session")
-def server(fake_slack: FakeSlack, database_url: str) -> Iterator[BackgroundServer]:
-    """The real Bolt app behind the real HTTP front. Listeners finish before the
-    response (process_before_response) so assertions need no waiting; the ack-first
-    mode has its own tests."""
-    import bot
+def ambot(fake_slack: FakeSlack, migrated: Database) -> Iterator[Ambot]:
+    """The real app, made by the app factory, on the session's database. Each test's
+    `runtime` fixture points it at that test's transaction."""
+    app = create_app(make_settings(fake_slack, migrated.url), migrated)
+    yield app
+    app.runtime.background.shutdown(wait=True)
 
-    settings = make_settings(fake_slack, database_url)
-    bot.init_runtime(settings)
-    with BackgroundServer(bot.build_app(settings)) as running:
+
+@pytest.fixture(scope="session")
+def server(ambot: Ambot) -> Iterator[BackgroundServer]:
+    """The real Bolt app behind the real HTTP front. Work after the ack runs inline
+    (process_before_response) so assertions need no waiting; the ack-first mode has
+    its own tests."""
+    with BackgroundServer(ambot.wsgi()) as running:
         yield running
 
 
 @pytest.fixture
-def driver(server: BackgroundServer, database: storage_db.Database, fake_slack: FakeSlack) -> SlackDriver:
-    from handlers.context import clear_profile_cache
+def runtime(ambot: Ambot, database: Database) -> Iterator[Runtime]:
+    ambot.runtime.db = database
+    ambot.runtime.profiles.clear()
+    helpers.use_runtime(ambot.runtime)
+    try:
+        yield ambot.runtime
+    finally:
+        helpers.use_runtime(None)
+        ambot.runtime.db = None  # type: ignore[assignment]
 
+
+@pytest.fixture
+def driver(server: BackgroundServer, runtime: Runtime, fake_slack: FakeSlack) -> SlackDriver:
     fake_slack.reset()
     fake_slack.users.clear()
-    clear_profile_cache()
     return SlackDriver(server.url, SIGNING_SECRET, fake_slack)
 
 
@@ -142,7 +196,7 @@ def team_yaml() -> str:
 
 
 @pytest.fixture
-def team(database: storage_db.Database, team_yaml: str):
+def team(database: Database, team_yaml: str) -> int:
     """The SPEC §7 example team, loaded through the config service."""
     from services import team_config
 

@@ -1,11 +1,61 @@
-"""Small helpers shared by tests."""
+"""Small helpers shared by tests.
+
+The test bed points `db` and `runner` below at the current test's database and runtime
+(the `database` and `runtime` fixtures do), so a test can write `db.session_scope()` or
+`runner.run_now("followup_reminders", at=…)` without threading them through every helper.
+This is test-only state: the code under test has no process-wide database.
+"""
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from types import SimpleNamespace
+from typing import Any
 
-from storage import db
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
 from storage.models import Base
+
+_current: dict[str, Any] = {"database": None, "runtime": None}
+
+
+def use_database(database: Any) -> None:
+    _current["database"] = database
+
+
+def use_runtime(runtime: Any) -> None:
+    _current["runtime"] = runtime
+
+
+def current_database() -> Any:
+    if _current["database"] is None:
+        raise RuntimeError("this test has no database: take the `database` fixture")
+    return _current["database"]
+
+
+def current_runtime() -> Any:
+    if _current["runtime"] is None:
+        raise RuntimeError("this test has no runtime: take the `runtime` or `driver` fixture")
+    return _current["runtime"]
+
+
+@contextmanager
+def _session_scope() -> Iterator[Session]:
+    with current_database().session_scope() as session:
+        yield session
+
+
+def _run_now(name: str, at: datetime | None = None) -> Any:
+    from jobs import runner as job_runner
+
+    return job_runner.run_now(current_runtime(), name, at)
+
+
+db = SimpleNamespace(session_scope=_session_scope)
+runner = SimpleNamespace(run_now=_run_now)
 
 
 def row_counts() -> dict[str, int]:
@@ -26,3 +76,10 @@ def first_button(message: dict, action_id_prefix: str = "") -> dict:
         if accessory.get("type") == "button" and accessory.get("action_id", "").startswith(action_id_prefix):
             return accessory
     raise AssertionError(f"no button {action_id_prefix!r} in {message}")
+
+
+def sender(client: Any = None) -> Any:
+    """An outbox sender on the test's database (with the runtime's sender client unless given)."""
+    from jobs.outbox_sender import OutboxSender
+
+    return OutboxSender(current_database(), client if client is not None else current_runtime().sender)

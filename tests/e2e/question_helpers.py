@@ -10,8 +10,8 @@ from sqlalchemy import select
 
 import clock
 from services import team_admin
-from storage import db
 from storage.models import Handover, Member, Question, Team
+from tests.helpers import db
 
 # Monday 7 December 2026, 10:00 in Shanghai.
 MONDAY_10 = datetime(2026, 12, 7, 2, 0, tzinfo=UTC)

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from storage import db
 from storage.models import Customer, Member, Team, Topic
-from tests.helpers import row_counts
+from tests.helpers import db, row_counts
 
 
 def en(driver, *users):

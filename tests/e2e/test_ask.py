@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import clock
-from storage import db
 from storage.models import Question, QuestionEvent, Topic, TopicResponder
 from tests.e2e.question_helpers import (
     away,
@@ -20,7 +19,7 @@ from tests.e2e.question_helpers import (
     set_backup,
     speaks,
 )
-from tests.helpers import row_counts
+from tests.helpers import db, row_counts
 
 
 def test_english_keywords_route_to_the_topic_responder_with_the_lead_time(driver, qteam):

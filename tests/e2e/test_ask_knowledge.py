@@ -6,7 +6,6 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from storage import db
 from storage.models import Customer, Handover, Member, Question, QuestionEvent, Topic
 from tests.e2e.question_helpers import (
     MONDAY_10,
@@ -17,7 +16,7 @@ from tests.e2e.question_helpers import (
     questions,
     speaks,
 )
-from tests.helpers import row_counts
+from tests.helpers import db, row_counts
 
 ANSWERED = [
     ("circuit", "苏州到上海的跨域 MPLS 专线 100M，资源核查要多久？", "资源核查 3 个工作日；核查通过后开通一般 10 个工作日。"),

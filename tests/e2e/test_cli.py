@@ -43,8 +43,15 @@ def test_serve_refuses_to_start_without_a_signing_secret(cli_env):
     assert len(lines) == 1 and "SLACK_SIGNING_SECRET" in lines[0]
 
 
+def test_serve_refuses_to_start_on_a_database_nobody_migrated(cli_env):
+    result = run_bot("serve", "--port", "0", env=cli_env | {"SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_SIGNING_SECRET": SIGNING_SECRET})
+    assert result.returncode == 2
+    assert "python bot.py migrate" in result.stderr and "refusing to start" in result.stderr
+
+
 def test_serve_answers_signed_requests_within_3_seconds_and_unsigned_with_401(cli_env):
     port = free_port()
+    assert run_bot("migrate", env=cli_env).returncode == 0
     with FakeSlack(token=BOT_TOKEN) as fake:
         env = cli_env | {"SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_SIGNING_SECRET": SIGNING_SECRET, "SLACK_API_URL": fake.api_url, "AMBOT_LOG_LEVEL": "DEBUG"}
         process = subprocess.Popen([sys.executable, "bot.py", "serve", "--port", str(port), "--host", "127.0.0.1"], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)

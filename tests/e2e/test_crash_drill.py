@@ -12,17 +12,19 @@ from collections import Counter
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
-from storage import db
 from storage.models import Member, OutboxMessage
 from tests import reports_scenario
 from tests.conftest import BOT_TOKEN
+from tests.helpers import db
 
 ROOT = Path(__file__).parents[2]
 MANAGERS = [f"U0MGR{n}" for n in range(1, 6)]
 
 
+@pytest.mark.real_commits  # another process shares the database
 def test_digest_run_killed_mid_delivery_then_rerun_delivers_each_digest_once(database, fake_slack):
     with database.session_scope() as session:
         team_id = reports_scenario.load(session)

@@ -11,15 +11,16 @@ import pytest
 from sqlalchemy import create_engine, text
 
 import clock
-from jobs import outbox_sender, runtime
-from storage import db, outbox
+from storage import outbox
 from tests.conftest import _postgres_admin_url
+from tests.helpers import db, sender
 
 
 def _admin():
     return create_engine(_postgres_admin_url().replace("postgresql://", "postgresql+psycopg://", 1), isolation_level="AUTOCOMMIT")
 
 
+@pytest.mark.real_commits  # the drill cuts real connections
 def test_database_outage_fails_cleanly_then_recovers(driver, team, database):
     """PostgreSQL: every connection is cut and new ones are refused, as during a restart.
     SQLite: the database file disappears. Either way the request is acked, the user is
@@ -74,7 +75,7 @@ def test_slack_down_for_a_while_then_every_message_arrives_once(driver):
         for i in range(5):
             outbox.enqueue(session, job="kpi_nudges", recipient=f"U{i:04d}", period="2026-W50", payload={"text": f"m{i}"}, now=now)
     driver.fake.fail_for("chat.postMessage", 4.0, status=500)
-    report = outbox_sender.drain_until_empty(runtime.sender_client(), now, timeout=90)
+    report = sender().drain_until_empty(now, timeout=90)
     delivered = Counter(c.body["channel"] for c in driver.fake.calls_to("chat.postMessage"))
     assert report.failed == 0
     assert len(delivered) == 5 and set(delivered.values()) == {1}

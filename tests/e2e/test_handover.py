@@ -9,12 +9,10 @@ import pytest
 from sqlalchemy import select
 
 import clock
-from handlers import ids
-from jobs import runner
 from services import coverage
-from storage import db
+from slackio import ids
 from storage.models import Customer, Handover, Member, OutboxMessage
-from tests.helpers import first_button
+from tests.helpers import db, first_button, runner
 
 # 1 Dec 2026, 09:00 in Shanghai (the example team's time zone).
 NOW = datetime(2026, 12, 1, 1, 0, tzinfo=UTC)

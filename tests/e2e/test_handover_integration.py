@@ -9,9 +9,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 
 import clock
-from handlers import ids
-from jobs import runner
-from storage import db
+from slackio import ids
 from storage.models import Followup, Question, Visit
 from tests.e2e.test_handover import (
     END,
@@ -24,7 +22,7 @@ from tests.e2e.test_handover import (
     request,
     text_of,
 )
-from tests.helpers import first_button
+from tests.helpers import db, first_button, runner
 
 FRIDAY_9 = datetime(2026, 12, 11, 1, 0, tzinfo=UTC)  # Fri 11 Dec, 09:00 in Shanghai, mid-handover
 

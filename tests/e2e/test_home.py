@@ -10,12 +10,12 @@ from decimal import Decimal
 from sqlalchemy import select
 
 import clock
-from handlers import ids
+from slackio import ids
 from slackio.driver import visible_text
-from storage import db
 from storage.models import Customer, Followup, KpiTarget, Member, Question, Team, Topic
 from tests.e2e import visits_fixtures
 from tests.e2e.visits_fixtures import NOW, speak
+from tests.helpers import db
 
 visit_team = visits_fixtures.visit_team  # the fixture: the SPEC team on a frozen Wednesday
 EVERYONE = ("U0MGR", "U0A1", "U0B1", "U0S1", "U0S2", "U0S3")

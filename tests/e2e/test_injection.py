@@ -8,9 +8,8 @@ import json
 from datetime import UTC, datetime
 
 import clock
-from handlers import ids
-from jobs import runner
-from tests.helpers import first_button
+from slackio import ids
+from tests.helpers import first_button, runner
 
 EVIL = "<!channel> <@U0EVIL> <https://evil.example|click me>"
 RAW = ("<!channel>", "<@U0EVIL>", "<https://evil.example")

@@ -11,10 +11,9 @@ import pytest
 from sqlalchemy import select
 
 import clock
-from storage import db
 from storage.models import KpiEntry, KpiTarget
 from tests import kpi_scenario as scenario
-from tests.helpers import first_button, row_counts
+from tests.helpers import db, first_button, row_counts
 
 
 @pytest.fixture

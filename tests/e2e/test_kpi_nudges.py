@@ -7,11 +7,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from jobs import registry, runner
+from jobs import registry
 from jobs.kpi import kpi_nudges_trigger
-from storage import db
 from storage.models import OutboxMessage, Team
 from tests import kpi_scenario as scenario
+from tests.helpers import db, runner
 
 
 @pytest.fixture

@@ -9,6 +9,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from jobs.leadership import leadership_for
 from jobs.scheduler import SchedulerService
 
@@ -24,9 +26,10 @@ def wait_until(condition, timeout: float = 15.0) -> bool:
     return False
 
 
-def test_two_schedulers_one_leads_and_the_standby_takes_over(database):
-    first = SchedulerService(leadership_for(database.url), poll_seconds=0.2)
-    second = SchedulerService(leadership_for(database.url), poll_seconds=0.2)
+@pytest.mark.real_commits  # schedulers in other processes and threads
+def test_two_schedulers_one_leads_and_the_standby_takes_over(runtime):
+    first = SchedulerService(runtime, leadership_for(runtime.db.url), poll_seconds=0.2)
+    second = SchedulerService(runtime, leadership_for(runtime.db.url), poll_seconds=0.2)
     first.start_in_thread()
     assert wait_until(first.leading.is_set)
     second.start_in_thread()
@@ -37,6 +40,7 @@ def test_two_schedulers_one_leads_and_the_standby_takes_over(database):
     second.stop()
 
 
+@pytest.mark.real_commits  # schedulers in other processes and threads
 def test_a_killed_scheduler_process_is_replaced_within_30_seconds(database, tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "AMBOT_"))}
     env.update(DATABASE_URL=database.url, AMBOT_LOG_LEVEL="INFO", SLACK_API_URL="http://127.0.0.1:9/api/")

@@ -9,12 +9,13 @@ import io
 import threading
 from datetime import UTC, datetime
 
+import pytest
+
 import clock
 from exports import write_export
 from jobs import questions as question_job
-from jobs import registry, runner
+from jobs import registry
 from slackio.driver import visible_text
-from storage import db
 from storage.models import Member, OutboxMessage
 from tests.e2e.question_helpers import (
     button,
@@ -22,6 +23,7 @@ from tests.e2e.question_helpers import (
     only_question,
     qteam_fixture,  # noqa: F401 - the `qteam` fixture
 )
+from tests.helpers import current_database, db, runner
 
 FRIDAY_17 = datetime(2026, 12, 4, 9, 0, tzinfo=UTC)  # Friday 17:00 in Shanghai
 SATURDAY_NOON = datetime(2026, 12, 5, 4, 0, tzinfo=UTC)
@@ -97,7 +99,8 @@ def test_a_claimed_question_is_not_escalated_but_its_claimer_is_reminded_once(dr
     assert (row.status, row.level, row.reminded_at) == ("claimed", 1, datetime(2026, 12, 7, 4, 30, tzinfo=UTC))
 
 
-def test_two_schedulers_at_once_move_and_notify_once(driver, qteam):
+@pytest.mark.real_commits  # two schedulers race on their own connections
+def test_two_schedulers_at_once_move_and_notify_once(driver, qteam, database):
     clock.freeze(FRIDAY_17)
     driver.command("U0A1", "/ask", "#circuit MPLS twice?")
     team_id = qteam
@@ -106,7 +109,8 @@ def test_two_schedulers_at_once_move_and_notify_once(driver, qteam):
 
     def scheduler() -> None:
         start.wait()
-        queued.append(question_job.run(team_id, MONDAY_10))
+        with database.session_scope() as session:
+            queued.append(question_job.run(session, team_id, MONDAY_10))
 
     threads = [threading.Thread(target=scheduler) for _ in range(2)]
     for thread in threads:
@@ -139,17 +143,17 @@ def test_export_questions_has_the_spec_columns(driver, qteam, capsys, tmp_path):
     driver.press("U0S1", button(message, "question_answer"), message=message, channel_id="DU0S1")
     form = driver.fake.calls_to("views.open")[-1].response["view"]
     driver.submit("U0S1", form, {"answer": {"answer": {"type": "plain_text_input", "value": "三个工作日"}}})
-    assert write_export("questions", since="2026-12-07", fmt="csv", output=None) == 1
+    assert write_export(current_database(), "questions", since="2026-12-07", fmt="csv", output=None) == 1
     table = list(csv.reader(io.StringIO(capsys.readouterr().out)))
     assert table[0] == ["asked_at", "asker", "topic", "level", "assignee", "status", "claimed_at", "answered_at", "question", "answer"]
     assert table[1] == [
         "2026-12-07T02:00:00+00:00", "U0A1", "circuit", "1", "U0S1", "answered", "2026-12-07T02:00:00+00:00",
         "2026-12-07T02:00:00+00:00", 'MPLS, "quoted" and, commas?', "三个工作日",
     ]
-    assert write_export("questions", since="2026-12-08", fmt="csv", output=None) == 0
+    assert write_export(current_database(), "questions", since="2026-12-08", fmt="csv", output=None) == 0
     capsys.readouterr()
     target = tmp_path / "questions.xlsx"
-    assert write_export("questions", since=None, fmt="xlsx", output=str(target)) == 1
+    assert write_export(current_database(), "questions", since=None, fmt="xlsx", output=str(target)) == 1
     from openpyxl import load_workbook
 
     sheet = load_workbook(target).active

@@ -9,13 +9,13 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from jobs import registry, runner
+from jobs import registry
 from jobs.reports import manager_digest_trigger, summary_fire_time, weekly_summary_trigger
 from slackio.driver import visible_text
 from slackio.fake_api import validate_blocks
-from storage import db
 from storage.models import Member, OutboxMessage
 from tests import reports_scenario as scenario
+from tests.helpers import db, runner
 
 
 @pytest.fixture

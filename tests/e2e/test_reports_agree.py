@@ -15,8 +15,8 @@ from exports.questions import rows as question_rows
 from exports.visits import followup_rows, visit_rows
 from services.manager_digest import manager_digest
 from services.weekly_summary import weekly_summary
-from storage import db
 from tests import reports_scenario as scenario
+from tests.helpers import db
 
 MONDAY, SUNDAY = date(2026, 11, 30), date(2026, 12, 6)
 PACE_LINE = re.compile(r"^\*\d+\.\* <@U\w+> `[^`]+` ▲\d+ ●\d+ ▼\d+.*$", re.M)

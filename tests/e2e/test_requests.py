@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from handlers.ids import ALL_COMMANDS
+from slackio.ids import ALL_COMMANDS
 from slackio.requests import slash_command_body
 from tests.helpers import row_counts
 
@@ -70,32 +70,39 @@ def test_english_user_in_chinese_team_reads_english(driver, team):
     assert "team administration" in result.reply_text
 
 
-def test_a_week_old_profile_is_refreshed_after_the_answer_not_before(driver, team):
+def test_a_week_old_profile_is_refreshed_after_the_answer_not_before(driver, team, runtime):
     """Serving real traffic, a stale but known profile never makes a request wait on
     Slack's users.info (a form submission must be acked within 3 seconds)."""
+    import dataclasses
     import time
+    from concurrent.futures import ThreadPoolExecutor
     from datetime import UTC, datetime, timedelta
 
     import clock
-    from handlers import context
+    from handlers.request import Request
     from services import people
-    from storage import db
+    from tests.helpers import db
 
     now = datetime(2026, 12, 7, 2, 0, tzinfo=UTC)
     with db.session_scope() as session:
         people.remember_profile(session, "U0A1", "en-US", "Asia/Shanghai", now - timedelta(days=8))
     driver.fake.users["U0A1"] = {"locale": "zh-CN", "tz": "Asia/Shanghai"}
     driver.fake.delays["users.info"] = 1.5
-    context.use_background_profile_refresh(True)
+    background = ThreadPoolExecutor(max_workers=1)
+    serving = dataclasses.replace(runtime, background=background)  # as when serving: work after the answer
     try:
         clock.freeze(now)
         started = time.monotonic()
-        actor = context.resolve_actor(driver.server_client, "U0A1")
+        req = Request(serving, {"user_id": "U0A1"}, "r1")
+        locale = req.texts.locale
         assert time.monotonic() - started < 1.0
-        assert actor.locale == "en"  # what we knew, for this answer
+        assert locale == "en"  # what we knew, for this answer
+        req.commit()
+        req.close()
+        for effect in req.take_effects():  # the layer runs these once the answer is out
+            effect()
         driver.fake.wait_for("users.info", timeout=5)
-        context._refresher.shutdown(wait=True)
+        background.shutdown(wait=True)
     finally:
         driver.fake.delays.clear()
-        context.use_background_profile_refresh(False)
-    assert context.resolve_actor(driver.server_client, "U0A1").locale == "zh"  # and from now on
+    assert Request(runtime, {"user_id": "U0A1"}, "r2").texts.locale == "zh"  # and from now on

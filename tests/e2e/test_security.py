@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from handlers.ids import ALL_COMMANDS
+from slackio.ids import ALL_COMMANDS
 from slackio.requests import slash_command_body
 from tests.conftest import BOT_TOKEN, SIGNING_SECRET
 from tests.helpers import row_counts
@@ -63,10 +63,10 @@ def test_support_person_cannot_run_admin_commands(driver, team, text):
 
 
 def test_secrets_never_reach_the_log(driver, team, caplog):
-    import bot
+    from app import SecretsFilter
 
     root = logging.getLogger()
-    guard = bot.SecretsFilter([BOT_TOKEN, SIGNING_SECRET])
+    guard = SecretsFilter([BOT_TOKEN, SIGNING_SECRET])
     handler = caplog.handler
     handler.addFilter(guard)
     caplog.set_level(logging.DEBUG)

@@ -20,6 +20,7 @@ from storage.models import Customer, Followup, Member, Visit
 from tests.conftest import FIXTURES
 from tests.e2e import visits_fixtures
 from tests.e2e.visits_fixtures import speak
+from tests.helpers import current_database
 
 visit_team = visits_fixtures.visit_team  # the fixture, shared by the visit tests
 
@@ -38,8 +39,8 @@ def test_visits_and_followups_export_with_the_spec_columns(driver, visit_team, t
     driver.command("U0A1", "/visit", 'Acme Corp; type: phone; needs: 20 SIM, "urgent"\nsecond line; follow-up: quote by 2026-11-20; next: 2026-12-01')
     driver.command("U0MGR", "/visit", "华东制造集团; concerns: 价格; follow-up: 复盘报告 截止 明天")
     visits_csv, followups_csv = tmp_path / "v.csv", tmp_path / "f.csv"
-    assert write_export("visits", since="2026-11-01", fmt="csv", output=str(visits_csv)) == 2
-    assert write_export("followups", since=None, fmt="csv", output=str(followups_csv)) == 2
+    assert write_export(current_database(), "visits", since="2026-11-01", fmt="csv", output=str(visits_csv)) == 2
+    assert write_export(current_database(), "followups", since=None, fmt="csv", output=str(followups_csv)) == 2
     visits = read_csv(visits_csv)
     assert ",".join(visits[0]) == VISIT_HEADER
     assert visits[1] == ["2026-11-18", "Acme Corp", "U0A1", "phone", "", '20 SIM, "urgent"\nsecond line', "", "", "2026-12-01", "U0A1", "2026-11-18T02:00:00+00:00"]

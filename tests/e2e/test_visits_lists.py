@@ -6,12 +6,11 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from handlers import ids
-from storage import db
+from slackio import ids
 from storage.models import Followup, Handover, Member
 from tests.e2e import visits_fixtures
 from tests.e2e.visits_fixtures import NOW, speak
-from tests.helpers import first_button
+from tests.helpers import db, first_button
 
 visit_team = visits_fixtures.visit_team  # the fixture, shared by the visit tests
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 import threading
 
-from handlers import ids
+import pytest
+
+from slackio import ids
 from slackio.driver import visible_text
-from storage import db
 from storage.models import Followup
 from tests.e2e import visits_fixtures
 from tests.e2e.visits_fixtures import (
@@ -19,7 +20,7 @@ from tests.e2e.visits_fixtures import (
     speak,
     visits_of,
 )
-from tests.helpers import first_button
+from tests.helpers import db, first_button
 
 visit_team = visits_fixtures.visit_team  # the fixture, shared by the visit tests
 
@@ -186,6 +187,7 @@ def test_a_double_click_or_a_retry_stores_one_visit(driver, visit_team):
     assert len(dm_messages(driver, "U0A1")) == 1
 
 
+@pytest.mark.real_commits  # copies race on their own connections
 def test_simultaneous_copies_of_one_submission_store_one_visit(driver, visit_team):
     speak(driver, "U0A1")
     driver.command("U0A1", "/visit", "")

@@ -7,11 +7,11 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 
 import clock
-from handlers import ids
-from storage import db
+from slackio import ids
 from storage.models import Handover, Member
 from tests.e2e import visits_fixtures
 from tests.e2e.visits_fixtures import NOW, counts, opened_view, speak, visits_of
+from tests.helpers import db
 
 visit_team = visits_fixtures.visit_team  # the fixture, shared by the visit tests
 

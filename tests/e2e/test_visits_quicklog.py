@@ -7,12 +7,11 @@ from datetime import timedelta
 import pytest
 
 import clock
-from handlers import ids
-from storage import db
+from slackio import ids
 from storage.models import Team
 from tests.e2e import visits_fixtures
 from tests.e2e.visits_fixtures import NOW, counts, opened_view, speak, visits_of
-from tests.helpers import first_button, row_counts
+from tests.helpers import db, first_button, row_counts
 
 visit_team = visits_fixtures.visit_team  # the fixture, shared by the visit tests
 

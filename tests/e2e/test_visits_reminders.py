@@ -9,14 +9,13 @@ import pytest
 from sqlalchemy import select
 
 import clock
-from handlers import ids
-from jobs import registry, runner
+from jobs import registry
+from slackio import ids
 from slackio.driver import visible_text
-from storage import db
 from storage.models import Customer, Followup, Handover, Member, OutboxMessage, Team
 from tests.e2e import visits_fixtures
 from tests.e2e.visits_fixtures import dm_messages, speak
-from tests.helpers import first_button
+from tests.helpers import db, first_button, runner
 
 visit_team = visits_fixtures.visit_team  # the fixture, shared by the visit tests
 

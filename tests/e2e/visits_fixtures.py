@@ -10,9 +10,9 @@ import pytest
 from sqlalchemy import func, select
 
 import clock
-from handlers import ids
-from storage import db
+from slackio import ids
 from storage.models import Customer, Followup, Member, Visit
+from tests.helpers import db
 
 # Wednesday 2026-11-18, 10:00 in Shanghai.
 NOW = datetime(2026, 11, 18, 2, 0, tzinfo=UTC)

@@ -13,9 +13,10 @@ from sqlalchemy import event, insert, select, text
 
 from services import customer_index
 from services.customers import CustomerIndex, pick, search_customers
-from storage import db
+from storage import db as storage_db
 from storage.models import Customer, Member, Team
 from tests.conftest import _create_postgres_database, _drop_postgres_database
+from tests.helpers import db
 
 NOW = datetime(2026, 11, 18, 2, 0, tzinfo=UTC)
 
@@ -104,6 +105,7 @@ def test_changes_made_by_another_session_are_seen_at_once(database, small_team):
         assert [c.name for c in customer_index.team_entries(session, small_team)] == ["Acme Corp", "华东制造集团"]
 
 
+@pytest.mark.real_commits  # writes behind the session's back, on a connection of its own
 def test_a_team_without_a_stamp_is_read_every_time(database, small_team):
     customer_index.clear()
     with database.engine.begin() as connection:
@@ -155,10 +157,10 @@ def test_the_migration_stamps_existing_teams(backend, tmp_path):
         if created is None:
             pytest.skip("PostgreSQL not reachable")
         url, name = created
-    engine = db.make_engine(url)
+    engine = storage_db.make_engine(url)
     try:
         cfg = Config()
-        cfg.set_main_option("script_location", str(db.MIGRATIONS_DIR))
+        cfg.set_main_option("script_location", str(storage_db.MIGRATIONS_DIR))
         for target, then in (("0002", "INSERT INTO teams (name, timezone, language, calendar, meeting_day, meeting_time, schedule, require_followup_due, created_at) "
                                       "VALUES ('old', 'Asia/Shanghai', 'zh', 'CN', 'fri', '16:00', '{}', false, CURRENT_TIMESTAMP)"),
                              ("head", None)):

@@ -7,7 +7,7 @@ from domain.handover_rules import (
     Absence,
     HandoverRequest,
     PairClash,
-    Refusal,
+    RuleBreak,
     check_handover_request,
     handover_state,
     pairs_both_away,
@@ -34,7 +34,7 @@ def ask(member, cover, first, last, *, via=False, partner=None, tz=SHANGHAI):
     return HandoverRequest(member, cover, starts_at, ends_at, via, partner)
 
 
-def codes(refusals: list[Refusal]) -> list[str]:
+def codes(refusals: list[RuleBreak]) -> list[str]:
     return [r.code for r in refusals]
 
 
@@ -87,12 +87,12 @@ def test_in_past(window):
 
 def test_no_partner():
     refusals = check_handover_request(ask(A, None, DEC_10, DEC_12), [], NOW)
-    assert refusals == [Refusal("no_partner")]
+    assert refusals == [RuleBreak("no_partner")]
 
 
 def test_self_cover():
     refusals = check_handover_request(ask(A, A, DEC_10, DEC_12), [], NOW)
-    assert refusals == [Refusal("self_cover")]
+    assert refusals == [RuleBreak("self_cover")]
 
 
 def test_naive_times_are_a_programming_error():
@@ -107,7 +107,7 @@ def test_naive_times_are_a_programming_error():
 def test_overlaps_own_names_the_clashing_window():
     mine = away(A, DEC_12, DEC_14, cover=B, handover_id=7)
     refusals = check_handover_request(ask(A, B, DEC_10, DEC_12), [mine], NOW)
-    assert refusals == [Refusal("overlaps_own", A, 7, mine.starts_at, mine.ends_at)]
+    assert refusals == [RuleBreak("overlaps_own", A, 7, mine.starts_at, mine.ends_at)]
 
 
 @pytest.mark.parametrize(
@@ -118,7 +118,7 @@ def test_overlaps_own_names_the_clashing_window():
 def test_partner_away_on_both_sides_of_the_pair(member, cover, absent, absent_cover):
     theirs = away(absent, DEC_12, DEC_20, cover=absent_cover, handover_id=9)
     refusals = check_handover_request(ask(member, cover, DEC_10, DEC_14), [theirs], NOW)
-    assert refusals == [Refusal("partner_away", absent, 9, theirs.starts_at, theirs.ends_at)]
+    assert refusals == [RuleBreak("partner_away", absent, 9, theirs.starts_at, theirs.ends_at)]
     assert refusals[0].clash_starts_at == datetime(2026, 12, 11, 16, tzinfo=UTC)  # 12 Dec, Shanghai
     assert refusals[0].clash_ends_at == datetime(2026, 12, 20, 16, tzinfo=UTC)  # end of 20 Dec
 
@@ -148,7 +148,7 @@ def test_partner_away_when_member_is_covering_them(member, absent):
 def test_cover_already_covering_someone_else():
     d_away = away(D, DEC_10, DEC_12, cover=C, handover_id=44)
     refusals = check_handover_request(ask(A, C, DEC_12, DEC_14, via=True), [d_away], NOW)
-    assert refusals == [Refusal("cover_is_covering", D, 44, d_away.starts_at, d_away.ends_at)]
+    assert refusals == [RuleBreak("cover_is_covering", D, 44, d_away.starts_at, d_away.ends_at)]
 
 
 @pytest.mark.parametrize("status", ["declined", "cancelled", "ended"])

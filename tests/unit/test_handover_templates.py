@@ -96,21 +96,27 @@ def test_every_notice_renders(locale, window):
 
 @pytest.mark.parametrize("locale", LOCALES)
 def test_refusals_and_errors_render(locale):
-    from handlers.handover import error_text
-    from services.handover import HandoverError
+    from domain.refusal import Refusal
+    from rendering.refusals import refusal_text
+
+    def error_text(texts, refusal, intro):
+        return refusal_text(texts, refusal)
+
+    def rules(*reasons, intro):
+        return Refusal("handover.rules", reasons=list(reasons), intro=intro)
 
     texts = Texts(locale, "Asia/Shanghai")
     more = [RefusalView("cover_is_covering", "U0D1", HOURS), RefusalView("overlaps_own", "U0A1", WHOLE)]
-    text = error_text(texts, HandoverError("partner_away", other="U0B1", clash=WHOLE, more=more), intro=True)
+    text = error_text(texts, rules(RefusalView("partner_away", "U0B1", WHOLE), *more, intro=True), intro=True)
     assert text.count("• ") == 3 and "<@U0B1>" in text and "<@U0D1>" in text
     for code in ("end_before_start", "in_past", "no_partner", "self_cover"):
-        assert error_text(texts, HandoverError(code, other=None, clash=None, more=[]), intro=False)
+        assert error_text(texts, rules(RefusalView(code, None, None), intro=False), intro=False)
     for code, params in [
         ("not_found", {"id": 3}), ("not_yours", {}), ("not_manager", {}), ("already_decided", {"status": "declined"}),
         ("too_late", {}), ("nothing_to_cancel", {}), ("use_back", {}), ("not_away", {}), ("via_not_member", {"user": "U0X"}),
         ("not_member", {}),
     ]:  # fmt: skip
-        assert error_text(texts, HandoverError(code, **params), intro=True)
+        assert error_text(texts, Refusal("handover." + code, **params), intro=True)
 
 
 @pytest.mark.parametrize("locale", LOCALES)

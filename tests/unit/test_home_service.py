@@ -96,21 +96,18 @@ def test_the_background_refresher_coalesces_a_burst_for_one_person():
 
     started, release, published = threading.Event(), threading.Event(), []
 
-    def slow_publish(client, slack_id):
+    def slow_publish(slack_id):
         started.set()
         release.wait(5)
         published.append(slack_id)
 
-    refresher = home_handlers.HomeRefresher(workers=1)
-    original = home_handlers._publish_quietly
-    home_handlers._publish_quietly = slow_publish
-    try:
-        assert refresher.request(None, "U0BLOCK") is True  # occupies the only worker
-        assert started.wait(5)
-        accepted = [refresher.request(None, "U0A1") for _ in range(10)]
-        release.set()
-        refresher.drain()
-    finally:
-        home_handlers._publish_quietly = original
+    from concurrent.futures import ThreadPoolExecutor
+
+    refresher = home_handlers.HomeRefresher(slow_publish, ThreadPoolExecutor(max_workers=1))
+    assert refresher.request("U0BLOCK") == [True]  # occupies the only worker
+    assert started.wait(5)
+    accepted = [refresher.request("U0A1")[0] for _ in range(10)]
+    release.set()
+    refresher.drain()
     assert accepted == [True] + [False] * 9
     assert published == ["U0BLOCK", "U0A1"]

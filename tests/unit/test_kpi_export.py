@@ -11,6 +11,7 @@ import clock
 from exports import write_export
 from storage.models import KpiTarget
 from tests import kpi_scenario as scenario
+from tests.helpers import current_database
 
 
 @pytest.fixture
@@ -31,7 +32,7 @@ def read(path) -> list[list[str]]:
 
 def test_export_columns_and_rows(team, tmp_path):
     out = tmp_path / "kpi.csv"
-    count = write_export("kpi", since=None, fmt="csv", output=str(out))
+    count = write_export(current_database(), "kpi", since=None, fmt="csv", output=str(out))
     rows = read(out)
     assert rows[0] == ["period", "member", "metric", "target", "actual", "expected_to_date"]
     assert count == len(rows) - 1 == 9
@@ -44,7 +45,7 @@ def test_export_columns_and_rows(team, tmp_path):
 
 def test_since_keeps_periods_ending_on_or_after_it(team, tmp_path):
     out = tmp_path / "kpi.csv"
-    write_export("kpi", since="2026-10-01", fmt="csv", output=str(out))
+    write_export(current_database(), "kpi", since="2026-10-01", fmt="csv", output=str(out))
     periods = {row[0] for row in read(out)[1:]}
     assert periods == {"2026Q4", "2026-12"}
 
@@ -53,7 +54,7 @@ def test_export_to_excel(team, tmp_path):
     from openpyxl import load_workbook
 
     out = tmp_path / "kpi.xlsx"
-    write_export("kpi", since=None, fmt="xlsx", output=str(out))
+    write_export(current_database(), "kpi", since=None, fmt="xlsx", output=str(out))
     sheet = load_workbook(out).active
     header = [c.value for c in next(sheet.iter_rows(max_row=1))]
     assert header == ["period", "member", "metric", "target", "actual", "expected_to_date"]

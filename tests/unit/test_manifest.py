@@ -6,7 +6,7 @@ from pathlib import Path
 
 import yaml
 
-from handlers.ids import ALL_COMMANDS
+from slackio.ids import ALL_COMMANDS
 
 MANIFEST = yaml.safe_load((Path(__file__).parents[2] / "manifest.yml").read_text("utf-8"))
 

@@ -7,13 +7,14 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from domain.refusal import Refusal
 from domain.visit_form import FollowupRow, VisitDraft
 from services import followups, visits
-from services.visit_access import VisitError, access_for
-from storage import db
+from services.visit_access import access_for
 from storage.models import Customer, Followup, Handover, Member, Team, Visit
 from tests.e2e import visits_fixtures
 from tests.e2e.visits_fixtures import NOW
+from tests.helpers import db
 
 visit_team = visits_fixtures.visit_team  # the fixture, shared by the visit tests
 
@@ -57,10 +58,10 @@ def test_the_rep_is_whoever_visited_and_a_manager_credits_the_owner(visit_team):
 
 
 def test_a_rep_may_not_log_for_someone_elses_customer(visit_team):
-    with pytest.raises(VisitError) as refused:
+    with pytest.raises(Refusal) as refused:
         log("U0A1", "Beta Bank")
     assert refused.value.code == "customer_hidden" and refused.value.params["owner"] == "U0B1"
-    with pytest.raises(VisitError) as unowned:
+    with pytest.raises(Refusal) as unowned:
         log("U0A1", "Orphan Ltd")
     assert unowned.value.code == "customer_unowned"
     assert count(Visit) == 0
@@ -68,9 +69,9 @@ def test_a_rep_may_not_log_for_someone_elses_customer(visit_team):
 
 def test_a_follow_up_owner_must_be_on_the_team(visit_team):
     draft = VisitDraft(visit_date=date(2026, 11, 18), type="phone", followups=(FollowupRow("a"), FollowupRow("b", owner_slack_id="U0STRANGER")))
-    with pytest.raises(VisitError) as refused:
+    with pytest.raises(Refusal) as refused:
         log(draft=draft)
-    assert (refused.value.code, refused.value.params["block"]) == ("owner_not_member", "owner_2")
+    assert (refused.value.code, refused.value.beside) == ("owner_not_member", "owner_2")
     assert count(Visit) == 0
 
 
@@ -131,7 +132,7 @@ def test_snooze_lands_on_a_working_day(visit_team, due, today, length, expected)
 def test_only_the_owner_their_cover_or_a_manager_may_close_a_follow_up(visit_team):
     followup_id = log().visit.followups[0].id
     with db.session_scope() as session:
-        with pytest.raises(VisitError) as refused:
+        with pytest.raises(Refusal) as refused:
             followups.complete(session, access_for(session, "U0B1", NOW), followup_id, NOW)
         assert refused.value.code == "followup_not_yours"
         assert followups.complete(session, access_for(session, "U0MGR", NOW), followup_id, NOW).changed

@@ -6,11 +6,11 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import select
 
-from storage import db
 from storage import visits as store
 from storage.models import Customer, Followup, Member, Visit
 from tests.e2e import visits_fixtures
 from tests.e2e.visits_fixtures import NOW
+from tests.helpers import db
 
 visit_team = visits_fixtures.visit_team  # the fixture, shared by the visit tests
 
