@@ -107,7 +107,7 @@ def _format_date(value: date | datetime | None, fmt: str, locale: Locale, tz: st
     if isinstance(value, datetime):
         # A moment shows as the reader's calendar day, not the server's or UTC's.
         value = (value.astimezone(ZoneInfo(tz)) if tz and value.tzinfo else value).date()
-    if fmt in {"MMMd", "MMMEd", "yMMMd", "yMMMEd", "Md"}:  # skeletons: "Dec 1" / "12月1日"
+    if fmt in {"MMMd", "MMMEd", "yMMMd", "yMMMEd", "Md", "yMMMM"}:  # skeletons: "Dec 1" / "12月1日"
         return format_skeleton(fmt, value, locale=locale)
     return format_date(value, fmt, locale=locale)
 
