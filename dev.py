@@ -19,6 +19,15 @@ import venv
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent
+LOCALE_DIR = "templates/locale"
+POT = f"{LOCALE_DIR}/messages.pot"
+# pybabel's own commands (babel.cfg says where the strings are); `check` is scripts/i18n.py.
+I18N = {
+    "extract": ["extract", "-F", "babel.cfg", "-o", POT, "--project=ambot", "--no-wrap", "."],
+    "update": ["update", "-i", POT, "-d", LOCALE_DIR, "-D", "messages", "-l", "zh",
+               "--no-wrap", "--ignore-obsolete", "--init-missing"],
+    "compile": ["compile", "-d", LOCALE_DIR, "-D", "messages", "--statistics"],
+}
 VENV = ROOT / ".venv"
 STAMP = VENV / ".ambot-deps"
 USAGE = """usage:
@@ -26,7 +35,11 @@ USAGE = """usage:
   python3 dev.py demo                 load the demo team and show what the bot posts
   python3 dev.py console              chat with the bot locally, no Slack needed
   python3 dev.py <bot.py args>        anything `python bot.py` accepts, inside the venv
-  python3 dev.py lint                 ruff check ."""
+  python3 dev.py lint                 ruff check .
+  python3 dev.py i18n extract         strings of code and templates into templates/locale/messages.pot
+  python3 dev.py i18n update          new strings into the Chinese catalog (messages.po), gone ones out
+  python3 dev.py i18n compile         messages.po into messages.mo, which the bot loads (commit both)
+  python3 dev.py i18n check           every string translated, no duplicate entry, messages.mo up to date"""
 
 
 def venv_python() -> Path:
@@ -88,6 +101,15 @@ def main(argv: list[str]) -> int:
         cmd = [str(python), "-m", "pytest", *argv[1:]]
     elif argv[0] == "lint":
         cmd = [str(python), "-m", "ruff", "check", ".", *argv[1:]]
+    elif argv[0] == "i18n":
+        action = argv[1] if len(argv) > 1 else ""
+        if action == "check":
+            cmd = [str(python), "-m", "scripts.i18n"]
+        elif action in I18N:
+            cmd = [str(python), "-m", "babel.messages.frontend", *I18N[action], *argv[2:]]
+        else:
+            print(USAGE, file=sys.stderr)
+            return 2
     else:
         cmd = [str(python), str(ROOT / "bot.py"), *argv]
     return subprocess.call(cmd)

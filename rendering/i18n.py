@@ -1,14 +1,14 @@
 """Templates and translations.
 
-One Jinja2 Environment per known locale, with gettext from the Babel catalogs under
-`templates/locale/<lang>/LC_MESSAGES/*.po` (one catalog per capability, merged). No
+One Jinja2 Environment per known locale, with gettext from the compiled Babel catalog
+`templates/locale/<lang>/LC_MESSAGES/messages.mo` (one catalog per language; English needs
+none, its msgids are English). `python3 dev.py i18n` extracts, updates and compiles it. No
 HTML autoescaping: Slack's mrkdwn needs only `&`, `<` and `>` escaped, which the
 `slack_escape` filter does for user data.
 """
 
 from __future__ import annotations
 
-import io
 from datetime import date, datetime
 from decimal import Decimal
 from functools import cache
@@ -17,14 +17,13 @@ from zoneinfo import ZoneInfo
 
 from babel import Locale
 from babel.dates import format_date, format_datetime, format_skeleton, format_time
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
 from babel.numbers import format_currency, format_decimal
-from babel.support import Translations
+from babel.support import NullTranslations, Translations
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 LOCALE_DIR = TEMPLATES_DIR / "locale"
+DOMAIN = "messages"
 LOCALES = ("en", "zh")
 DEFAULT_LOCALE = "en"
 BABEL_LOCALES = {"en": "en_US", "zh": "zh_Hans_CN"}
@@ -54,21 +53,13 @@ def truncate(value: object, limit: int = 300) -> str:
 
 
 @cache
-def translations(locale: str) -> Translations:
-    merged = Translations()
-    folder = LOCALE_DIR / locale / "LC_MESSAGES"
-    for po_path in sorted(folder.glob("*.po")) if folder.exists() else []:
-        with po_path.open("rb") as fh:
-            catalog = read_po(fh, locale=BABEL_LOCALES.get(locale, locale))
-        buffer = io.BytesIO()
-        write_mo(buffer, catalog)
-        buffer.seek(0)
-        loaded = Translations(buffer)
-        merged.merge(loaded)
-        # merge() copies messages but not the plural rule: without this, Chinese (one
-        # form) would look up English's second form and fall back to English.
-        merged.plural = loaded.plural
-    return merged
+def translations(locale: str) -> NullTranslations:
+    """The compiled catalog of one language; English (no catalog) translates to itself.
+
+    The plural rule comes from the catalog's `Plural-Forms` header: Chinese has one form,
+    so `ngettext` always picks it.
+    """
+    return Translations.load(str(LOCALE_DIR), [locale], domain=DOMAIN)
 
 
 @cache
@@ -107,7 +98,7 @@ def _format_date(value: date | datetime | None, fmt: str, locale: Locale, tz: st
     if isinstance(value, datetime):
         # A moment shows as the reader's calendar day, not the server's or UTC's.
         value = (value.astimezone(ZoneInfo(tz)) if tz and value.tzinfo else value).date()
-    if fmt in {"MMMd", "MMMEd", "yMMMd", "yMMMEd", "Md"}:  # skeletons: "Dec 1" / "12月1日"
+    if fmt in {"MMMd", "MMMEd", "yMMMd", "yMMMEd", "Md", "yMMMM"}:  # skeletons: "Dec 1" / "12月1日"
         return format_skeleton(fmt, value, locale=locale)
     return format_date(value, fmt, locale=locale)
 

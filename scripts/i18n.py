@@ -1,85 +1,162 @@
-"""Keep the Chinese catalogs in step with the templates.
+"""What pybabel does not check about the message catalogs: `python3 dev.py i18n check`.
 
-    python scripts/i18n.py update [DOMAIN …]   # add new msgids (empty msgstr), drop obsolete ones
-    python scripts/i18n.py check    # list msgids without a Chinese translation
+Extracting, updating and compiling are pybabel's own commands (`python3 dev.py i18n
+extract|update|compile`, configured by `babel.cfg`). This module adds the checks, used by
+that command and by tests/unit/test_catalog.py:
 
-One catalog per template folder (`amteam.po`, `visit.po`, …; top-level templates go to
-`common.po`), so capabilities can be translated independently.
+- every string extracted from the code and the templates has a translation in each
+  language's catalog: not missing, not empty, not fuzzy, every plural form filled;
+- no (msgctxt, msgid) is written twice in a catalog (`read_po` would silently keep the
+  first one, so the second translation would never show);
+- the committed `.mo` holds what its `.po` says (compared by content, not by date).
 """
 
 from __future__ import annotations
 
+import io
+import os
 import sys
-from collections import defaultdict
+from collections.abc import Iterable
 from pathlib import Path
 
-from babel.messages.catalog import Catalog
-from babel.messages.extract import extract_from_file
-from babel.messages.pofile import read_po, write_po
-from jinja2.ext import babel_extract
+from babel.messages.catalog import Catalog, Message
+from babel.messages.extract import extract_from_dir
+from babel.messages.frontend import parse_mapping_cfg
+from babel.messages.mofile import read_mo, write_mo
+from babel.messages.pofile import PoFileParser, read_po
+
+from rendering.i18n import DOMAIN, LOCALE_DIR, LOCALES
 
 ROOT = Path(__file__).resolve().parent.parent
-TEMPLATES = ROOT / "templates"
-ZH_DIR = TEMPLATES / "locale" / "zh" / "LC_MESSAGES"
-OPTIONS = {"extensions": "jinja2.ext.i18n", "trimmed": "true"}
+BABEL_CFG = ROOT / "babel.cfg"
+# The msgids are English, so English has no catalog.
+CATALOG_LOCALES = tuple(locale for locale in LOCALES if locale != "en")
 
 
-def domain_of(path: Path) -> str:
-    relative = path.relative_to(TEMPLATES)
-    return relative.parts[0] if len(relative.parts) > 1 else "common"
+def po_path(locale: str) -> Path:
+    return LOCALE_DIR / locale / "LC_MESSAGES" / f"{DOMAIN}.po"
 
 
-def extracted() -> dict[str, Catalog]:
-    catalogs: dict[str, Catalog] = defaultdict(lambda: Catalog(locale="zh_Hans_CN"))
-    for path in sorted(TEMPLATES.rglob("*.j2")):
-        domain = domain_of(path)
-        for lineno, message, comments, context in extract_from_file(babel_extract, str(path), options=OPTIONS):
-            catalogs[domain].add(message, locations=[(str(path.relative_to(ROOT)), lineno)], auto_comments=comments, context=context)
-    return dict(catalogs)
+def mo_path(locale: str) -> Path:
+    return po_path(locale).with_suffix(".mo")
 
 
-def update(only: list[str] | None = None) -> None:
-    ZH_DIR.mkdir(parents=True, exist_ok=True)
-    for domain, template in extracted().items():
-        if only and domain not in only:
-            continue
-        po_path = ZH_DIR / f"{domain}.po"
-        if po_path.exists():
-            with po_path.open("rb") as fh:
-                catalog = read_po(fh, locale="zh_Hans_CN")
-        else:
-            catalog = Catalog(locale="zh_Hans_CN", project="ambot")
-        catalog.update(template, no_fuzzy_matching=True)
-        catalog.obsolete.clear()
-        with po_path.open("wb") as fh:
-            write_po(fh, catalog, width=0, omit_header=False, sort_output=False, include_previous=False)
-        print(f"{po_path.relative_to(ROOT)}: {len(catalog)} messages")
+def extracted(root: Path = ROOT, config: Path = BABEL_CFG) -> Catalog:
+    """Every translatable string under `root`, found the way `pybabel extract -F babel.cfg` finds them."""
+    with config.open(encoding="utf-8") as fh:
+        method_map, options_map = parse_mapping_cfg(fh, str(config))
+    catalog = Catalog(project="ambot")
+    for filename, lineno, message, comments, context in extract_from_dir(str(root), method_map, options_map):
+        catalog.add(message, None, [(filename.replace(os.sep, "/"), lineno)], auto_comments=comments, context=context)
+    return catalog
 
 
-def missing() -> list[tuple[str, str]]:
-    problems: list[tuple[str, str]] = []
-    for domain, template in extracted().items():
-        po_path = ZH_DIR / f"{domain}.po"
-        translated: dict = {}
-        if po_path.exists():
-            with po_path.open("rb") as fh:
-                catalog = read_po(fh, locale="zh_Hans_CN")
-            translated = {m.id: m for m in catalog if m.id}
-        for message in template:
-            if not message.id:
-                continue
-            found = translated.get(message.id)
-            strings = found.string if found else None
-            if found is None or found.fuzzy or not strings or (isinstance(strings, tuple) and not all(strings)):
-                problems.append((domain, message.id if isinstance(message.id, str) else message.id[0]))
+def _label(message: Message) -> str:
+    msgid = message.id if isinstance(message.id, str) else message.id[0]
+    where = ", ".join(f"{path}:{line}" for path, line in message.locations[:3])
+    context = f"[{message.context}] " if message.context else ""
+    return f"{context}{msgid!r}" + (f" ({where})" if where else "")
+
+
+class _RecordingCatalog(Catalog):
+    """A catalog that remembers every entry the parser hands it, duplicates included."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.entries: list[Message] = []
+
+    def __setitem__(self, key, message: Message) -> None:
+        if key:  # the header is the entry with an empty msgid
+            self.entries.append(Message(message.id, message.string, context=message.context))
+        super().__setitem__(key, message)
+
+
+def raw_entries(path: Path) -> list[Message]:
+    """The entries of a .po file as written, in order, before duplicates are merged."""
+    catalog = _RecordingCatalog()
+    with path.open("rb") as fh:
+        PoFileParser(catalog, ignore_obsolete=True, abort_invalid=True).parse(fh)
+    return catalog.entries
+
+
+def duplicates(path: Path) -> list[str]:
+    """(msgctxt, msgid) pairs written more than once; gettext would show only one translation."""
+    seen: dict[tuple[str | None, str], Message] = {}
+    problems: list[str] = []
+    for entry in raw_entries(path):
+        key = (entry.context, entry.id if isinstance(entry.id, str) else entry.id[0])
+        first = seen.setdefault(key, entry)
+        if first is not entry:
+            differs = "different translations" if first.string != entry.string else "the same translation"
+            problems.append(f"{path.name}: {_label(entry)} is in the catalog twice, with {differs}")
     return problems
 
 
+def _translated(message: Message | None, plural: bool, forms: int) -> bool:
+    if message is None or message.fuzzy:
+        return False
+    strings = message.string
+    if plural:
+        return isinstance(strings, (tuple, list)) and len(strings) >= forms and all(strings[:forms])
+    return isinstance(strings, str) and bool(strings)
+
+
+def untranslated(path: Path, template: Iterable[Message]) -> list[str]:
+    """Strings of `template` without a usable translation in the catalog at `path`."""
+    with path.open("rb") as fh:
+        catalog = read_po(fh)
+    problems = []
+    for message in template:
+        if not message.id:
+            continue
+        found = catalog.get(message.id, context=message.context)
+        if not _translated(found, message.pluralizable, catalog.num_plurals):
+            state = "missing" if found is None else "fuzzy" if found.fuzzy else "untranslated"
+            problems.append(f"{path.name}: {_label(message)} is {state}")
+    return problems
+
+
+def _compiled(catalog: Catalog) -> dict:
+    return {(m.context, m.id if isinstance(m.id, str) else tuple(m.id)): m.string for m in catalog if m.id}
+
+
+def stale_mo(po: Path, mo: Path) -> list[str]:
+    """Differences between the committed .mo and what compiling the .po gives now."""
+    if not mo.exists():
+        return [f"{mo.name} is missing: run `python3 dev.py i18n compile`"]
+    with po.open("rb") as fh:
+        source = read_po(fh)
+    buffer = io.BytesIO()
+    write_mo(buffer, source)  # as `pybabel compile` does: fuzzy entries left out
+    buffer.seek(0)
+    expected = read_mo(buffer)
+    with mo.open("rb") as fh:
+        committed = read_mo(fh)
+    want, have = _compiled(expected), _compiled(committed)
+    problems = [f"{mo.name}: {key[1]!r} differs from {po.name}" for key in want if key in have and have[key] != want[key]]
+    problems += [f"{mo.name}: {key[1]!r} is missing" for key in want if key not in have]
+    problems += [f"{mo.name}: {key[1]!r} is not in {po.name} any more" for key in have if key not in want]
+    if expected.plural_forms != committed.plural_forms:
+        problems.append(f"{mo.name}: plural forms {committed.plural_forms!r}, {po.name} says {expected.plural_forms!r}")
+    if problems:
+        problems.append(f"{mo.name} is out of date: run `python3 dev.py i18n compile`")
+    return problems
+
+
+def problems() -> list[str]:
+    template = extracted()
+    found: list[str] = []
+    for locale in CATALOG_LOCALES:
+        po = po_path(locale)
+        if not po.exists():
+            found.append(f"{po.relative_to(ROOT)} is missing: run `python3 dev.py i18n update`")
+            continue
+        found += duplicates(po) + untranslated(po, template) + stale_mo(po, mo_path(locale))
+    return found
+
+
 if __name__ == "__main__":
-    if sys.argv[1:2] == ["update"]:
-        update(sys.argv[2:])
-    else:
-        gaps = missing()
-        for domain, msgid in gaps:
-            print(f"{domain}: {msgid}")
-        sys.exit(1 if gaps else 0)
+    gaps = problems()
+    for line in gaps:
+        print(line)
+    sys.exit(1 if gaps else 0)
