@@ -19,9 +19,10 @@ from slack_bolt import App
 
 import clock
 import handlers
-from handlers.home import HomeRefresher
-from handlers.layer import Listeners
-from handlers.request import texts_of
+from handlers import home
+from listening.home_refresh import HomeRefresher
+from listening.layer import Listeners
+from listening.request import texts_of
 from rendering.blocks import ephemeral
 from rendering.i18n import Texts
 from runtime import Runtime, create_runtime
@@ -64,7 +65,7 @@ def create_app(settings: Settings, database: Database) -> Ambot:
         # first and hands the work to the runtime's pool, so no ack waits on a poll.
         process_before_response=True,
     )
-    runtime.refresh_home = HomeRefresher.for_runtime(runtime).request
+    runtime.refresh_home = HomeRefresher.for_runtime(runtime, home.view_for).request
     handlers.register(Listeners(bolt, runtime))
     return Ambot(bolt, runtime)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date
+from typing import Any
 
 from domain.quicklog import VISIT_TYPES, QuickLog
 
@@ -105,3 +106,52 @@ def validate(draft: VisitDraft, *, require_due: bool, today: date | None = None)
 def is_empty(draft: VisitDraft) -> bool:
     """Nothing was said about the visit: no text field and no follow-up."""
     return not any(getattr(draft, name) for name in TEXT_FIELDS) and not any(row.text for row in draft.followups)
+
+
+# --- the form's state, as Slack sends it back (`view.state.values`) -----------------------
+
+
+def _element(values: dict[str, Any], block_id: str) -> dict[str, Any]:
+    actions = values.get(block_id) or {}
+    return next(iter(actions.values()), {}) if isinstance(actions, dict) else {}
+
+
+def _date(element: dict[str, Any]) -> date | None:
+    raw = element.get("selected_date")
+    try:
+        return date.fromisoformat(raw) if raw else None
+    except (TypeError, ValueError):
+        return None
+
+
+def draft_from_state(values: dict[str, Any], rows: int, followup_ids: list[int | None] | None = None) -> VisitDraft:
+    """A VisitDraft from `view.state.values` (follow-up rows as the form shows them)."""
+    selected = _element(values, "customer").get("selected_option") or {}
+    customer_id = int(selected["value"]) if str(selected.get("value", "")).isdigit() else None
+    ids = list(followup_ids or [])
+    followups = []
+    for index in range(max(1, rows)):
+        text_id, due_id, owner_id = row_block_ids(index)
+        followups.append(
+            FollowupRow(
+                text=clean_text(_element(values, text_id).get("value")),
+                due=_date(_element(values, due_id)),
+                owner_slack_id=_element(values, owner_id).get("selected_user") or None,
+                followup_id=ids[index] if index < len(ids) else None,
+            )
+        )
+    return VisitDraft(
+        customer_id=customer_id,
+        visit_date=_date(_element(values, "date")),
+        type=(_element(values, "type").get("selected_option") or {}).get("value"),
+        purpose=clean_text(_element(values, "purpose").get("value")),
+        needs=clean_text(_element(values, "needs").get("value")),
+        concerns=clean_text(_element(values, "concerns").get("value")),
+        notes=clean_text(_element(values, "notes").get("value")),
+        followups=tuple(followups),
+        next_visit=_date(_element(values, "next_visit")),
+    )
+
+
+def selected_customer_option(values: dict[str, Any]) -> dict[str, Any] | None:
+    return _element(values, "customer").get("selected_option") or None

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from handlers import admin, digest, handover, home, kpi, questions, visits
-from handlers.layer import Listeners
+from listening.layer import Listeners
 
 
 def register(on: Listeners) -> None:

@@ -7,8 +7,8 @@ from typing import Any
 
 from domain import args as argparse_slack
 from domain.refusal import Refusal
-from handlers.layer import Listeners
-from handlers.request import Request
+from listening.layer import Listeners
+from listening.request import Request
 from rendering.blocks import section
 from services import team_admin
 from slackio import ids

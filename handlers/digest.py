@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from domain.args import tokenize
 from domain.refusal import Refusal
-from handlers.layer import Listeners
-from handlers.request import Request
+from listening.layer import Listeners
+from listening.request import Request
 from rendering import digest_blocks
 from rendering.blocks import ephemeral
 from services.manager_digest import manager_digest

@@ -6,13 +6,11 @@ saying what happened, the rest stay pressable.
 
 from __future__ import annotations
 
-from datetime import date
 from functools import partial
 
-from domain.refusal import Refusal
-from handlers.layer import Listeners
-from handlers.request import Request
 from handlers.visit_common import visit_access
+from listening.layer import Listeners
+from listening.request import Request
 from rendering import blocks as bk
 from rendering import visit_blocks
 from services import followups
@@ -27,22 +25,8 @@ def register(on: Listeners) -> None:
     on.action(ids.FOLLOWUP_SNOOZE_WEEK, partial(act_on_followup, what="week"))
 
 
-def button_value(value: str) -> tuple[int, date | None | object]:
-    """`"<id>"` (Done, and Snooze buttons drawn before due dates were added) or
-    `"<id>:<due shown, ISO, or empty>"` (Snooze) → (id, due shown or ANY_DUE)."""
-    raw_id, colon, raw_due = value.partition(":")
-    if not (raw_id.isascii() and raw_id.isdigit()):
-        raise Refusal("visit.followup_gone")
-    if not colon:
-        return int(raw_id), followups.ANY_DUE
-    try:
-        return int(raw_id), date.fromisoformat(raw_due) if raw_due else None
-    except ValueError:
-        raise Refusal("visit.followup_gone") from None
-
-
 def act_on_followup(req: Request, what: str) -> None:
-    followup_id, shown_due = button_value(req.value)
+    followup_id, shown_due = followups.button_value(req.value)
     access = visit_access(req)
     if what == "done":
         outcome = followups.complete(req.db, access, followup_id, req.now)

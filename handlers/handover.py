@@ -14,8 +14,8 @@ from sqlalchemy.orm import Session
 from domain.args import tokenize
 from domain.handover_command import CommandError, parse_handover_command
 from domain.refusal import Refusal
-from handlers.layer import Listeners
-from handlers.request import Request
+from listening.layer import Listeners
+from listening.request import Request
 from rendering import handover as views
 from rendering.blocks import sections
 from services import handover as service

@@ -2,35 +2,27 @@
 actions that change what it shows.
 
 Listeners ask for a redraw with `req.refresh_home(slack_id, …)`; once the request is
-committed the runtime's `HomeRefresher` publishes those Homes — only for people who
-opened theirs recently (the rest get a fresh one when they next open it), at most one
-waiting publish per person, and never raising: the action it follows has succeeded.
+committed the runtime's HomeRefresher (listening/home_refresh.py) redraws, with
+`view_for`, the Homes of those who opened theirs recently.
 """
 
 from __future__ import annotations
 
-import logging
-import threading
-from collections.abc import Callable
-from concurrent.futures import Executor, ThreadPoolExecutor
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
 
-import clock
 from domain.refusal import Refusal
-from handlers.layer import Listeners
-from handlers.request import Request, texts_of
 from handlers.visit_common import visit_access
+from listening.layer import Listeners
+from listening.request import Request, texts_of
 from rendering import home_blocks
 from rendering.i18n import Texts
 from rendering.kpi_text import pace_text
-from runtime import InlineExecutor, Runtime
 from services import followups, home, people
 from slackio import ids
 
-log = logging.getLogger("ambot.handlers.home")
 MSG = home_blocks.MSG
 
 
@@ -81,54 +73,9 @@ def build_view(session: Session, texts: Texts, slack_id: str, now: datetime, not
     return home_blocks.home_view(texts, data, pace_text=pace, notice=notice)
 
 
-def publish_quietly(runtime: Runtime, slack_id: str) -> None:
-    """Publish one person's Home again if they opened it recently. Never raises."""
-    try:
-        now = clock.now()
-        with runtime.db.session_scope() as session:
-            if not home.seen_recently(session, slack_id, now):
-                return  # their Home is rebuilt when they next open it
-            view = build_view(session, texts_of(people.find_person(session, slack_id, now)), slack_id, now)
-        runtime.client.views_publish(user_id=slack_id, view=view)
-    except Exception:  # the action this follows has already succeeded
-        log.warning("could not refresh the App Home of %s", slack_id, exc_info=True)
-
-
-class HomeRefresher:
-    """Publishes Homes on a small pool of its own, at most one waiting publish per person.
-
-    A person's id leaves `waiting` when their publish starts, so a change made while it
-    runs schedules one more: the last publish always reads the latest state.
-    """
-
-    def __init__(self, publish: Callable[[str], None], pool: Executor) -> None:
-        self.publish = publish
-        self.pool = pool
-        self.waiting: set[str] = set()
-        self.lock = threading.Lock()
-
-    @classmethod
-    def for_runtime(cls, runtime: Runtime) -> HomeRefresher:
-        pool: Executor = InlineExecutor() if runtime.inline else ThreadPoolExecutor(2, thread_name_prefix="ambot-home")
-        return cls(lambda slack_id: publish_quietly(runtime, slack_id), pool)
-
-    def request(self, *slack_ids: str) -> list[bool]:
-        """Schedule publishes; False for each person with one already waiting."""
-        return [self._request(s) for s in slack_ids]
-
-    def _request(self, slack_id: str) -> bool:
-        with self.lock:
-            if slack_id in self.waiting:
-                return False
-            self.waiting.add(slack_id)
-        self.pool.submit(self._run, slack_id)
-        return True
-
-    def _run(self, slack_id: str) -> None:
-        with self.lock:
-            self.waiting.discard(slack_id)
-        self.publish(slack_id)
-
-    def drain(self) -> None:
-        """Wait for every scheduled publish (tests, shutdown)."""
-        self.pool.shutdown(wait=True)
+def view_for(session: Session, slack_id: str, now: datetime) -> dict[str, Any] | None:
+    """Someone's Home as of now, for a redraw outside any request (None: they have not
+    opened it lately, so it is rebuilt when they next open it)."""
+    if not home.seen_recently(session, slack_id, now):
+        return None
+    return build_view(session, texts_of(people.find_person(session, slack_id, now)), slack_id, now)

@@ -9,8 +9,8 @@ from domain import args as argparse_slack
 from domain.kpi_input import parse_amount
 from domain.metrics import METRICS, Metric, parse_period, period_containing, resolve_metric
 from domain.refusal import Refusal
-from handlers.layer import Listeners
-from handlers.request import Request
+from listening.layer import Listeners
+from listening.request import Request
 from rendering.blocks import button, context, ephemeral, section, sections
 from rendering.kpi_text import pace_text, team_pace_text
 from services import kpi

@@ -7,17 +7,17 @@ else claimed it first) come back as an ephemeral message, or as a modal field er
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from domain.refusal import Refusal
 from handlers import question_delivery as delivery
-from handlers.layer import Listeners
-from handlers.request import Request
+from listening.layer import Listeners
+from listening.request import Request
 from rendering import question_blocks as qb
 from services import question_escalation as moves
 from services import questions as service
 from slackio import ids
+from slackio.payloads import private_metadata
 
 
 def register(on: Listeners) -> None:
@@ -41,11 +41,8 @@ def _question_id(req: Request) -> int:
 
 def _view_question_id(req: Request) -> int:
     """The question a modal is about; 0 (no such question) when the metadata is not ours."""
-    try:
-        value = json.loads(req.view.get("private_metadata") or "{}").get("q")
-    except (ValueError, AttributeError):
-        return 0
-    return int(value) if str(value).isascii() and str(value).isdigit() else 0
+    value = str(private_metadata(req.view).get("q"))
+    return int(value) if value.isascii() and value.isdigit() else 0
 
 
 def _pressed(req: Request) -> tuple[str | None, str | None]:

@@ -9,70 +9,29 @@ instead; see jobs/questions.py.
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
-from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
-
-from handlers.request import Request
+from listening.request import Request
 from rendering import question_blocks as qb
 from services import questions as service
-
-log = logging.getLogger("ambot.questions")
-
-
-def post(client: WebClient, channel: str | None, payload: dict[str, Any] | None, *, thread_ts: str | None = None, broadcast: bool = False) -> tuple[str, str] | None:
-    """Post to a user (their DM) or channel; (channel, ts), or None when Slack refused."""
-    if not channel or payload is None:
-        return None
-    extra: dict[str, Any] = {}
-    if thread_ts:
-        extra["thread_ts"] = thread_ts
-        if broadcast:
-            extra["reply_broadcast"] = True
-    try:
-        response = client.chat_postMessage(channel=channel, **payload, **extra)
-    except (SlackApiError, OSError) as exc:
-        log.warning("could not post to %s: %s", channel, exc)
-        return None
-    return response.get("channel"), response.get("ts")
+from slackio.posting import post_message, update_message
 
 
 def update(req: Request, channel: str | None, ts: str | None, payload: dict[str, Any]) -> None:
     """Redraw a message the bot sent (once the action is saved)."""
-    if not channel or not ts:
-        return
     client = req.client
-
-    def redraw() -> None:
-        try:
-            client.chat_update(channel=channel, ts=ts, **payload)
-        except (SlackApiError, OSError) as exc:
-            log.warning("could not update %s/%s: %s", channel, ts, exc)
-
-    req.after(redraw)
+    req.after(lambda: update_message(client, channel, ts, payload))
 
 
 def to_asker(req: Request, card: Any, payload: dict[str, Any], *, broadcast: bool = False) -> None:
     """A message in the asker's thread about the question (a new DM if there is none)."""
     client, asker, thread = req.client, card.asker, card.asker_ts
-    req.after(lambda: post(client, asker, payload, thread_ts=thread, broadcast=broadcast))
+    req.after(lambda: post_message(client, asker, payload, thread_ts=thread, broadcast=broadcast))
 
 
 def to_responder_thread(req: Request, card: Any, payload: dict[str, Any]) -> None:
     client, assignee, thread = req.client, card.assignee, card.assignee_ts
-    req.after(lambda: post(client, assignee, payload, thread_ts=thread))
-
-
-def record_thread_later(req: Request, question_id: int, *, asker: tuple[str, str] | None = None, assignee: tuple[str, str] | None = None) -> None:
-    database = req.runtime.db
-
-    def record() -> None:
-        with database.session_scope() as session:
-            service.record_threads(session, question_id, asker=asker, assignee=assignee)
-
-    req.after(record)
+    req.after(lambda: post_message(client, assignee, payload, thread_ts=thread))
 
 
 def deliver_routing(req: Request, routing: Any) -> None:
@@ -88,8 +47,8 @@ def deliver_routing(req: Request, routing: Any) -> None:
     client, database = req.client, req.runtime.db
 
     def send() -> None:
-        responder = post(client, card.assignee, to_responder)
-        asker = post(client, card.asker, to_asker_dm)
+        responder = post_message(client, card.assignee, to_responder)
+        asker = post_message(client, card.asker, to_asker_dm)
         with database.session_scope() as session:
             service.record_threads(session, card.id, asker=asker, assignee=responder)
 
@@ -107,7 +66,7 @@ def deliver_move(req: Request, routing: Any, kind: str) -> None:
     client, database = req.client, req.runtime.db
 
     def send() -> None:
-        responder = post(client, card.assignee, to_responder)
+        responder = post_message(client, card.assignee, to_responder)
         if responder:
             with database.session_scope() as session:
                 service.record_threads(session, card.id, assignee=responder)

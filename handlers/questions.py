@@ -17,8 +17,8 @@ from domain.refusal import Refusal
 from domain.routing import parse_ask
 from handlers import question_actions
 from handlers import question_delivery as delivery
-from handlers.layer import Listeners
-from handlers.request import Request
+from listening.layer import Listeners
+from listening.request import Request
 from rendering import question_blocks as qb
 from rendering.blocks import option, sections
 from services import question_lists as lists

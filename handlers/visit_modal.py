@@ -8,26 +8,25 @@ double click or a Slack retry carries the same view id) and confirmed by DM.
 
 from __future__ import annotations
 
-import json
 from dataclasses import replace
 from typing import Any
 
-from domain.visit_form import FollowupRow, VisitDraft, validate
-from handlers.layer import Listeners
-from handlers.request import Request
-from handlers.visit_common import (
+from domain.visit_form import (
+    FollowupRow,
+    VisitDraft,
     draft_from_state,
-    id_value,
     selected_customer_option,
-    store_once,
-    visit_access,
-    visit_readers,
+    validate,
 )
+from handlers.visit_common import id_value, visit_access, visit_readers
+from listening.layer import Listeners
+from listening.request import Request
 from rendering import refusals, visit_blocks
 from services import customer_index, visits
 from services import customers as customer_search
 from services.visit_access import VisitAccess, access_for
 from slackio import ids
+from slackio.payloads import private_metadata
 from storage.models import Customer
 
 # Refusals shown in the form beside the customer (others go beside the notes).
@@ -93,7 +92,7 @@ def handle_customer_options(req: Request) -> None:
 
 def handle_add_followup(req: Request) -> None:
     view = req.view
-    meta = _metadata(view)
+    meta = private_metadata(view)
     rows = int(meta.get("rows", 1))
     values = (view.get("state") or {}).get("values") or {}
     draft = draft_from_state(values, rows, meta.get("ids"))
@@ -113,21 +112,13 @@ def handle_add_followup(req: Request) -> None:
     req.update_view(updated, hash=view.get("hash"))
 
 
-def _metadata(view: dict[str, Any]) -> dict[str, Any]:
-    try:
-        meta = json.loads(view.get("private_metadata") or "{}")
-    except ValueError:
-        return {}
-    return meta if isinstance(meta, dict) else {}
-
-
 # --- submission -----------------------------------------------------------------------------
 
 
 def handle_submission(req: Request) -> None:
     access = visit_access(req)
     view = req.view
-    meta = _metadata(view)
+    meta = private_metadata(view)
     values = (view.get("state") or {}).get("values") or {}
     draft = draft_from_state(values, int(meta.get("rows", 1)), meta.get("ids"))
     errors = validate(draft, require_due=access.require_followup_due, today=access.today(req.now))
@@ -140,14 +131,14 @@ def handle_submission(req: Request) -> None:
     visit_id = meta.get("visit")
     if visit_id:
         edit_key = f"edit:view:{view['id']}"
-        outcome = store_once(
+        outcome = visits.store_once(
             req.db,
             lambda s: visits.update_visit(s, access, int(visit_id), visits.customer_for_form(s, access, draft.customer_id), draft, edit_key=edit_key, now=req.now),
             lambda s: visits.LogOutcome(visits.visit_for_edit(s, access, int(visit_id), req.now), created=False),
         )
     else:
         source_key = f"view:{view['id']}"
-        outcome = store_once(
+        outcome = visits.store_once(
             req.db,
             lambda s: visits.log_visit(s, access, visits.customer_for_form(s, access, draft.customer_id), draft, source_key=source_key, now=req.now),
             lambda s: visits.find_logged(s, access, source_key=source_key, now=req.now),

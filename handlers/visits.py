@@ -15,9 +15,9 @@ from domain.args import tokenize
 from domain.quicklog import QuickLogError, is_bare_customer, parse_quick_log
 from domain.visit_form import draft_from_quicklog, is_empty
 from handlers import followup_actions, visit_modal
-from handlers.layer import Listeners
-from handlers.request import Request
-from handlers.visit_common import USAGE, store_once, visit_access, visit_readers
+from handlers.visit_common import USAGE, visit_access, visit_readers
+from listening.layer import Listeners
+from listening.request import Request
 from rendering import visit_blocks
 from services import followups, visits
 from services.customer_index import match_customer
@@ -86,7 +86,7 @@ def _quick_log(req: Request, access: VisitAccess, text: str) -> None:
         raise QuickLogError("empty_visit", parsed.customer)
     # A Slack retry resends the same trigger id; the same line typed twice has the same text.
     source_key = f"cmd:{req.trigger_id}"
-    outcome = store_once(
+    outcome = visits.store_once(
         req.db,
         lambda s: visits.quick_log(s, access, parsed.customer, draft, text=text, source_key=source_key, now=req.now),
         lambda s: visits.find_quick_log(s, access, parsed.customer, text=text, source_key=source_key, now=req.now),

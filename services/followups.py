@@ -65,6 +65,21 @@ def complete(session: Session, access: VisitAccess, followup_id: int, now: datet
 ANY_DUE: Any = object()
 
 
+def button_value(value: str) -> tuple[int, date | None | Any]:
+    """A Done or Snooze button's value: `"<id>"` (Done, and Snooze buttons drawn before due
+    dates were added) or `"<id>:<due shown, ISO, or empty>"` (Snooze) → (id, due shown or
+    ANY_DUE). A value that is not one names a follow-up that is gone."""
+    raw_id, colon, raw_due = value.partition(":")
+    if not (raw_id.isascii() and raw_id.isdigit()):
+        raise Refusal("visit.followup_gone")
+    if not colon:
+        return int(raw_id), ANY_DUE
+    try:
+        return int(raw_id), date.fromisoformat(raw_due) if raw_due else None
+    except ValueError:
+        raise Refusal("visit.followup_gone") from None
+
+
 def snooze(session: Session, access: VisitAccess, followup_id: int, length: str, now: datetime, *, shown_due: date | None = ANY_DUE) -> ActionOutcome:
     """Push the due date back a working day (`day`) or a week (`week`), counted from
     today for an overdue follow-up and from its due date otherwise.

@@ -10,10 +10,12 @@ anything is written.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from domain.refusal import Refusal
@@ -344,3 +346,15 @@ def draft_of(view: VisitView) -> VisitDraft:
         customer_id=view.customer_id,
     )
 
+
+def store_once(session: Session, store: Callable[[Session], LogOutcome], recover: Callable[[Session], LogOutcome | None]) -> LogOutcome:
+    """Run `store` in a savepoint; if a concurrent copy of the same request won the race
+    (a unique key was taken), return what that copy stored instead."""
+    try:
+        with session.begin_nested():
+            return store(session)
+    except IntegrityError:
+        found = recover(session)
+        if found is None:
+            raise
+        return found

@@ -40,6 +40,15 @@ def _json_object(text: str) -> dict[str, Any]:
     return value
 
 
+def private_metadata(view: dict[str, Any]) -> dict[str, Any]:
+    """What ambot put in a view's `private_metadata` ({} when it is not ambot's JSON)."""
+    try:
+        meta = json.loads(view.get("private_metadata") or "{}")
+    except (TypeError, ValueError):
+        return {}
+    return meta if isinstance(meta, dict) else {}
+
+
 def _text(value: Any) -> bool:
     return isinstance(value, str) and bool(value)
 

@@ -79,7 +79,7 @@ def test_a_week_old_profile_is_refreshed_after_the_answer_not_before(driver, tea
     from datetime import UTC, datetime, timedelta
 
     import clock
-    from handlers.request import Request
+    from listening.request import Request
     from services import people
     from tests.helpers import db
 

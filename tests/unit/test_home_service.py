@@ -92,7 +92,7 @@ def test_the_background_refresher_coalesces_a_burst_for_one_person():
     """Ten changes for one person while a publish waits end in one publish, not ten."""
     import threading
 
-    from handlers import home as home_handlers
+    from listening import home_refresh as home_handlers
 
     started, release, published = threading.Event(), threading.Event(), []
 

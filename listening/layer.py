@@ -30,7 +30,7 @@ from slack_bolt import App, BoltContext
 from sqlalchemy.exc import OperationalError
 
 from domain.refusal import Refusal
-from handlers.request import Request
+from listening.request import Request
 from rendering import refusals
 from rendering.blocks import ephemeral
 from runtime import Runtime
