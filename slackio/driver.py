@@ -84,14 +84,15 @@ class SlackDriver:
 
         return WebClient(token=self.fake.token, base_url=self.fake.api_url)
 
-    def post(self, body: str, *, content_type: str = "application/x-www-form-urlencoded", timestamp: int | None = None, signature: str | None = None, retry_num: int | None = None, timeout: float = 10.0) -> Result:
+    def post(self, body: str | bytes, *, content_type: str = "application/x-www-form-urlencoded", timestamp: int | None = None, signature: str | None = None, retry_num: int | None = None, timeout: float = 10.0) -> Result:
         headers = shapes.signed_headers(self.secret, body, timestamp=timestamp, content_type=content_type)
         if signature is not None:
             headers["X-Slack-Signature"] = signature
         if retry_num is not None:
             headers["X-Slack-Retry-Num"] = str(retry_num)
             headers["X-Slack-Retry-Reason"] = "http_timeout"
-        request = urllib.request.Request(self.events_url, data=body.encode("utf-8"), headers=headers, method="POST")
+        data = body if isinstance(body, bytes) else body.encode("utf-8")
+        request = urllib.request.Request(self.events_url, data=data, headers=headers, method="POST")
         try:
             with urllib.request.urlopen(request, timeout=timeout) as response:
                 return Result(response.status, response.read().decode("utf-8"))
