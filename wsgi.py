@@ -15,7 +15,7 @@ import logging
 import os
 
 from app import configure_logging, create_app
-from bot import cli_texts
+from rendering.i18n import Texts, negotiate_locale
 from settings import Settings
 from slackio.web import WSGIApplication
 from storage.db import SchemaBehind, open_database
@@ -25,7 +25,7 @@ log = logging.getLogger("ambot.wsgi")
 
 def create_application(settings: Settings | None = None) -> WSGIApplication:
     settings = settings or Settings.from_env()
-    texts = cli_texts(settings)
+    texts = Texts(negotiate_locale(settings.cli_language, None))
     if not settings.signing_secret:
         raise SystemExit(texts.macro("cli/messages", "serve_needs_secret"))
     configure_logging(settings)
