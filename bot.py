@@ -19,8 +19,8 @@ from pathlib import Path
 from typing import Any
 
 from app import Ambot, configure_logging, create_app
+from core.settings import Settings
 from rendering.i18n import Texts, negotiate_locale
-from settings import Settings
 from storage.db import Database, SchemaBehind, open_database
 
 QUIET_COMMANDS = {"console", "demo", "config", "export", "import", "jobs", "migrate"}
@@ -93,7 +93,8 @@ def start_scheduler(ambot: Ambot) -> Any:
     from jobs.leadership import leadership_for
     from jobs.scheduler import SchedulerService
 
-    service = SchedulerService(ambot.runtime, leadership_for(ambot.runtime.settings.database_url))
+    runtime = ambot.runtime
+    service = SchedulerService(runtime.db, runtime.sender, leadership_for(runtime.db.url))
     service.start_in_thread()
     return service
 
@@ -122,9 +123,9 @@ def cmd_scheduler(cli: Cli, args: argparse.Namespace) -> int:
     if database is None:
         return 2
     from jobs.scheduler import run_scheduler_process
-    from runtime import create_runtime
+    from slackio.client import make_web_client
 
-    return run_scheduler_process(create_runtime(cli.settings, database))
+    return run_scheduler_process(database, make_web_client(cli.settings, rate_limit_retries=0))
 
 
 def cmd_migrate(cli: Cli, args: argparse.Namespace) -> int:
@@ -167,7 +168,7 @@ def cmd_config(cli: Cli, args: argparse.Namespace) -> int:
 
 def cmd_jobs(cli: Cli, args: argparse.Namespace) -> int:
     from jobs import registry, runner
-    from runtime import create_runtime
+    from slackio.client import make_web_client
 
     if args.action == "list":
         for name in registry.all_jobs():
@@ -183,11 +184,11 @@ def cmd_jobs(cli: Cli, args: argparse.Namespace) -> int:
             return cli.fail("bad_time", value=args.at)
         if at.tzinfo is None:
             at = at.replace(tzinfo=UTC)
-    runtime = create_runtime(cli.settings.with_(process_before_response=True), cli.database(migrate=True))
+    database = cli.database(migrate=True)
     try:
-        report = runner.run_now(runtime, args.name, at)
+        report = runner.run_now(database, make_web_client(cli.settings, rate_limit_retries=0), args.name, at)
     finally:
-        runtime.close()
+        database.dispose()
     cli.say("job_ran", name=args.name, queued=report.queued, sent=report.delivery.sent, failed=report.delivery.failed)
     return 0 if report.delivery.failed == 0 else 1
 

@@ -13,7 +13,7 @@ wsgi_app = "wsgi:create_application()"
 
 
 def on_starting(server: Any) -> None:
-    from settings import Settings
+    from core.settings import Settings
     from storage.db import open_database
 
     database = open_database(Settings.from_env().database_url)

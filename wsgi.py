@@ -15,8 +15,8 @@ import logging
 import os
 
 from app import configure_logging, create_app
+from core.settings import Settings
 from rendering.i18n import Texts, negotiate_locale
-from settings import Settings
 from slackio.web import WSGIApplication
 from storage.db import SchemaBehind, open_database
 

@@ -227,9 +227,9 @@ class CpuGroups:
 def prepare_demo_team(database_url: str, users_file: Path) -> None:
     import json
 
-    import clock
     from console.demo import demo_profiles
     from console.demo_seed import load_demo_team, seed_history
+    from core import clock
     from storage import db
 
     db.init(database_url)

@@ -14,8 +14,8 @@ import time
 from collections import Counter
 from datetime import UTC, datetime
 
+from core.settings import Settings
 from jobs import outbox_sender
-from settings import Settings
 from slackio.client import make_web_client
 from slackio.fake_api import FakeSlack, RateLimit
 from storage import db, outbox

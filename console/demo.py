@@ -13,12 +13,12 @@ from zoneinfo import ZoneInfo
 
 from apscheduler.triggers.cron import CronTrigger
 
-import clock
 from app import create_app
 from console.demo_seed import load_demo_team, seed_history
+from core import clock
+from core.settings import Settings
 from jobs import registry, runner
 from rendering.i18n import Texts, negotiate_locale
-from settings import Settings
 from slackio.driver import SlackDriver
 from slackio.fake_api import FakeSlack
 from slackio.terminal import Screen
@@ -84,7 +84,7 @@ def run_demo(settings: Settings, at: str | None = None) -> int:
                     out.section(texts.macro("console/messages", "demo_job", name=name, at=fire.astimezone(tz).strftime("%a %Y-%m-%d %H:%M")))
                     seen = len(fake.calls)
                     clock.freeze(fire)
-                    report = runner.run_now(ambot.runtime, name, fire)
+                    report = runner.run_now(ambot.runtime.db, ambot.runtime.sender, name, fire)
                     shown = out.calls(screen, fake.calls[seen:])
                     if not shown:
                         out.line(texts.macro("console/messages", "demo_job_quiet", queued=report.queued))

@@ -15,13 +15,13 @@ from typing import Any
 
 from sqlalchemy import select
 
-import clock
 from app import create_app
 from console.demo import demo_profiles
 from console.demo_seed import load_demo_team, seed_history
+from core import clock
+from core.settings import Settings
+from listening.runtime import Runtime
 from rendering.i18n import Texts, negotiate_locale
-from runtime import Runtime
-from settings import Settings
 from slackio.driver import SlackDriver
 from slackio.fake_api import Call, FakeSlack
 from slackio.terminal import Pressable, Screen
@@ -141,7 +141,7 @@ class Console:
         name, _, at = spec.partition(" ")
         when = datetime.fromisoformat(at) if at else None
         try:
-            report = runner.run_now(self.runtime, name, when)
+            report = runner.run_now(self.runtime.db, self.runtime.sender, name, when)
         except KeyError:
             self.say("console_unknown_job", name=name)
             return

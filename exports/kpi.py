@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-import clock
+from core import clock
 from domain.kpi_input import local_today
 from domain.metrics import parse_period
 from exports import Exporter, register

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from domain import args as argparse_slack
 from domain.refusal import Refusal
@@ -13,7 +13,9 @@ from rendering.blocks import section
 from services import team_admin
 from slackio import ids
 from slackio.profiles import fetch_profile
-from storage.models import Team
+
+if TYPE_CHECKING:
+    from storage.models import Team
 
 USAGE = "amteam/usage"
 SETUP_KEYS = {"name": -1, "channel": 1, "timezone": 1, "tz": 1, "language": 1, "lang": 1, "calendar": 1, "meeting": 2}

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
-
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING
 
 from domain.args import tokenize
 from domain.handover_command import CommandError, parse_handover_command
@@ -23,6 +22,9 @@ from services import handover_reports as reports
 from services.handover import Outcome
 from slackio import ids
 
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
 USAGE = "handover/usage"
 MESSAGES = "handover/messages"
 HELP_WORDS = {"help", "帮助", "?"}
@@ -31,7 +33,7 @@ CANCEL_WORDS = {"cancel", "取消"}
 BACK_WORDS = {"back", "回来", "返岗", "结束"}
 ASKED = ("requested", "escalated", "accepted", "active")  # the cover knows about these
 
-Decision = Callable[[Session, int], Outcome]
+Decision = Callable[["Session", int], Outcome]
 
 
 def register(on: Listeners) -> None:

@@ -9,9 +9,7 @@ committed the runtime's HomeRefresher (listening/home_refresh.py) redraws, with
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
-
-from sqlalchemy.orm import Session
+from typing import TYPE_CHECKING, Any
 
 from domain.refusal import Refusal
 from handlers.visit_common import visit_access
@@ -22,6 +20,9 @@ from rendering.i18n import Texts
 from rendering.kpi_text import pace_text
 from services import followups, home, people
 from slackio import ids
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 MSG = home_blocks.MSG
 

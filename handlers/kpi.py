@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from domain import args as argparse_slack
 from domain.kpi_input import parse_amount
@@ -13,16 +13,18 @@ from listening.layer import Listeners
 from listening.request import Request
 from rendering.blocks import button, context, ephemeral, section, sections
 from rendering.kpi_text import pace_text, team_pace_text
-from services import kpi
+from services import kpi, people
 from services.visit_access import access_for
 from slackio import ids
-from storage.models import Member
+
+if TYPE_CHECKING:
+    from storage.models import Member
 
 USAGE = "kpi/usage"
 MESSAGES = "kpi/messages"
 HELP_WORDS = {"help", "帮助", "?", "？"}
 
-Subcommand = Callable[[Request, Member, list[str]], dict[str, Any]]
+Subcommand = Callable[[Request, "Member", list[str]], dict[str, Any]]
 
 
 def register(on: Listeners) -> None:
@@ -45,7 +47,7 @@ def handle_kpi(req: Request) -> None:
         raise Refusal("kpi.unknown_subcommand", usage=True, word=words[0])
     if handler in MANAGER_ONLY and not req.person.is_manager:
         raise Refusal("kpi.not_manager", what=f"{ids.KPI} {sub}".strip() if sub else f"{ids.KPI} @user")
-    member = req.db.get(Member, req.person.member_id)  # read with the asker: no second query
+    member = people.member_of(req.db, req.person)
     assert member is not None
     req.reply(handler(req, member, words if handler is _someone else words[1:]))
     if handler in CHANGES_MY_PACE:
@@ -53,7 +55,7 @@ def handle_kpi(req: Request) -> None:
 
 
 def handle_undo_button(req: Request) -> None:
-    member = req.db.get(Member, req.person.member_id) if req.person.member_id else None
+    member = people.member_of(req.db, req.person)
     if member is None or not req.value.isdigit():
         raise Refusal("kpi.not_your_entry")
     entry = kpi.undo_entry(req.db, member, int(req.value))

@@ -9,7 +9,7 @@ double click or a Slack retry carries the same view id) and confirmed by DM.
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from domain.visit_form import (
     FollowupRow,
@@ -27,7 +27,9 @@ from services import customers as customer_search
 from services.visit_access import VisitAccess, access_for
 from slackio import ids
 from slackio.payloads import private_metadata
-from storage.models import Customer
+
+if TYPE_CHECKING:
+    from storage.models import Customer
 
 # Refusals shown in the form beside the customer (others go beside the notes).
 CUSTOMER_ERRORS = ("customer_hidden", "customer_unowned", "customer_gone", "visit_gone", "not_member")

@@ -6,10 +6,10 @@ import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from slack_sdk import WebClient
 from sqlalchemy import select
 
 from jobs import outbox_sender, registry
-from runtime import Runtime
 from storage.db import Database
 from storage.models import Team
 
@@ -43,36 +43,33 @@ def run_for_team(database: Database, spec: registry.JobSpec, team_id: int, now: 
         return spec.run(session, team_id, now)
 
 
-def run_team_job(runtime: Runtime, name: str, team_id: int) -> None:
+def run_team_job(database: Database, name: str, team_id: int) -> None:
     """APScheduler entry point: the job for one team, at the real current time."""
     spec = registry.get(name)
     if spec is None or spec.run is None:
         log.error("no runnable job %s", name)
         return
-    queued = run_for_team(runtime.db, spec, team_id, datetime.now(UTC))
+    queued = run_for_team(database, spec, team_id, datetime.now(UTC))
     log.info("job %s for team %s queued %s message(s)", name, team_id, queued)
 
 
-def sender(runtime: Runtime) -> outbox_sender.OutboxSender:
-    return outbox_sender.OutboxSender(runtime.db, runtime.sender)
-
-
-def drain_outbox(runtime: Runtime) -> None:
+def drain_outbox(database: Database, client: WebClient) -> None:
     """APScheduler entry point: deliver a batch of due messages."""
-    report = sender(runtime).drain()
+    report = outbox_sender.OutboxSender(database, client).drain()
     if report.sent or report.retried or report.failed:
         log.info("outbox: sent %s, retried %s, failed %s", report.sent, report.retried, report.failed)
 
 
-def run_now(runtime: Runtime, name: str, at: datetime | None = None) -> JobRunReport:
-    """`jobs run NAME [--at T]`: run for every team as if the clock said T, then deliver."""
+def run_now(database: Database, client: WebClient, name: str, at: datetime | None = None) -> JobRunReport:
+    """`jobs run NAME [--at T]`: run for every team as if the clock said T, then deliver
+    with `client` (the outbox's Slack client)."""
     spec = registry.get(name)
     if spec is None:
         raise KeyError(name)
     now = at or datetime.now(UTC)
     queued = 0
     if spec.run is not None:
-        for team_id in team_ids(runtime.db):
-            queued += run_for_team(runtime.db, spec, team_id, now)
-    delivery = sender(runtime).drain_until_empty(now)
+        for team_id in team_ids(database):
+            queued += run_for_team(database, spec, team_id, now)
+    delivery = outbox_sender.OutboxSender(database, client).drain_until_empty(now)
     return JobRunReport(name, queued, delivery)

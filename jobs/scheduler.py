@@ -11,10 +11,11 @@ from datetime import UTC
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
+from slack_sdk import WebClient
 
 from jobs import registry, runner
 from jobs.leadership import Leadership, leadership_for
-from runtime import Runtime
+from storage.db import Database
 
 log = logging.getLogger("ambot.scheduler")
 JOB_DEFAULTS = {"coalesce": True, "max_instances": 1, "misfire_grace_time": 600}
@@ -27,19 +28,19 @@ LEADER_POLL_SECONDS = 5.0
 class TeamJobs:
     """One APScheduler and the per-team jobs it holds, kept in step with the teams."""
 
-    def __init__(self, runtime: Runtime, *, blocking: bool) -> None:
-        self.runtime = runtime
+    def __init__(self, database: Database, sender: WebClient, *, blocking: bool) -> None:
+        self.database = database
         cls = BlockingScheduler if blocking else BackgroundScheduler
         self.scheduler: BaseScheduler = cls(timezone=UTC, job_defaults=JOB_DEFAULTS)
         self.added_with: dict[str, dict] = {}  # job id -> trigger arguments it was last added with
-        self.scheduler.add_job(runner.drain_outbox, "interval", args=[runtime], seconds=OUTBOX_SECONDS, id="outbox", replace_existing=True)
+        self.scheduler.add_job(runner.drain_outbox, "interval", args=[database, sender], seconds=OUTBOX_SECONDS, id="outbox", replace_existing=True)
         self.scheduler.add_job(self.sync, "interval", seconds=SYNC_SECONDS, id="sync_team_jobs", replace_existing=True)
         self.sync()
 
     def sync(self) -> None:
         """(Re)add each team's jobs with deterministic ids, so schedule edits take effect."""
         wanted: set[str] = {"outbox", "sync_team_jobs"}
-        for team in runner.team_schedules(self.runtime.db):
+        for team in runner.team_schedules(self.database):
             for name, spec in registry.all_jobs().items():
                 if spec.run is None or spec.trigger is None:
                     continue
@@ -50,7 +51,7 @@ class TeamJobs:
                     continue
                 self.scheduler.add_job(
                     runner.run_team_job,
-                    args=[self.runtime, name, team.team_id],
+                    args=[self.database, name, team.team_id],
                     id=job_id,
                     replace_existing=True,
                     **trigger_args,
@@ -68,8 +69,9 @@ class SchedulerService:
     leader's connection (and with it the lock) goes away.
     """
 
-    def __init__(self, runtime: Runtime, leadership: Leadership, *, poll_seconds: float = LEADER_POLL_SECONDS) -> None:
-        self.runtime = runtime
+    def __init__(self, database: Database, sender: WebClient, leadership: Leadership, *, poll_seconds: float = LEADER_POLL_SECONDS) -> None:
+        self.database = database
+        self.sender = sender
         self.leadership = leadership
         self.poll_seconds = poll_seconds
         self.stopping = threading.Event()
@@ -81,7 +83,7 @@ class SchedulerService:
                 self.stopping.wait(self.poll_seconds)
                 continue
             log.info("this process now leads the scheduler")
-            scheduler = TeamJobs(self.runtime, blocking=False).scheduler
+            scheduler = TeamJobs(self.database, self.sender, blocking=False).scheduler
             scheduler.start()
             self.leading.set()
             try:
@@ -103,9 +105,9 @@ class SchedulerService:
         self.stopping.set()
 
 
-def run_scheduler_process(runtime: Runtime) -> int:
+def run_scheduler_process(database: Database, sender: WebClient) -> int:
     """`bot.py scheduler`: lead (or stand by) in the foreground until SIGTERM/SIGINT."""
-    service = SchedulerService(runtime, leadership_for(runtime.settings.database_url))
+    service = SchedulerService(database, sender, leadership_for(database.url))
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: service.stop())
     log.info("scheduler process started; waiting for leadership")

@@ -17,8 +17,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-import clock
-from runtime import InlineExecutor, Runtime
+from core import clock
+from listening.runtime import InlineExecutor, Runtime
 
 log = logging.getLogger("ambot.home")
 

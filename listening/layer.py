@@ -31,9 +31,9 @@ from sqlalchemy.exc import OperationalError
 
 from domain.refusal import Refusal
 from listening.request import Request
+from listening.runtime import Runtime
 from rendering import refusals
 from rendering.blocks import ephemeral
-from runtime import Runtime
 
 log = logging.getLogger("ambot.handlers")
 

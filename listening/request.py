@@ -21,12 +21,12 @@ from zoneinfo import ZoneInfo
 from slack_sdk import WebClient
 from sqlalchemy.orm import Session
 
-import clock
+from core import clock
+from core.settings import Settings
+from listening.runtime import Runtime
 from rendering.blocks import ephemeral
 from rendering.i18n import Texts, negotiate_locale
-from runtime import Runtime
 from services import people
-from settings import Settings
 from slackio.profiles import fetch_profile
 
 log = logging.getLogger("ambot.request")

@@ -99,6 +99,12 @@ def remember_profile(session: Session, slack_id: str, locale: str | None, tz: st
         member.profile_checked_at = now
 
 
+def member_of(session: Session, person: Person) -> Member | None:
+    """The member row of someone `find_person` read in this session (no second query:
+    it is already in the session's identity map)."""
+    return session.get(Member, person.member_id) if person.member_id is not None else None
+
+
 def names_of(session: Session, slack_ids: set[str] | list[str]) -> dict[str, str]:
     """Members' names by Slack id (people who are not members are left out)."""
     rows = session.execute(select(Member.slack_id, Member.name).where(Member.slack_id.in_(list(slack_ids))))

@@ -9,7 +9,7 @@ from slack_sdk.http_retry.builtin_handlers import (
     ServerErrorRetryHandler,
 )
 
-from settings import Settings
+from core.settings import Settings
 
 
 def retry_handlers(*, rate_limit_retries: int = 2) -> list:

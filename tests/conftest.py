@@ -17,10 +17,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
-import clock
 from app import Ambot, create_app
-from runtime import Runtime
-from settings import Settings
+from core import clock
+from core.settings import Settings
+from listening.runtime import Runtime
 from slackio.driver import SlackDriver
 from slackio.fake_api import FakeSlack
 from slackio.web import BackgroundServer

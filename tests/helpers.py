@@ -51,7 +51,8 @@ def _session_scope() -> Iterator[Session]:
 def _run_now(name: str, at: datetime | None = None) -> Any:
     from jobs import runner as job_runner
 
-    return job_runner.run_now(current_runtime(), name, at)
+    runtime = current_runtime()
+    return job_runner.run_now(runtime.db, runtime.sender, name, at)
 
 
 db = SimpleNamespace(session_scope=_session_scope)

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import select
 
-import clock
+from core import clock
 from services import team_admin
 from storage.models import Handover, Member, Question, Team
 from tests.helpers import db

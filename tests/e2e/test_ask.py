@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-import clock
+from core import clock
 from storage.models import Question, QuestionEvent, Topic, TopicResponder
 from tests.e2e.question_helpers import (
     away,

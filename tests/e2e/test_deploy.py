@@ -19,7 +19,12 @@ import pytest
 from slackio.driver import SlackDriver
 from slackio.fake_api import FakeSlack
 from storage.db import Database, head_revision
-from tests.conftest import BOT_TOKEN, SIGNING_SECRET, _create_postgres_database, _drop_postgres_database
+from tests.conftest import (
+    BOT_TOKEN,
+    SIGNING_SECRET,
+    _create_postgres_database,
+    _drop_postgres_database,
+)
 
 ROOT = Path(__file__).parents[2]
 GUNICORN = Path(sys.executable).with_name("gunicorn")
@@ -67,7 +72,7 @@ def test_two_migrate_runs_at_once_both_succeed(empty_database):
 
 
 def test_a_worker_on_a_schema_nobody_migrated_refuses_with_the_reason(empty_database):
-    from settings import Settings
+    from core.settings import Settings
     from wsgi import create_application
 
     settings = Settings(database_url=empty_database, signing_secret=SIGNING_SECRET, bot_token=BOT_TOKEN)

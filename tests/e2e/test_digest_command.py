@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-import clock
+from core import clock
 from tests import reports_scenario as scenario
 from tests.helpers import row_counts
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
-import clock
+from core import clock
 from storage import outbox
 from tests.conftest import _postgres_admin_url
 from tests.helpers import db, sender

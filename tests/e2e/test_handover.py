@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-import clock
+from core import clock
 from services import coverage
 from slackio import ids
 from storage.models import Customer, Handover, Member, OutboxMessage

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
-import clock
+from core import clock
 from slackio import ids
 from storage.models import Followup, Question, Visit
 from tests.e2e.test_handover import (

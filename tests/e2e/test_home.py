@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
-import clock
+from core import clock
 from slackio import ids
 from slackio.driver import visible_text
 from storage.models import Customer, Followup, KpiTarget, Member, Question, Team, Topic

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 
-import clock
+from core import clock
 from slackio import ids
 from tests.helpers import first_button, runner
 

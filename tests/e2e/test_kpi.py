@@ -10,7 +10,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
-import clock
+from core import clock
 from storage.models import KpiEntry, KpiTarget
 from tests import kpi_scenario as scenario
 from tests.helpers import db, first_button, row_counts

@@ -28,8 +28,8 @@ def wait_until(condition, timeout: float = 15.0) -> bool:
 
 @pytest.mark.real_commits  # schedulers in other processes and threads
 def test_two_schedulers_one_leads_and_the_standby_takes_over(runtime):
-    first = SchedulerService(runtime, leadership_for(runtime.db.url), poll_seconds=0.2)
-    second = SchedulerService(runtime, leadership_for(runtime.db.url), poll_seconds=0.2)
+    first = SchedulerService(runtime.db, runtime.sender, leadership_for(runtime.db.url), poll_seconds=0.2)
+    second = SchedulerService(runtime.db, runtime.sender, leadership_for(runtime.db.url), poll_seconds=0.2)
     first.start_in_thread()
     assert wait_until(first.leading.is_set)
     second.start_in_thread()

@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 
 import pytest
 
-from slackio.requests import TEAM_ID, interactivity_body, slash_command_body
+from slackio.requests import TEAM_ID, interactivity_body
 from tests.helpers import row_counts
 
 USER = {"id": "U0A1", "username": "u0a1", "team_id": TEAM_ID}

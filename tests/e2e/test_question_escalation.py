@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-import clock
+from core import clock
 from exports import write_export
 from jobs import questions as question_job
 from jobs import registry

@@ -9,7 +9,7 @@ from datetime import date, datetime
 
 import pytest
 
-import clock
+from core import clock
 from exports.kpi import kpi_rows
 from exports.questions import rows as question_rows
 from exports.visits import followup_rows, visit_rows

@@ -78,7 +78,7 @@ def test_a_week_old_profile_is_refreshed_after_the_answer_not_before(driver, tea
     from concurrent.futures import ThreadPoolExecutor
     from datetime import UTC, datetime, timedelta
 
-    import clock
+    from core import clock
     from listening.request import Request
     from services import people
     from tests.helpers import db

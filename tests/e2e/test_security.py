@@ -84,7 +84,7 @@ def test_secrets_never_reach_the_log(driver, team, caplog):
 
 
 def test_settings_repr_hides_secrets():
-    from settings import Settings
+    from core.settings import Settings
 
     shown = repr(Settings(bot_token=BOT_TOKEN, signing_secret=SIGNING_SECRET, app_token="xapp-1-secret-value"))
     assert BOT_TOKEN not in shown and SIGNING_SECRET not in shown and "xapp-1-secret-value" not in shown

@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select
 
-import clock
+from core import clock
 from slackio import ids
 from storage.models import Handover, Member
 from tests.e2e import visits_fixtures

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-import clock
+from core import clock
 from slackio import ids
 from storage.models import Team
 from tests.e2e import visits_fixtures

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-import clock
+from core import clock
 from jobs import registry
 from slackio import ids
 from slackio.driver import visible_text

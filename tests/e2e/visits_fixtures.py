@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-import clock
+from core import clock
 from slackio import ids
 from storage.models import Customer, Followup, Member, Visit
 from tests.helpers import db

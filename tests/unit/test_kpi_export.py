@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-import clock
+from core import clock
 from exports import write_export
 from storage.models import KpiTarget
 from tests import kpi_scenario as scenario

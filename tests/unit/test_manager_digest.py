@@ -10,7 +10,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
-import clock
+from core import clock
 from services.handover_reports import coverage_gaps
 from services.kpi import team_pace
 from services.manager_digest import manager_digest

@@ -10,7 +10,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
-import clock
+from core import clock
 from services.kpi import team_pace
 from services.themes import points, recurring_themes
 from services.weekly_summary import weekly_summary

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-DEFAULT_DATABASE_URL = f"sqlite:///{Path(__file__).resolve().parent / 'ambot.db'}"
+DEFAULT_DATABASE_URL = f"sqlite:///{Path(__file__).resolve().parent.parent / 'ambot.db'}"
 DEFAULT_SLACK_API_URL = "https://slack.com/api/"
 
 

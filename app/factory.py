@@ -10,24 +10,22 @@ share nothing but the wall clock.
 
 from __future__ import annotations
 
-import logging
-import sys
 from dataclasses import dataclass
 from typing import Any
 
 from slack_bolt import App
 
-import clock
 import handlers
+from core import clock
+from core.settings import Settings
 from handlers import home
 from listening.home_refresh import HomeRefresher
 from listening.layer import Listeners
 from listening.request import texts_of
+from listening.runtime import Runtime, create_runtime
 from rendering.blocks import ephemeral
 from rendering.i18n import Texts
-from runtime import Runtime, create_runtime
 from services import people
-from settings import Settings
 from slackio.web import WSGIApplication, wsgi_app
 from storage.db import Database
 
@@ -68,33 +66,3 @@ def create_app(settings: Settings, database: Database) -> Ambot:
     runtime.refresh_home = HomeRefresher.for_runtime(runtime, home.view_for).request
     handlers.register(Listeners(bolt, runtime))
     return Ambot(bolt, runtime)
-
-
-class SecretsFilter(logging.Filter):
-    """Never let a token or the signing secret reach a log line."""
-
-    def __init__(self, secrets: list[str]) -> None:
-        super().__init__()
-        self.secrets = [s for s in secrets if s and len(s) >= 6]
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        if self.secrets:
-            message = record.getMessage()
-            if any(s in message for s in self.secrets):
-                for secret in self.secrets:
-                    message = message.replace(secret, "***")
-                record.msg, record.args = message, None
-        return True
-
-
-def configure_logging(settings: Settings, *, quiet: bool = False) -> None:
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    handler.addFilter(SecretsFilter([settings.bot_token or "", settings.signing_secret or "", settings.app_token or ""]))
-    root = logging.getLogger()
-    root.handlers[:] = [handler]
-    level = logging.getLevelName(settings.log_level)
-    # The console and the demo print a conversation: only warnings belong in it.
-    root.setLevel(max(logging.WARNING, level) if quiet else level)
-    logging.getLogger("alembic").setLevel(max(logging.WARNING, root.level))
-    logging.getLogger("apscheduler").setLevel(max(logging.WARNING, root.level))

@@ -14,7 +14,7 @@ from typing import Any
 
 from slack_sdk import WebClient
 
-from settings import Settings
+from core.settings import Settings
 from slackio.client import make_web_client
 from slackio.profiles import ProfileCache
 from storage.db import Database

@@ -1,0 +1,1 @@
+"""What every layer may import: the one Settings object and the one wall clock."""
