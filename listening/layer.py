@@ -156,11 +156,7 @@ class Listeners:
     def _failed(self, spec: Spec, req: Request, exc: Exception) -> dict[str, Any] | None:
         log.error("request %s: %s failed", req.id, spec.name, exc_info=exc)
         key = "database_unavailable" if isinstance(exc, OperationalError) else "internal_error"
-        try:
-            text = refusals.failure_text(req.fallback_texts(), key, req.id)
-        except Exception:  # even the templates failed us: English, from here
-            log.exception("request %s: could not word the failure", req.id)
-            text = f"Sorry, something went wrong and nothing was saved (reference {req.id})."
+        text = refusals.failure_text(req.fallback_texts(), key, req.id)
         if spec.kind == "view":
             return form_errors(req, spec.default_field, text)
         if spec.kind != "options":
