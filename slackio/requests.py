@@ -19,6 +19,7 @@ TEAM_ID = "T0TEAM"
 def signed_headers(secret: str, body: str, *, timestamp: int | None = None, content_type: str = "application/x-www-form-urlencoded") -> dict[str, str]:
     ts = str(int(time.time()) if timestamp is None else timestamp)
     signature = SignatureVerifier(secret).generate_signature(timestamp=ts, body=body)
+    assert signature is not None  # None only without a timestamp or a body
     return {
         "Content-Type": content_type,
         "X-Slack-Request-Timestamp": ts,
