@@ -283,7 +283,7 @@ def _members(check: _Checker, root: LineDict) -> list[dict[str, Any]]:
         if not roles:
             check.add(_line(raw, "roles") if "roles" in raw else line, "missing_key", "roles")
         member: dict[str, Any] = {"slack_id": slack_id, "name": check.text(raw, "name", required=True), "roles": roles,
-                  "rep_level": None, "support_level": None, "backup": check.text(raw, "backup")}
+                                  "rep_level": None, "support_level": None, "backup": check.text(raw, "backup")}
         level = raw.get("level")
         if level is not None:
             if "support" in roles and isinstance(level, int) and not isinstance(level, bool):
