@@ -149,8 +149,8 @@ def cmd_config(cli: Cli, args: argparse.Namespace) -> int:
             return cli.fail("file_missing", path=str(path))
         try:
             with database.session_scope() as session:
-                team = team_config.load(session, path.read_text("utf-8"), datetime.now(UTC))
-                name = team.name
+                loaded = team_config.load(session, path.read_text("utf-8"), datetime.now(UTC))
+                name = loaded.name
         except ConfigInvalid as invalid:
             print(cli.texts.macro("cli/messages", "config_refused", path=str(path), count=len(invalid.problems)), file=sys.stderr)
             for problem in invalid.problems:

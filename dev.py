@@ -31,7 +31,7 @@ I18N = {
 VENV = ROOT / ".venv"
 STAMP = VENV / ".ambot-deps"
 USAGE = """usage:
-  python3 dev.py test [pytest args]   run the whole test suite (SQLite, and PostgreSQL when reachable)
+  python3 dev.py test [pytest args]   type-check with mypy, then run the whole test suite (SQLite, and PostgreSQL when reachable)
   python3 dev.py demo                 load the demo team and show what the bot posts
   python3 dev.py console              chat with the bot locally, no Slack needed
   python3 dev.py <bot.py args>        anything `python bot.py` accepts, inside the venv
@@ -96,6 +96,11 @@ def main(argv: list[str]) -> int:
     python = ensure_environment()
     os.chdir(ROOT)
     if argv[0] == "test":
+        # The type check comes first: its files and settings are [tool.mypy] in pyproject.toml.
+        print("ambot: mypy over the whole project ([tool.mypy] in pyproject.toml), then pytest", file=sys.stderr)
+        checked = subprocess.call([str(python), "-m", "mypy"])
+        if checked != 0:
+            return checked
         if os.environ.get("CI", "").lower() == "true":
             start_local_postgres()
         cmd = [str(python), "-m", "pytest", *argv[1:]]

@@ -26,9 +26,11 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 from pathlib import Path
+from typing import cast
 
 from bench import cpu
 from slackio.driver import SlackDriver
+from slackio.fake_api import FakeSlack
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -120,6 +122,7 @@ def main() -> None:
         try:
             fake = subprocess.Popen([sys.executable, "-m", "slackio.fake_api", "--users", str(users_file)], cwd=ROOT, stdout=subprocess.PIPE, text=True)
             processes.append(fake)
+            assert fake.stdout is not None  # stdout=PIPE
             fake_port = int(fake.stdout.readline())
             api_url = f"http://127.0.0.1:{fake_port}/api/"
             ambot_port, bare_port = free_port(), free_port()
@@ -128,14 +131,14 @@ def main() -> None:
             if args.server == "gunicorn":
                 gunicorn = [sys.executable, "-m", "gunicorn", "-k", "gthread", "-w", str(args.workers), "--threads", str(args.threads), "--backlog", "256", "--log-level", "warning"]
                 own = _control_socket_option(folder)
-                processes.append(subprocess.Popen([*gunicorn, *own("ambot"), "-b", f"127.0.0.1:{ambot_port}", "wsgi:application"], cwd=ROOT, env=env))
+                processes.append(subprocess.Popen([*gunicorn, *own("ambot"), "-b", f"127.0.0.1:{ambot_port}", "wsgi:create_application()"], cwd=ROOT, env=env))
                 processes.append(subprocess.Popen([*gunicorn, *own("bare"), "-b", f"127.0.0.1:{bare_port}", "bench.bare_bolt:application"], cwd=ROOT, env=env))
             else:
                 processes.append(subprocess.Popen([sys.executable, "bot.py", "serve", "--port", str(ambot_port), "--host", "127.0.0.1", "--no-scheduler"], cwd=ROOT, env=env))
                 processes.append(subprocess.Popen([sys.executable, "-m", "bench.bare_bolt", "--port", str(bare_port), "--secret", secret, "--api-url", api_url], cwd=ROOT, env=env))
             wait_healthy(ambot_port)
             wait_healthy(bare_port, "/")
-            remote = RemoteFake(fake_port)
+            remote = cast(FakeSlack, RemoteFake(fake_port))  # all of FakeSlack the driver uses here
             ambot = SlackDriver(f"http://127.0.0.1:{ambot_port}/slack/events", secret, remote)
             bare = SlackDriver(f"http://127.0.0.1:{bare_port}/slack/events", secret, remote)
             groups = CpuGroups(processes[1].pid, processes[2].pid, fake.pid, database_url.startswith("postgresql"))
@@ -232,12 +235,12 @@ def prepare_demo_team(database_url: str, users_file: Path) -> None:
     from core import clock
     from storage import db
 
-    db.init(database_url)
-    with db.session_scope() as session:
+    database = db.open_database(database_url, migrate=True)
+    with database.session_scope() as session:
         team = load_demo_team(session, clock.now())
         seed_history(session, team, clock.now().date())
         users_file.write_text(json.dumps(demo_profiles(team), ensure_ascii=False), "utf-8")
-    db.current().dispose()
+    database.dispose()
 
 
 if __name__ == "__main__":

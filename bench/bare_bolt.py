@@ -29,13 +29,14 @@ def main() -> None:
     parser.add_argument("--secret", required=True)
     parser.add_argument("--api-url", required=True)
     args = parser.parse_args()
-    make_http_server(bare_app(args.secret, args.api_url), "127.0.0.1", args.port).serve_forever()
+    make_http_server(wsgi_app(bare_app(args.secret, args.api_url), args.secret), "127.0.0.1", args.port).serve_forever()
 
 
 def __getattr__(name: str):
     # `gunicorn bench.bare_bolt:application` builds the app lazily, from the environment.
     if name == "application":
-        return wsgi_app(bare_app(os.environ["SLACK_SIGNING_SECRET"], os.environ["SLACK_API_URL"]))
+        secret = os.environ["SLACK_SIGNING_SECRET"]
+        return wsgi_app(bare_app(secret, os.environ["SLACK_API_URL"]), secret)
     raise AttributeError(name)
 
 

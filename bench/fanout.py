@@ -32,18 +32,19 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as folder, FakeSlack(token="xoxb-bench") as fake:
         url = args.database or f"sqlite:///{folder}/fanout.db"
-        database = db.init(url)
+        database = db.open_database(url, migrate=True)
         _empty_outbox(database)
         limits = RateLimit(per_channel_seconds=1.0, workspace_budget=args.budget, window_seconds=args.window)
         fake.rate_limit = limits
         now = datetime.now(UTC)
-        with db.session_scope() as session:
+        with database.session_scope() as session:
             for i in range(args.messages):
                 outbox.enqueue(session, job="bench", recipient=f"U{i:06d}", period="p", payload={"text": f"hello {i}"}, now=now)
         client = make_web_client(Settings(bot_token="xoxb-bench", slack_api_url=fake.api_url), rate_limit_retries=0)
 
         started = time.monotonic()
-        threads = [threading.Thread(target=outbox_sender.drain_until_empty, args=(client,), kwargs={"timeout": 600}) for _ in range(args.senders)]
+        senders = [outbox_sender.OutboxSender(database, client) for _ in range(args.senders)]
+        threads = [threading.Thread(target=sender.drain_until_empty, kwargs={"timeout": 600}) for sender in senders]
         for thread in threads:
             thread.start()
         for thread in threads:

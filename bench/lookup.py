@@ -45,7 +45,7 @@ def main() -> None:
     print(f"{'lookup':28} {'customers':>10} {'first ms':>9} {'then ms':>8} {'SQL':>4}  answer")
     with tempfile.TemporaryDirectory() as folder:
         for index, size in enumerate(sizes):
-            database = db.init(args.database or f"sqlite:///{folder}/lookup-{index}.db")
+            database = db.open_database(args.database or f"sqlite:///{folder}/lookup-{index}.db", migrate=True)
             _empty(database)
             run_size(database, size, build_org(database, size, random.Random(7)))
             database.dispose()
@@ -54,7 +54,7 @@ def main() -> None:
 def run_size(database: db.Database, size: Size, team_id: int) -> None:
     with database.session_scope() as session:
         rep_id = session.scalar(select(Customer.owner_id).where(Customer.team_id == team_id).limit(1))
-        own = [session.get(Member, rep_id).id]
+        own = [session.get_one(Member, rep_id).id]
     for name, query in LOOKUPS.items():
         text = query(size.customers)
         report(database, name, size, lambda s, text=text: customer_index.match_customer(s, team_id, text).kind)

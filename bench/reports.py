@@ -25,6 +25,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import event, insert, text
 
@@ -93,7 +94,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         for index, size in enumerate((small, large)):
             url = args.database or f"sqlite:///{folder}/reports-{index}.db"
-            database = db.init(url)
+            database = db.open_database(url, migrate=True)
             _empty(database)
             started = time.perf_counter()
             team_id = build_org(database, size, random.Random(7))
@@ -187,7 +188,7 @@ def build_org(database: db.Database, size: Size, rng: random.Random) -> int:
         conn.execute(insert(TopicResponder), [dict(topic_id=t, level=1, member_id=support[i % len(support)], position=0) for i, t in enumerate(topic_ids)])
 
         owner_of = {c: reps[i % len(reps)] for i, c in enumerate(customers)}
-        visit_rows = []
+        visit_rows: list[dict[str, Any]] = []
         for _ in range(size.visits):
             customer = rng.choice(customers)
             day = today - timedelta(days=rng.randint(0, DAYS_OF_HISTORY))

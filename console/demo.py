@@ -46,10 +46,11 @@ def run_demo(settings: Settings, at: str | None = None) -> int:
         anchor = anchor.replace(tzinfo=UTC)
     out = DemoPrinter(color=sys.stdout.isatty())
     with tempfile.TemporaryDirectory(prefix="ambot-demo-") as folder, FakeSlack(token="xoxb-demo") as fake:
+        secret = secrets.token_hex(16)
         demo_settings = settings.with_(
             database_url=f"sqlite:///{folder}/demo.db",
             bot_token="xoxb-demo",
-            signing_secret=secrets.token_hex(16),
+            signing_secret=secret,
             slack_api_url=fake.api_url,
             process_before_response=True,
         )
@@ -68,7 +69,7 @@ def run_demo(settings: Settings, at: str | None = None) -> int:
         clock.freeze(anchor)
         try:
             with BackgroundServer(ambot.wsgi()) as server:
-                driver = SlackDriver(server.url, demo_settings.signing_secret, fake)
+                driver = SlackDriver(server.url, secret, fake)
                 for user, command, text in TOUR:
                     out.section(texts.macro("console/messages", "demo_command", user=names.get(user, user), command=f"{command} {text}".strip()))
                     seen = len(fake.calls)
@@ -85,8 +86,8 @@ def run_demo(settings: Settings, at: str | None = None) -> int:
                     seen = len(fake.calls)
                     clock.freeze(fire)
                     report = runner.run_now(ambot.runtime.db, ambot.runtime.sender, name, fire)
-                    shown = out.calls(screen, fake.calls[seen:])
-                    if not shown:
+                    printed = out.calls(screen, fake.calls[seen:])
+                    if not printed:
                         out.line(texts.macro("console/messages", "demo_job_quiet", queued=report.queued))
         finally:
             clock.freeze(None)

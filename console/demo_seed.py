@@ -69,7 +69,7 @@ def seed_history(session: Session, team: Team, today: date, *, weeks: int = 6) -
     members = session.scalars(select(Member).where(Member.team_id == team.id)).all()
     reps = [m for m in members if m.has_role("rep")]
     customers = session.scalars(select(Customer).where(Customer.team_id == team.id).order_by(Customer.id)).all()
-    by_owner: dict[int, list[Customer]] = {}
+    by_owner: dict[int | None, list[Customer]] = {}
     for customer in customers:
         by_owner.setdefault(customer.owner_id, []).append(customer)
 

@@ -10,6 +10,8 @@ import re
 import unicodedata
 from collections.abc import Callable
 from datetime import date, time, timedelta
+from enum import Enum
+from typing import Literal
 
 _WEEKDAYS_EN = {
     "monday": 0, "mon": 0,
@@ -94,11 +96,11 @@ def parse_time(text: str) -> time | None:
     if match := _ZH_PERIOD_COLON.fullmatch(compact):
         return _zh_time(match[1], int(match[2]), int(match[3]))
     if match := _ZH_CLOCK.fullmatch(compact):
-        hour = _small_number(match[2])
-        minute = 30 if match[3] else _small_number(match[4]) if match[4] else 0
-        if hour is None or minute is None:
+        zh_hour = _small_number(match[2])
+        zh_minute = 30 if match[3] else _small_number(match[4]) if match[4] else 0
+        if zh_hour is None or zh_minute is None:
             return None
-        return _zh_time(match[1], hour, minute)
+        return _zh_time(match[1], zh_hour, zh_minute)
     return None
 
 
@@ -106,10 +108,15 @@ def parse_time(text: str) -> time | None:
 
 # Distinguishes "this parser does not recognise the form" from "recognised, but invalid"
 # (e.g. 2026-02-30), which must not fall through to another parser.
-_NO_MATCH = object()
+class _NoMatch(Enum):
+    NO_MATCH = "no match"
 
 
-def _parse_numeric(compact: str, today: date) -> date | None | object:
+_NO_MATCH = _NoMatch.NO_MATCH
+_Parsed = date | None | Literal[_NoMatch.NO_MATCH]
+
+
+def _parse_numeric(compact: str, today: date) -> _Parsed:
     if match := _ISO_LIKE.fullmatch(compact):
         return _make_date(int(match[1]), int(match[2]), int(match[3]))
     if match := _MONTH_DAY.fullmatch(compact):
@@ -117,7 +124,7 @@ def _parse_numeric(compact: str, today: date) -> date | None | object:
     return _NO_MATCH
 
 
-def _parse_zh(compact: str, today: date, bare_weekday: Callable[[date, int], date]) -> date | None | object:
+def _parse_zh(compact: str, today: date, bare_weekday: Callable[[date, int], date]) -> _Parsed:
     if match := _ZH_MONTH_DAY.fullmatch(compact):
         year = int(match[1]) if match[1] else today.year
         return _make_date(year, int(match[2]), int(match[3]))

@@ -10,6 +10,7 @@ import re
 import unicodedata
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from domain.refusal import Refusal
 
@@ -106,8 +107,9 @@ def choose_responder(
     return None
 
 
-def sla_minutes_for(level: int, sla_map: Mapping[int | str, int] | None = None) -> int:
-    """The topic's SLA for a level; YAML gives int keys, JSON columns give string keys."""
+def sla_minutes_for(level: int, sla_map: Mapping[Any, Any] | None = None) -> int:
+    """The topic's SLA for a level; YAML gives int keys, JSON columns give string keys
+    (values as configured: anything that is not a positive whole number means the default)."""
     if not MIN_LEVEL <= level <= MAX_LEVEL:
         raise ValueError(f"level must be {MIN_LEVEL}–{MAX_LEVEL}, got {level}")
     configured = (sla_map or {}).get(level, (sla_map or {}).get(str(level)))
@@ -168,7 +170,7 @@ def match_topic(text: str, topics: Sequence[TopicKeywords]) -> list[str]:
 class AskParseError(Refusal, ValueError):
     """Bad /ask text; `code` is bad_level (with the `value` given) or empty_question."""
 
-    def __init__(self, code: str, **params: object):
+    def __init__(self, code: str, **params: Any) -> None:
         super().__init__("ask." + code, usage=True, **params)
 
 

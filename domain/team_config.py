@@ -111,7 +111,7 @@ class _Checker:
         self.problems.append(Problem(line, code, str(detail)))
 
     def mapping(self, value: Any, line: int, what: str) -> LineDict | None:
-        if not isinstance(value, dict):
+        if not isinstance(value, LineDict):  # every mapping that _Loader reads is a LineDict
             self.add(line, "expected_mapping", what)
             return None
         return value
@@ -282,8 +282,8 @@ def _members(check: _Checker, root: LineDict) -> list[dict[str, Any]]:
                 check.add(_line(raw, "roles"), "bad_role", role)
         if not roles:
             check.add(_line(raw, "roles") if "roles" in raw else line, "missing_key", "roles")
-        member = {"slack_id": slack_id, "name": check.text(raw, "name", required=True), "roles": roles,
-                  "rep_level": None, "support_level": None, "backup": check.text(raw, "backup")}
+        member: dict[str, Any] = {"slack_id": slack_id, "name": check.text(raw, "name", required=True), "roles": roles,
+                                  "rep_level": None, "support_level": None, "backup": check.text(raw, "backup")}
         level = raw.get("level")
         if level is not None:
             if "support" in roles and isinstance(level, int) and not isinstance(level, bool):

@@ -15,7 +15,7 @@ CALENDARS = ("CN", "none")
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 DEFAULT_SLA_MINUTES = {1: 120, 2: 240, 3: 540}
 
-DEFAULT_SCHEDULE: dict[str, dict[str, object]] = {
+DEFAULT_SCHEDULE: dict[str, dict[str, str | int]] = {
     "followup_reminders": {"time": "09:00"},
     "weekly_summary": {"before_meeting_minutes": 30},
     "kpi_nudges": {"day": "mon", "time": "09:30"},
@@ -70,7 +70,7 @@ def normalise_hhmm(value: str) -> str:
     return f"{int(hour):02d}:{int(minute):02d}"
 
 
-def merged_schedule(custom: dict | None) -> dict[str, dict[str, object]]:
+def merged_schedule(custom: dict | None) -> dict[str, dict[str, str | int]]:
     merged = {job: dict(values) for job, values in DEFAULT_SCHEDULE.items()}
     for job, values in (custom or {}).items():
         if job in merged and isinstance(values, dict):

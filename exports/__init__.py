@@ -11,7 +11,7 @@ import sys
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, TextIO
 
 from sqlalchemy.orm import Session
 
@@ -64,6 +64,7 @@ def write_export(database: Database, kind: str, *, since: str | None, fmt: str, 
     if fmt == "xlsx":
         from openpyxl import Workbook
 
+        assert output, "an xlsx export needs a file (bot.py refuses it without --output)"
         book = Workbook(write_only=True)
         sheet = book.create_sheet(kind)
         sheet.append(list(exporter.columns))
@@ -79,7 +80,7 @@ def write_export(database: Database, kind: str, *, since: str | None, fmt: str, 
     return len(rows)
 
 
-def _write_csv(handle, columns: Sequence[str], rows: list[list[Any]]) -> None:
+def _write_csv(handle: TextIO, columns: Sequence[str], rows: list[list[Any]]) -> None:
     writer = csv.writer(handle)
     writer.writerow(columns)
     writer.writerows(rows)

@@ -30,7 +30,7 @@ def rows(session: Session, since: date | None) -> Iterable[Sequence[Any]]:
         if since:
             tz = zones.get(question.team_id)
             if tz is None:
-                tz = zones[question.team_id] = ZoneInfo(session.get(Team, question.team_id).timezone)
+                tz = zones[question.team_id] = ZoneInfo(session.get_one(Team, question.team_id).timezone)
             if question.asked_at.astimezone(tz).date() < since:
                 continue
         yield (

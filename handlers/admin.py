@@ -104,7 +104,7 @@ def _remove(req: Request, team: Team, words: list[str]) -> str:
 
 
 def _pair(req: Request, team: Team, words: list[str]) -> str:
-    people = [argparse_slack.user_id(w) for w in words if argparse_slack.user_id(w)]
+    people = [slack_id for w in words if (slack_id := argparse_slack.user_id(w))]
     if len(people) != 2:
         raise Refusal("amteam.pair_needs_two", usage=True)
     mutual = not any(w.lower() in {"oneway", "one-way", "单向"} for w in words)
@@ -112,12 +112,18 @@ def _pair(req: Request, team: Team, words: list[str]) -> str:
     return req.texts.macro("amteam/messages", "done_pair", a=a, b=b, mutual=mutual)
 
 
+def _first(options: dict[str, list[str]], key: str) -> str | None:
+    """An option's first value; None when it is absent or given without a value."""
+    values = options.get(key)
+    return values[0] if values else None
+
+
 def _customer(req: Request, team: Team, words: list[str]) -> str:
     action = words[0].lower() if words else ""
     rest = words[1:]
     if action == "add":
         leading, options = argparse_slack.take_options(rest, CUSTOMER_KEYS)
-        owner = options.get("owner", [None])[0]
+        owner = _first(options, "owner")
         owner_id = argparse_slack.user_id(owner) if owner else None
         if owner and owner_id is None:
             raise Refusal("amteam.bad_user", usage=True, value=owner)
@@ -127,9 +133,9 @@ def _customer(req: Request, team: Team, words: list[str]) -> str:
             team,
             " ".join(leading),
             owner=owner_id,
-            tier=(options.get("tier") or [None])[0],
+            tier=_first(options, "tier"),
             industry=" ".join(options.get("industry", [])) or None,
-            cadence=(options.get("cadence") or [None])[0],
+            cadence=_first(options, "cadence"),
             aliases=aliases,
         )
         return req.texts.macro("amteam/messages", "done_customer", customer=customer)
@@ -165,15 +171,18 @@ def _topic(req: Request, team: Team, words: list[str]) -> str:
             rest[0],
             name=" ".join(options.get("name", [])) or None,
             keywords=keywords,
-            lead_days=(options.get("lead") or [None])[0],
+            lead_days=_first(options, "lead"),
             lead_note=" ".join(options.get("note", [])) or None,
         )
         return req.texts.macro("amteam/messages", "done_topic", topic=topic)
     if action == "responders" and len(rest) >= 3:
-        people = [argparse_slack.user_id(w) for w in rest[2:]]
-        if None in people:
-            raise Refusal("amteam.bad_user", usage=True, value=rest[2 + people.index(None)])
-        topic = team_admin.set_responders(req.db, team, rest[0], rest[1], people)
+        responders: list[str] = []
+        for word in rest[2:]:
+            slack_id = argparse_slack.user_id(word)
+            if slack_id is None:
+                raise Refusal("amteam.bad_user", usage=True, value=word)
+            responders.append(slack_id)
+        topic = team_admin.set_responders(req.db, team, rest[0], rest[1], responders)
         return req.texts.macro("amteam/messages", "done_topic", topic=topic)
     if action == "sla" and len(rest) == 3:
         topic = team_admin.set_sla(req.db, team, rest[0], rest[1], rest[2])

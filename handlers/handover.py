@@ -84,7 +84,8 @@ def _request(req: Request, words: list[str]) -> None:
         req.refresh_home(h.member)
         return
     brief = reports.brief(req.db, h.id, req.now)
-    req.post(h.cover, views.ask_cover_message(req.texts_for(h.cover), brief))
+    if h.cover:  # always, once requested (no partner, no request)
+        req.post(h.cover, views.ask_cover_message(req.texts_for(h.cover), brief))
     for manager in _managers(outcome, h.member, h.cover):
         req.post(manager, views.notice(req.texts_for(manager), "manager_requested", h, with_reason=True))
     req.say(req.texts.macro(MESSAGES, "requested", h))
@@ -101,7 +102,7 @@ def _cancel(req: Request, words: list[str]) -> None:
     outcome = service.cancel(req.db, _member_id(req), req.now, handover_id, source_key=req.trigger_id or None)
     h = outcome.handover
     told = bool(h.cover) and outcome.previous_status in ASKED
-    if told:
+    if told and h.cover:
         req.post(h.cover, views.notice(req.texts_for(h.cover), "cover_cancelled", h))
     for manager in _managers(outcome, h.member, h.cover):
         req.post(manager, views.notice(req.texts_for(manager), "manager_cancelled", h))
@@ -163,7 +164,8 @@ def handle_approve(req: Request) -> None:
     h = outcome.handover
     req.reply(views.notice(req.texts, "manager_approved", h), replace_original=True)
     if outcome.changed:
-        req.post(h.cover, views.ask_cover_message(req.texts_for(h.cover), reports.brief(req.db, h.id, req.now)))
+        if h.cover:
+            req.post(h.cover, views.ask_cover_message(req.texts_for(h.cover), reports.brief(req.db, h.id, req.now)))
         req.post(h.member, views.notice(req.texts_for(h.member), "member_approved", h))
     req.refresh_home(h.member, h.cover)
 
@@ -185,7 +187,8 @@ def handle_assign(req: Request) -> None:
     req.reply(views.notice(req.texts, "manager_assigned", h), replace_original=True)
     if not outcome.changed:
         return
-    req.post(h.cover, views.brief_message(req.texts_for(h.cover), reports.brief(req.db, h.id, req.now), "cover_assigned"))
+    if h.cover:  # the one just assigned
+        req.post(h.cover, views.brief_message(req.texts_for(h.cover), reports.brief(req.db, h.id, req.now), "cover_assigned"))
     req.post(h.member, views.notice(req.texts_for(h.member), "member_assigned", h))
     previous = outcome.previous_cover
     if previous and previous != h.cover and outcome.previous_status in ASKED:

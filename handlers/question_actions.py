@@ -143,6 +143,7 @@ def handle_followup_submission(req: Request) -> None:
     card = service.follow_up(req.db, _view_question_id(req), req.user_id, text, req.now)
     body_text = (text or "").strip()
     delivery.to_asker(req, card, qb.notice(req.texts.macro(qb.MSG, "followup_for_asker", card, body_text)))
+    assert card.assignee is not None  # a follow-up goes back to whoever answered
     texts = req.texts_for(card.assignee)
     payload = qb.notice_with_buttons(texts, texts.macro(qb.MSG, "followup_for_responder", card, body_text), card.id)
     delivery.to_responder_thread(req, card, payload)

@@ -129,20 +129,21 @@ def handle_submission(req: Request) -> None:
         shown = {block: texts.macro("visit/messages", "form_" + code) for block, code in errors.items()}
         req.answer_form(response_action="errors", errors={b: refusals.field_text(t, req.names_in(t)) for b, t in shown.items()})
         return
-    assert draft.customer_id is not None
+    customer_id = draft.customer_id
+    assert customer_id is not None
     visit_id = meta.get("visit")
     if visit_id:
         edit_key = f"edit:view:{view['id']}"
         outcome = visits.store_once(
             req.db,
-            lambda s: visits.update_visit(s, access, int(visit_id), visits.customer_for_form(s, access, draft.customer_id), draft, edit_key=edit_key, now=req.now),
+            lambda s: visits.update_visit(s, access, int(visit_id), visits.customer_for_form(s, access, customer_id), draft, edit_key=edit_key, now=req.now),
             lambda s: visits.LogOutcome(visits.visit_for_edit(s, access, int(visit_id), req.now), created=False),
         )
     else:
         source_key = f"view:{view['id']}"
         outcome = visits.store_once(
             req.db,
-            lambda s: visits.log_visit(s, access, visits.customer_for_form(s, access, draft.customer_id), draft, source_key=source_key, now=req.now),
+            lambda s: visits.log_visit(s, access, visits.customer_for_form(s, access, customer_id), draft, source_key=source_key, now=req.now),
             lambda s: visits.find_logged(s, access, source_key=source_key, now=req.now),
         )
     if outcome.created:

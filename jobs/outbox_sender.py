@@ -13,6 +13,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -215,10 +216,11 @@ class OutboxSender:
         except (SlackApiError, OSError) as exc:
             log.warning("cannot check history for outbox %s: %s", key, exc)
             return None
-        for item in history.get("messages", []):
+        messages: list[dict[str, Any]] = history.get("messages", [])
+        for item in messages:
             meta = item.get("metadata") or {}
             if meta.get("event_type") == METADATA_EVENT and (meta.get("event_payload") or {}).get("key") == key:
-                return channel, item.get("ts")
+                return channel, item["ts"]
         return None
 
 

@@ -20,6 +20,7 @@ from rendering import question_blocks as qb
 from rendering.i18n import Texts, negotiate_locale
 from services import people
 from services import question_escalation as moves
+from services.questions import Routing
 from storage import outbox
 
 JOB = "question_escalation"
@@ -36,7 +37,7 @@ def _queue(session: Session, team_id: int, recipient: str | None, period: str, p
     return int(outbox.enqueue(session, job=JOB, recipient=recipient, period=period, payload=payload, now=now, team_id=team_id))
 
 
-def _queue_escalation(session: Session, team_id: int, routing, now: datetime) -> int:
+def _queue_escalation(session: Session, team_id: int, routing: Routing, now: datetime) -> int:
     card = routing.card
     period = f"q{card.id}-e{card.escalations}-" + ("M" if routing.to_manager else f"L{card.level}")
     queued = 0

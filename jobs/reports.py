@@ -29,7 +29,7 @@ from services import manager_digest as digest_service
 from services import weekly_summary as summary_service
 from storage import kpi as kpi_queries
 from storage import outbox
-from storage.models import Team
+from storage.models import Member, Team
 
 SUMMARY = summary_service.JOB
 DIGEST = digest_service.JOB
@@ -109,11 +109,11 @@ def run_manager_digest(session: Session, team_id: int, now: datetime) -> int:
     return queued
 
 
-def _managers(team: Team):
+def _managers(team: Team) -> list[Member]:
     return [m for m in team.members if m.active and m.has_role("manager")]
 
 
-def _enqueue(session, job: str, recipient: str, week: str, rendered: Rendered, now: datetime, team_id: int) -> int:
+def _enqueue(session: Session, job: str, recipient: str, week: str, rendered: Rendered, now: datetime, team_id: int) -> int:
     """The message, then each thread reply pointing at it; 1 if the message was new."""
     if not outbox.enqueue(session, job=job, recipient=recipient, period=week, payload=rendered.message, now=now, team_id=team_id):
         return 0

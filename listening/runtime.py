@@ -47,8 +47,9 @@ class Runtime:
     sender: WebClient  # the outbox: reschedules on 429 instead of blocking
     background: Executor  # work after the ack (listeners' bodies, Home redraws)
     profiles: ProfileCache = field(default_factory=ProfileCache)
-    # Set by the app factory: publish the App Home of these people again (never raises).
-    refresh_home: Callable[..., None] = lambda *slack_ids: None
+    # Set by the app factory: publish the App Home of these people again (never raises;
+    # what it returns is not used).
+    refresh_home: Callable[..., object] = lambda *slack_ids: None
 
     @property
     def inline(self) -> bool:

@@ -9,6 +9,7 @@ replies in the message's thread: code blocks, split across as many replies as ne
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from domain.metrics import METRICS
@@ -91,7 +92,7 @@ def manager_message(texts: Texts, digest: ManagerDigest, *, preview: bool = Fals
     return Rendered(payload, table_replies(texts, texts.macro(TABLE, "digest_heading"), rows))
 
 
-def skipped_message(texts: Texts, day, time: str) -> dict[str, Any]:
+def skipped_message(texts: Texts, day: date, time: str) -> dict[str, Any]:
     text = texts.macro(MESSAGES, "skipped", day, time)
     return message(text, [section(text)])
 

@@ -43,7 +43,7 @@ def brief_blocks(texts: Texts, brief: Brief, intro: str) -> list[Block]:
     blocks: list[Block] = [section(intro)]
     reason = texts.macro(MESSAGES, "reason", brief.handover)
     blocks.append(context(*[t for t in (reason, texts.macro(BRIEF, "summary", brief)) if t]))
-    parts = [
+    parts: list[tuple[Sequence[Any], str, str, dict[str, Any] | None]] = [
         (brief.important, "important_title", "customer_line", None),
         (brief.followups, "followups_title", "followup_line", {"last_day": brief.handover.window.last_day}),
         (brief.planned, "planned_title", "planned_line", None),
@@ -120,7 +120,7 @@ def notice(texts: Texts, macro: str, handover: HandoverView, *, with_reason: boo
 def handback_message(texts: Texts, summary: Handback) -> dict[str, Any]:
     intro = texts.macro(HANDBACK, "intro", summary)
     blocks: list[Block] = [section(intro)]
-    parts = [
+    parts: list[tuple[Sequence[Any], str, str]] = [
         (summary.visits, "visits_title", "visit_line"),
         (summary.followups_done, "done_title", "done_line"),
         (summary.questions_answered, "answered_title", "answered_line"),

@@ -76,7 +76,8 @@ def environment(locale: str) -> Environment:
         keep_trailing_newline=False,
     )
     env.policies["ext.i18n.trimmed"] = True
-    env.install_gettext_translations(translations(locale), newstyle=True)
+    # Added by the jinja2.ext.i18n extension at run time, so unknown to Environment's types.
+    env.install_gettext_translations(translations(locale), newstyle=True)  # type: ignore[attr-defined]
     babel_locale = Locale.parse(BABEL_LOCALES[locale])
     env.globals["locale"] = locale
     env.filters.update(
@@ -134,4 +135,5 @@ class Texts:
         return str(getattr(module, macro_name)(*args, **kwargs)).strip()
 
     def gettext(self, message: str, **variables: object) -> str:
-        return self.env.globals["gettext"](message, **variables)
+        # jinja2 infers Environment.globals as dict[str, object]; i18n put a callable there.
+        return self.env.globals["gettext"](message, **variables)  # type: ignore[operator]

@@ -6,6 +6,7 @@ nothing is written until the question is really asked.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from rendering.blocks import (
@@ -24,7 +25,10 @@ from rendering.blocks import (
     users_select,
 )
 from rendering.i18n import Texts
+from services.knowledge import KnowledgeHit
+from services.questions import Routing, TopicChoice
 from slackio import ids
+from storage.questions import QuestionCard
 
 MSG = "ask/messages"
 NOTICES = "ask/notices"
@@ -47,7 +51,7 @@ def responder_buttons(texts: Texts, question_id: int, *, claimed: bool) -> dict[
     return actions(*elements, block_id=f"question:{question_id}")
 
 
-def responder_message(texts: Texts, card, *, note: str | None = None) -> dict[str, Any]:
+def responder_message(texts: Texts, card: QuestionCard, *, note: str | None = None) -> dict[str, Any]:
     """The responder's DM: the question, a note on how it came to them, the buttons."""
     text = texts.render("ask/question", c=card)
     blocks = sections(text)
@@ -60,18 +64,18 @@ def responder_message(texts: Texts, card, *, note: str | None = None) -> dict[st
     return message(text, blocks)
 
 
-def responder_closed(texts: Texts, card, outcome: str) -> dict[str, Any]:
+def responder_closed(texts: Texts, card: QuestionCard, outcome: str) -> dict[str, Any]:
     """The responder's DM once it is no longer theirs to act on (answered, moved)."""
     text = texts.render("ask/question", c=card)
     return message(f"{outcome}\n{text}", [*sections(text), context(outcome)])
 
 
-def routed_message(texts: Texts, routing, *, in_dm: bool) -> dict[str, Any]:
+def routed_message(texts: Texts, routing: Routing, *, in_dm: bool) -> dict[str, Any]:
     text = texts.render("ask/routed", r=routing, in_dm=in_dm)
     return message(text, sections(text))
 
 
-def answer_message(texts: Texts, card, *, with_buttons: bool = True) -> dict[str, Any]:
+def answer_message(texts: Texts, card: QuestionCard, *, with_buttons: bool = True) -> dict[str, Any]:
     text = texts.render("ask/answer", c=card)
     blocks = sections(text)
     if with_buttons:
@@ -94,7 +98,7 @@ def notice_with_buttons(texts: Texts, text: str, question_id: int) -> dict[str, 
     return message(text, [*sections(text), responder_buttons(texts, question_id, claimed=True)])
 
 
-def topic_picker(texts: Texts, topics, drafts: dict[str, str], question: str, *, lead: str | None = None) -> dict[str, Any]:
+def topic_picker(texts: Texts, topics: Sequence[TopicChoice], drafts: dict[str, str], question: str, *, lead: str | None = None) -> dict[str, Any]:
     """Buttons, one per topic, each carrying the draft with that topic filled in."""
     intro = _say(texts, "picker_intro", question)
     text = f"{lead}\n{intro}" if lead else intro
@@ -116,7 +120,7 @@ def topic_picker(texts: Texts, topics, drafts: dict[str, str], question: str, *,
     return message(text, blocks)
 
 
-def deflection(texts: Texts, hits, draft_value: str) -> dict[str, Any]:
+def deflection(texts: Texts, hits: Sequence[KnowledgeHit], draft_value: str) -> dict[str, Any]:
     intro = texts.macro("ask/similar", "intro")
     blocks = [section(intro)]
     for hit in hits:
@@ -129,7 +133,7 @@ def deflection(texts: Texts, hits, draft_value: str) -> dict[str, Any]:
 # --- modals ----------------------------------------------------------------------------
 
 
-def ask_modal(texts: Texts, topics, *, question: str | None = None, topic_key: str | None = None) -> dict[str, Any]:
+def ask_modal(texts: Texts, topics: Sequence[TopicChoice], *, question: str | None = None, topic_key: str | None = None) -> dict[str, Any]:
     topic_options = [option(f"#{t.key} · {t.name}" if t.name != t.key else f"#{t.key}", t.key) for t in topics]
     level_options = [option(_say(texts, "level_option", n), str(n)) for n in (1, 2, 3)]
     blocks = []
@@ -154,7 +158,7 @@ def result_view(texts: Texts, payload: dict[str, Any], *, title: str) -> dict[st
     return modal(ids.ASK_MODAL + "_done", title, payload.get("blocks") or [section(payload["text"])], close=_say(texts, "close_done"))
 
 
-def answer_modal(texts: Texts, card) -> dict[str, Any]:
+def answer_modal(texts: Texts, card: QuestionCard) -> dict[str, Any]:
     blocks = [
         *sections(texts.render("ask/question", c=card)),
         input_block("answer", _say(texts, "label_answer"), text_input("answer", multiline=True, max_length=3000), hint=_say(texts, "hint_answer")),
@@ -165,7 +169,7 @@ def answer_modal(texts: Texts, card) -> dict[str, Any]:
     )
 
 
-def reassign_modal(texts: Texts, card) -> dict[str, Any]:
+def reassign_modal(texts: Texts, card: QuestionCard) -> dict[str, Any]:
     blocks = [
         *sections(texts.render("ask/question", c=card)),
         input_block("assignee", _say(texts, "label_reassign"), users_select("assignee")),
@@ -176,7 +180,7 @@ def reassign_modal(texts: Texts, card) -> dict[str, Any]:
     )
 
 
-def followup_modal(texts: Texts, card) -> dict[str, Any]:
+def followup_modal(texts: Texts, card: QuestionCard) -> dict[str, Any]:
     blocks = [
         *sections(texts.render("ask/answer", c=card)),
         input_block("followup", _say(texts, "label_followup"), text_input("followup", multiline=True, max_length=1800)),

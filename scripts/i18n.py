@@ -65,7 +65,7 @@ class _RecordingCatalog(Catalog):
         super().__init__()
         self.entries: list[Message] = []
 
-    def __setitem__(self, key, message: Message) -> None:
+    def __setitem__(self, key: str | tuple[str, ...] | list[str], message: Message) -> None:
         if key:  # the header is the entry with an empty msgid
             self.entries.append(Message(message.id, message.string, context=message.context))
         super().__setitem__(key, message)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
 from storage.models import Handover
@@ -17,7 +17,7 @@ from storage.models import Handover
 COVERING_STATUSES = ("accepted", "active")
 
 
-def _in_force(at: datetime):
+def _in_force(at: datetime) -> tuple[ColumnElement[bool], ...]:
     return (
         Handover.status.in_(COVERING_STATUSES),
         Handover.starts_at <= at,

@@ -95,8 +95,8 @@ def _load(session: Session, team_id: int) -> list[CustomerEntry]:
         .order_by(Customer.name)
     )
     out = []
-    for customer_id, name, aliases, owner_id in rows:
-        aliases = tuple(aliases or ())
+    for customer_id, name, stored_aliases, owner_id in rows:
+        aliases = tuple(stored_aliases or ())
         labels = tuple(label for label in (normalise(x) for x in (name, *aliases)) if label)
         out.append(CustomerEntry(customer_id, team_id, name, aliases, owner_id, labels))
     return out

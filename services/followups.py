@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select, update
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session
 
 from domain.refusal import Refusal
@@ -102,12 +103,13 @@ def snooze(session: Session, access: VisitAccess, followup_id: int, length: str,
     else:
         new_due = calendar.next_workday(start + timedelta(days=SNOOZES[length]))
     same_due = Followup.due.is_(None) if expected is None else Followup.due == expected
-    moved = session.execute(
+    # UPDATE gives a CursorResult (rowcount); Session.execute is typed as plain Result
+    moved = cast(CursorResult[Any], session.execute(
         update(Followup)
         .where(Followup.id == followup.id, Followup.status != "done", same_due)
         .values(due=new_due)
         .execution_options(synchronize_session=False)
-    ).rowcount
+    )).rowcount
     session.refresh(followup)  # what is stored now, whoever changed it
     if not moved:
         if followup.status == "done":

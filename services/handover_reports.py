@@ -167,7 +167,8 @@ def _visit_facts(session: Session, customer_ids: list[int]) -> tuple[dict[int, d
         .order_by(Visit.visit_date.desc(), Visit.id.desc())
     )
     for customer_id, text in rows:
-        concerns.setdefault(customer_id, text)
+        if text is not None:
+            concerns.setdefault(customer_id, text)
     return last, concerns
 
 
@@ -194,7 +195,7 @@ def _planned(session: Session, customer_ids: list[int], first: date, last: date)
         .where(Visit.customer_id.in_(customer_ids), Visit.next_visit >= first, Visit.next_visit <= last)
         .order_by(Visit.next_visit, Customer.name)
     )
-    return [PlannedLine(name, on) for name, on in dict.fromkeys(rows)]
+    return [PlannedLine(name, on) for name, on in dict.fromkeys(rows) if on is not None]
 
 
 def _open_questions(session: Session, member_id: int) -> list[QuestionLine]:

@@ -191,7 +191,7 @@ def _rep_pace(member: Member, periods: list[PeriodPace]) -> RepPace:
 
 def _ranked(reps: list[RepPace]) -> list[RepPace]:
     """Competition ranking (1, 2, 2, 4) by score; reps with nothing to judge come last."""
-    scored = sorted((r for r in reps if r.score is not None), key=lambda r: (-r.score, r.name))
+    scored = sorted((r for r in reps if r.score is not None), key=lambda r: (-(r.score or Decimal(0)), r.name))
     out: list[RepPace] = []
     for index, rep in enumerate(scored):
         rank = out[-1].rank if out and out[-1].score == rep.score else index + 1

@@ -101,7 +101,7 @@ def _validated(session: Session, text: str) -> list[_Row]:
         header = next(reader, None)
         if header is None:
             raise KpiImportInvalid([ImportProblem(1, "empty")])
-        columns = {HEADERS.get(_fold(name)): index for index, name in enumerate(header) if HEADERS.get(_fold(name))}
+        columns = {column: index for index, name in enumerate(header) if (column := HEADERS.get(_fold(name)))}
         missing = [c for c in REQUIRED if c not in columns]
         if missing:
             raise KpiImportInvalid([ImportProblem(1, "missing_column", c) for c in missing])
@@ -157,7 +157,7 @@ def _row(line: int, cells: dict[str, str], members: dict, customers: dict, probl
     note = cells.get("note", "") or None
     if note and len(note) > NOTE_LIMIT:
         problems.append(ImportProblem(line, "note_too_long"))
-    if len(problems) > found:
+    if len(problems) > found or day is None or metric is None or value is None:  # each one a problem above
         return None
     return _Row(line, day, candidates[0], metric.key, value, customer, note)
 

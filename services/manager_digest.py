@@ -20,6 +20,7 @@ from services.kpi import TeamPace, team_pace
 from services.report_common import (
     ONE_WEEK,
     TOP_ITEMS,
+    MemberInfo,
     QuestionLine,
     Reader,
     load_scope,
@@ -106,7 +107,11 @@ def manager_digest(session: Session, team_id: int, now: datetime) -> ManagerDige
     pace = team_pace(session, team_id, today)
     overdue = queries.overdue_by_owner(session, team_id, today)
     overdue_lines = sorted(
-        (OverdueLine(slack(m), o.count, o.oldest_due, (today - o.oldest_due).days) for m, o in overdue.items() if slack(m)),
+        (
+            OverdueLine(slack_id, o.count, o.oldest_due, (today - o.oldest_due).days)
+            for m, o in overdue.items()
+            if (slack_id := slack(m))
+        ),
         key=lambda line: (-line.count, line.oldest_due, line.slack_id),
     )
     cadence = queries.past_cadence(session, team_id, today, ("key",))
@@ -115,9 +120,9 @@ def manager_digest(session: Session, team_id: int, now: datetime) -> ManagerDige
     problem = {(t.member_id, t.metric): t.total for t in totals if t.metric in PROBLEM_METRICS}
     problems = sorted(
         (
-            ProblemLine(slack(m), problem.get((m, "lost_customers"), ZERO), problem.get((m, "complaints"), ZERO))
+            ProblemLine(slack_id, problem.get((m, "lost_customers"), ZERO), problem.get((m, "complaints"), ZERO))
             for m in {m for m, _ in problem}
-            if slack(m)
+            if (slack_id := slack(m))
         ),
         key=lambda p: (-p.lost_customers, -p.complaints, p.slack_id),
     )
@@ -163,7 +168,7 @@ def manager_digest(session: Session, team_id: int, now: datetime) -> ManagerDige
     )
 
 
-def _responders(stats: list[ResponderStats], open_lines: list[QuestionLine], people) -> list[ResponderLine]:
+def _responders(stats: list[ResponderStats], open_lines: list[QuestionLine], people: dict[int, MemberInfo]) -> list[ResponderLine]:
     open_by: dict[str, int] = {}
     for line in open_lines:
         if line.assignee:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -57,7 +58,7 @@ def check_can_move(session: Session, question_id: int, slack_id: str) -> Questio
     return store.card(session, question)
 
 
-def _move(session: Session, question: Question, pick: Pick, now: datetime, *, kind: str, actor: Member | None, escalation: bool, **detail) -> Routing:
+def _move(session: Session, question: Question, pick: Pick, now: datetime, *, kind: str, actor: Member | None, escalation: bool, **detail: Any) -> Routing:
     previous, from_level = question.assignee_id, question.level
     previous_thread = (question.assignee_channel, question.assignee_ts)
     values = {
@@ -77,7 +78,7 @@ def _move(session: Session, question: Question, pick: Pick, now: datetime, *, ki
         session, question.id, kind, now, actor_id=actor.id if actor else None, assignee_id=pick.member_id, level=pick.level,
         from_level=from_level, from_assignee=previous, via_backup_of=pick.via_backup_of, to_manager=pick.to_manager, **detail,
     )
-    fresh = store.get(session, question.id)
+    fresh = store.fresh(session, question.id)
     return Routing(
         card=store.card(session, fresh),
         created=False,
@@ -163,5 +164,5 @@ def remind_overdue(session: Session, team_id: int, now: datetime) -> list[Remind
             store.add_event(session, question.id, "reminded", now, assignee_id=question.assignee_id, level=question.level)
             claimer = session.get(Member, question.assignee_id) if question.assignee_id else None
             if claimer is not None:
-                due.append(Reminder(store.card(session, store.get(session, question.id)), claimer.slack_id))
+                due.append(Reminder(store.card(session, store.fresh(session, question.id)), claimer.slack_id))
     return due

@@ -194,12 +194,14 @@ def ask(session: Session, asker_slack_id: str, draft: Draft, now: datetime, *, s
     }
     question_id = store.insert_once(session, values)
     if question_id is None:  # the same request, racing itself
-        return _routing_of(session, team, store.by_source_key(session, source_key), created=False, requested_level=level)
+        existing = store.by_source_key(session, source_key)
+        assert existing is not None  # what insert_once ran into
+        return _routing_of(session, team, existing, created=False, requested_level=level)
     store.add_event(
         session, question_id, "routed", now, actor_id=asker.id, assignee_id=pick.member_id, level=pick.level,
         requested_level=level, via_backup_of=pick.via_backup_of, to_manager=pick.to_manager,
     )
-    question = store.get(session, question_id)
+    question = store.fresh(session, question_id)
     via = session.get(Member, pick.via_backup_of) if pick.via_backup_of else None
     return Routing(
         card=store.card(session, question),
@@ -251,7 +253,7 @@ def _first_click(session: Session, key: str, now: datetime) -> bool:
 
 
 def team_of(session: Session, question: Question) -> Team:
-    return session.get(Team, question.team_id)
+    return session.get_one(Team, question.team_id)
 
 
 def question_for(session: Session, question_id: int, slack_id: str) -> tuple[Question, Member]:
@@ -289,11 +291,11 @@ def claim(session: Session, question_id: int, slack_id: str, now: datetime) -> Q
         raise _claimed_by(session, question, member)
     answer_due = routing.sla_due(team_of(session, question), question.topic, question.level, now)
     if not store.claim_if_open(session, question.id, member.id, now, answer_due):
-        question = store.get(session, question.id)
+        question = store.fresh(session, question.id)
         refuse_if_done(session, question)
         raise _claimed_by(session, question, member)
     store.add_event(session, question.id, "claimed", now, actor_id=member.id, assignee_id=member.id, level=question.level)
-    return store.card(session, store.get(session, question.id))
+    return store.card(session, store.fresh(session, question.id))
 
 
 def _claimed_by(session: Session, question: Question, member: Member) -> Refusal:
@@ -317,9 +319,8 @@ def answer(session: Session, question_id: int, slack_id: str, text: str | None, 
         raise Refusal("ask.empty_answer")
     if len(body) > MAX_ANSWER_CHARS:
         raise Refusal("ask.answer_too_long", count=len(body), limit=MAX_ANSWER_CHARS)
-    question = store.get(session, question_id)
     check_can_answer(session, question_id, slack_id)
-    member = member_by_slack_id(session, team_of(session, question), slack_id)
+    question, member = question_for(session, question_id, slack_id)
     values = {
         "answer": body,
         "answered_by_id": member.id,
@@ -328,13 +329,13 @@ def answer(session: Session, question_id: int, slack_id: str, text: str | None, 
         "sla_due_at": None,
     }
     if not store.answer_if_assigned(session, question.id, member.id, values):
-        question = store.get(session, question.id)
+        question = store.fresh(session, question.id)
         refuse_if_done(session, question)
         raise Refusal("ask.not_yours", id=question.id, assignee=slack_id_of(session, question.assignee_id))
     if question.claimed_at is None:
         store.add_event(session, question.id, "claimed", now, actor_id=member.id, assignee_id=member.id, level=question.level)
     store.add_event(session, question.id, "answered", now, actor_id=member.id, level=question.level, answer=body)
-    return store.card(session, store.get(session, question.id))
+    return store.card(session, store.fresh(session, question.id))
 
 
 # --- the asker, afterwards -------------------------------------------------------------
@@ -354,7 +355,7 @@ def resolve(session: Session, question_id: int, slack_id: str, now: datetime) ->
     if question.status != store.ANSWERED or not store.resolve_if_answered(session, question.id):
         raise Refusal("ask.not_answered_yet", id=question.id)
     store.add_event(session, question.id, "resolved", now, actor_id=member.id)
-    return store.card(session, store.get(session, question.id))
+    return store.card(session, store.fresh(session, question.id))
 
 
 def check_can_follow_up(session: Session, question_id: int, slack_id: str) -> tuple[Question, Member, Member]:
@@ -382,4 +383,4 @@ def follow_up(session: Session, question_id: int, slack_id: str, text: str | Non
     if not store.reopen_if_done(session, question.id, values):
         raise Refusal("ask.still_open", id=question.id, assignee=slack_id_of(session, question.assignee_id))
     store.add_event(session, question.id, "followup", now, actor_id=member.id, assignee_id=responder.id, level=question.level, text=body)
-    return store.card(session, store.get(session, question.id))
+    return store.card(session, store.fresh(session, question.id))

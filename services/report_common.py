@@ -98,7 +98,7 @@ def load_scope(session: Session, team_id: int, now: datetime) -> TeamScope:
 
 
 def question_lines(scope: TeamScope, rows: list[Question]) -> list[QuestionLine]:
-    topics = {t.id: t.key for t in scope.topics}
+    topics: dict[int | None, str] = {t.id: t.key for t in scope.topics}
     managers = {p.member_id for p in scope.people.values() if "manager" in p.roles}
     slack = scope.slack_id
     zone = ZoneInfo(scope.team.timezone)

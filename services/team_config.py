@@ -31,8 +31,8 @@ def apply(session: Session, config: TeamConfig, now: datetime) -> Team:
     if team is None:
         team = Team(name=config.team["name"], created_at=now, schedule={})
         session.add(team)
-    for key in ("channel", "timezone", "language", "calendar", "meeting_day", "meeting_time", "require_followup_due"):
-        setattr(team, key, config.team[key])
+    for field in ("channel", "timezone", "language", "calendar", "meeting_day", "meeting_time", "require_followup_due"):
+        setattr(team, field, config.team[field])
     if config.schedule or team.schedule:
         team.schedule = {job: dict(values) for job, values in config.schedule.items()}
     session.flush()

@@ -11,10 +11,13 @@ import json
 import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from slackio import requests as shapes
 from slackio.fake_api import FakeSlack
+
+if TYPE_CHECKING:
+    from slack_sdk import WebClient
 
 
 @dataclass
@@ -78,7 +81,7 @@ class SlackDriver:
         self._names = itertools.count(1)
 
     @property
-    def server_client(self):
+    def server_client(self) -> WebClient:
         """A WebClient aimed at the fake, as the bot's own would be."""
         from slack_sdk import WebClient
 

@@ -3,7 +3,10 @@ posted messages per channel (and thread), views, and users' profiles."""
 
 from __future__ import annotations
 
+import itertools
+import threading
 import time
+from typing import Any
 
 from slackio.fake_validation import dm_channel
 
@@ -11,6 +14,13 @@ from slackio.fake_validation import dm_channel
 class WebApiMethods:
     """Mixed into FakeSlack, which provides the state (`messages`, `views`, `users`,
     `_lock`, `_ts`, `_ids`). A method `a.b` is answered by `_m_a_b(body)`."""
+
+    messages: dict[str, list[dict[str, Any]]]
+    views: dict[str, dict[str, Any]]
+    users: dict[str, dict[str, Any]]
+    _lock: threading.RLock
+    _ts: itertools.count[int]
+    _ids: itertools.count[int]
 
     def _next_ts(self) -> str:
         return f"{int(time.time())}.{next(self._ts):06d}"

@@ -33,8 +33,9 @@ def parse_body(body: str, content_type: str | None) -> dict[str, Any]:
 def _json_object(text: str) -> dict[str, Any]:
     try:
         value = json.loads(text)
-    except ValueError as exc:
-        raise Unreadable(f"not JSON: {exc.msg}") from None
+    except ValueError as exc:  # JSONDecodeError, or e.g. an integer literal too long for int()
+        detail = exc.msg if isinstance(exc, json.JSONDecodeError) else str(exc)
+        raise Unreadable(f"not JSON: {detail}") from None
     if not isinstance(value, dict):
         raise Unreadable(f"JSON {type(value).__name__}, not an object")
     return value

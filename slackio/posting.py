@@ -27,7 +27,7 @@ def post_message(client: WebClient, channel: str | None, payload: dict[str, Any]
     except (SlackApiError, OSError) as exc:
         log.warning("could not post to %s: %s", channel, exc)
         return None
-    return response.get("channel"), response.get("ts")
+    return response["channel"], response["ts"]  # always there when Slack said ok
 
 
 def update_message(client: WebClient, channel: str | None, ts: str | None, payload: dict[str, Any]) -> None:

@@ -173,6 +173,7 @@ class BackgroundServer:
     @property
     def url(self) -> str:
         host, port = self.server.server_address[:2]
+        assert isinstance(host, str)  # an AF_INET address
         return f"http://{host}:{port}{EVENTS_PATH}"
 
     def __enter__(self) -> BackgroundServer:

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import select, update
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session
 
 from domain.handover_rules import LIVE_STATUSES, Absence
@@ -118,12 +119,13 @@ def unanswered_since_start(session: Session, team_id: int, now: datetime) -> lis
 
 def change_status(session: Session, handover_id: int, from_statuses: Iterable[str], **values: Any) -> bool:
     """Set `values` (a new `status` among them) only if the row is still in `from_statuses`."""
-    result = session.execute(
+    # UPDATE gives a CursorResult (rowcount); Session.execute is typed as plain Result
+    result = cast(CursorResult[Any], session.execute(
         update(Handover)
         .where(Handover.id == handover_id, Handover.status.in_(sorted(from_statuses)))
         .values(**values)
         .execution_options(synchronize_session=False)
-    )
+    ))
     if result.rowcount:
         row = session.get(Handover, handover_id)
         if row is not None:

@@ -13,9 +13,10 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from typing import TypeVar
 
 from sqlalchemy import Select, and_, case, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import QueryableAttribute, Session
 
 from storage.models import (
     Customer,
@@ -27,6 +28,8 @@ from storage.models import (
     OutboxMessage,
     Visit,
 )
+
+_Query = TypeVar("_Query", bound=Select)
 
 # An accepted or running handover is planned leave; an ended one was real leave.
 LEAVE_STATUSES = ("accepted", "active", "ended")
@@ -49,7 +52,7 @@ class KeyCustomerVisit:
     last_visit: date | None
 
 
-def _only(query: Select, column, member_ids: Collection[int] | None) -> Select:
+def _only(query: _Query, column: QueryableAttribute[int | None], member_ids: Collection[int] | None) -> _Query:
     return query if member_ids is None else query.where(column.in_(list(member_ids)))
 
 
@@ -91,7 +94,7 @@ def visit_counts(session: Session, team_id: int, first: date, last: date, member
         .group_by(Visit.rep_id)
     )
     query = _only(query, Visit.rep_id, member_ids)
-    return {rep_id: int(n) for rep_id, n in session.execute(query)}
+    return {rep_id: int(n) for rep_id, n in session.execute(query) if rep_id is not None}
 
 
 def leave_windows(session: Session, team_id: int, starts_before: datetime, ends_after: datetime, member_ids: Collection[int] | None = None) -> dict[int, list[tuple[datetime, datetime]]]:
@@ -155,7 +158,7 @@ def last_visit_dates(session: Session, team_id: int) -> dict[int, date]:
         .where(Visit.team_id == team_id, Visit.rep_id.is_not(None))
         .group_by(Visit.rep_id)
     )
-    return {rep_id: last for rep_id, last in session.execute(query)}
+    return {rep_id: last for rep_id, last in session.execute(query) if rep_id is not None}
 
 
 def sent_nudges(session: Session, team_id: int, job: str, periods: Collection[str]) -> list[tuple[str, str, datetime]]:
@@ -163,4 +166,4 @@ def sent_nudges(session: Session, team_id: int, job: str, periods: Collection[st
     query = select(OutboxMessage.recipient, OutboxMessage.period, OutboxMessage.created_at).where(
         OutboxMessage.team_id == team_id, OutboxMessage.job == job, OutboxMessage.period.in_(list(periods))
     )
-    return [tuple(row) for row in session.execute(query)]
+    return [(recipient, period, queued_at) for recipient, period, queued_at in session.execute(query)]

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import and_, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session
 
 from storage.models import OutboxMessage
@@ -100,12 +101,13 @@ def claim(session: Session, now: datetime, *, limit: int = 50, lease: timedelta 
     claimed: list[Claimed] = []
     for row in session.scalars(query).all():
         recovered = row.status == "sending"
-        result = session.execute(
+        # UPDATE gives a CursorResult (rowcount); Session.execute is typed as plain Result
+        result = cast(CursorResult[Any], session.execute(
             update(OutboxMessage)
             .where(OutboxMessage.id == row.id, OutboxMessage.status == row.status, OutboxMessage.attempts == row.attempts)
             .values(status="sending", lease_until=now + lease, attempts=row.attempts + 1)
             .execution_options(synchronize_session=False)
-        )
+        ))
         if result.rowcount:
             claimed.append(Claimed(row.id, row.job, row.recipient, row.period, row.payload, row.attempts + 1, recovered, now + lease))
     return claimed
@@ -114,11 +116,12 @@ def claim(session: Session, now: datetime, *, limit: int = 50, lease: timedelta 
 def renew_lease(session: Session, message_id: int, attempts: int, now: datetime, lease: timedelta = LEASE) -> bool:
     """Extend our claim just before posting; False when another sender has taken the row
     over (our lease ran out during a slow batch): then we must not post it."""
-    result = session.execute(
+    # UPDATE gives a CursorResult (rowcount); Session.execute is typed as plain Result
+    result = cast(CursorResult[Any], session.execute(
         update(OutboxMessage)
         .where(OutboxMessage.id == message_id, OutboxMessage.status == "sending", OutboxMessage.attempts == attempts)
         .values(lease_until=now + lease)
-    )
+    ))
     return bool(result.rowcount)
 
 
@@ -128,9 +131,10 @@ def mark_sent(session: Session, message_id: int, now: datetime, *, ts: str | Non
     query = update(OutboxMessage).where(OutboxMessage.id == message_id)
     if attempts is not None:
         query = query.where(OutboxMessage.status == "sending", OutboxMessage.attempts == attempts)
-    result = session.execute(
+    # UPDATE gives a CursorResult (rowcount); Session.execute is typed as plain Result
+    result = cast(CursorResult[Any], session.execute(
         query.values(status="sent", sent_at=now, slack_ts=ts, slack_channel=channel, lease_until=None, last_error=None)
-    )
+    ))
     return bool(result.rowcount)
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import statistics
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -108,7 +109,7 @@ def response_stats(session: Session, team_id: int, since: datetime, until: datet
     A fixed number of statements whatever the window holds (the questions, their events,
     the people and topics named, the deflections), so the digests stay bounded.
     """
-    team = session.get(Team, team_id)
+    team = session.get_one(Team, team_id)
     calendar = WorkCalendar(team.calendar if team.calendar in ("CN", "none") else "none")
     tz = ZoneInfo(team.timezone)
 
@@ -164,7 +165,9 @@ def response_stats(session: Session, team_id: int, since: datetime, until: datet
     )
 
 
-def _walk_events(question: Question, events: list[QuestionEvent], people: dict[int, _Person], minutes) -> None:
+def _walk_events(
+    question: Question, events: list[QuestionEvent], people: dict[int, _Person], minutes: Callable[[datetime, datetime], int]
+) -> None:
     """Replay one question's events: who had it since when, who claimed and answered."""
     reached: dict[int, datetime] = {}
     claimed_seen = False
@@ -184,8 +187,8 @@ def _walk_events(question: Question, events: list[QuestionEvent], people: dict[i
             person.answered += 1
             person.to_answer.append(minutes(reached.get(event.actor_id, question.asked_at), event.at))
     # Imported history may carry claim times without claim events.
-    if not claimed_seen and question.claimed_at and (question.answered_by_id or question.assignee_id):
-        who = question.answered_by_id or question.assignee_id
+    who = question.answered_by_id or question.assignee_id
+    if not claimed_seen and question.claimed_at and who:
         people[who].claimed += 1
         people[who].to_claim.append(minutes(reached.get(who, question.asked_at), question.claimed_at))
 

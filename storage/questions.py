@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import case, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session, selectinload
 
 from storage.models import Customer, Member, Question, QuestionEvent, Topic
@@ -100,6 +101,11 @@ def get(session: Session, question_id: int) -> Question | None:
     return session.get(Question, question_id, populate_existing=True)
 
 
+def fresh(session: Session, question_id: int) -> Question:
+    """The question as stored now, when it is known to exist (e.g. just changed)."""
+    return session.get_one(Question, question_id, populate_existing=True)
+
+
 def by_source_key(session: Session, source_key: str) -> Question | None:
     return session.scalar(select(Question).where(Question.source_key == source_key))
 
@@ -128,7 +134,7 @@ def open_counts(session: Session, team_id: int) -> dict[int, int]:
         .where(Question.team_id == team_id, Question.status.in_(ACTIVE_STATUSES), Question.assignee_id.is_not(None))
         .group_by(Question.assignee_id)
     ).all()
-    return {member_id: count for member_id, count in rows}
+    return {member_id: count for member_id, count in rows if member_id is not None}
 
 
 def routed_count(session: Session, topic_id: int) -> int:
@@ -238,9 +244,10 @@ def export_rows(session: Session, since: datetime | None) -> list[Question]:
 
 
 def _changed(session: Session, question_id: int, where: list, values: dict[str, Any]) -> bool:
-    result = session.execute(
+    # UPDATE gives a CursorResult (rowcount); Session.execute is typed as plain Result
+    result = cast(CursorResult[Any], session.execute(
         update(Question).where(Question.id == question_id, *where).values(**values).execution_options(synchronize_session=False)
-    )
+    ))
     return result.rowcount == 1
 
 

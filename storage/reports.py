@@ -76,7 +76,7 @@ def followups_done_by_owner(session: Session, team_id: int, start: datetime, end
         )
         .group_by(Followup.owner_id)
     )
-    return {owner: int(n) for owner, n in rows}
+    return {owner: int(n) for owner, n in rows if owner is not None}
 
 
 def overdue_by_owner(session: Session, team_id: int, today: date) -> dict[int, OverdueCount]:
@@ -86,7 +86,7 @@ def overdue_by_owner(session: Session, team_id: int, today: date) -> dict[int, O
         .where(Followup.team_id == team_id, Followup.status == "open", Followup.owner_id.is_not(None), Followup.due < today)
         .group_by(Followup.owner_id)
     )
-    return {owner: OverdueCount(int(n), oldest) for owner, n, oldest in rows}
+    return {owner: OverdueCount(int(n), oldest) for owner, n, oldest in rows if owner is not None and oldest is not None}
 
 
 def oldest_overdue_followups(session: Session, team_id: int, today: date, limit: int) -> list[FollowupItem]:
@@ -98,7 +98,7 @@ def oldest_overdue_followups(session: Session, team_id: int, today: date, limit:
         .order_by(Followup.due, Followup.id)
         .limit(limit)
     )
-    return [FollowupItem(*row) for row in rows]
+    return [FollowupItem(customer, text, owner_id, due) for customer, text, owner_id, due in rows if due is not None]
 
 
 def visit_texts(session: Session, team_id: int, first: date, last: date) -> list[VisitText]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Protocol
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, selectinload
@@ -97,7 +98,7 @@ def visit_counts_by_rep(session: Session, team_id: int, start: date, end: date) 
         .where(Visit.team_id == team_id, Visit.visit_date >= start, Visit.visit_date <= end, Visit.rep_id.is_not(None))
         .group_by(Visit.rep_id)
     ).all()
-    return {rep_id: count for rep_id, count in rows}
+    return {rep_id: count for rep_id, count in rows if rep_id is not None}
 
 
 def last_visit_dates(session: Session, customer_ids: Iterable[int], today: date) -> dict[int, date]:
@@ -116,7 +117,22 @@ def last_visit_dates(session: Session, customer_ids: Iterable[int], today: date)
 # --- cadence -----------------------------------------------------------------------------
 
 
-def cadence_status(customer: Customer, last_visit: date | None, today: date) -> CadenceStatus:
+class CustomerCadence(Protocol):
+    """What `cadence_status` reads: a Customer, or a row of these columns."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def tier(self) -> str: ...
+    @property
+    def owner_id(self) -> int | None: ...
+    @property
+    def cadence_days(self) -> int | None: ...
+
+
+def cadence_status(customer: CustomerCadence, last_visit: date | None, today: date) -> CadenceStatus:
     return CadenceStatus(
         customer_id=customer.id,
         name=customer.name,

@@ -28,11 +28,11 @@ CREATED = datetime(2026, 9, 1, tzinfo=UTC)
 
 
 def member(session: Session, slack_id: str) -> Member:
-    return session.scalar(select(Member).where(Member.slack_id == slack_id))
+    return session.scalars(select(Member).where(Member.slack_id == slack_id)).one()
 
 
 def customer(session: Session, name: str) -> Customer:
-    return session.scalar(select(Customer).where(Customer.name == name))
+    return session.scalars(select(Customer).where(Customer.name == name)).one()
 
 
 def entry(session: Session, slack_id: str, metric: str, value: str | int, day: date, **extra) -> KpiEntry:

@@ -41,7 +41,7 @@ CREATED = datetime(2026, 9, 1, tzinfo=UTC)
 
 
 def member(session: Session, slack_id: str) -> Member:
-    return session.scalar(select(Member).where(Member.slack_id == slack_id))
+    return session.scalars(select(Member).where(Member.slack_id == slack_id)).one()
 
 
 def shanghai(day: date, hour: int = 0) -> datetime:
@@ -59,7 +59,7 @@ def load(session: Session) -> int:
                  ends_at=shanghai(date(2026, 12, 12)), status="accepted", reason="培训", created_at=CREATED),
         Member(team_id=team.id, slack_id="U0REP9", name="吴磊", roles=["rep"], rep_level="junior", active=True),
     ])
-    topic = session.scalar(select(Topic).where(Topic.team_id == team.id, Topic.key == "circuit"))
+    topic = session.scalars(select(Topic).where(Topic.team_id == team.id, Topic.key == "circuit")).one()
     support = member(session, "U0SUP1")
     asked = shanghai(date(2026, 12, 3), 10)
     question = Question(team_id=team.id, asker_id=rep2.id, topic_id=topic.id, level=1, text="<!channel> 专线资源核查要多久？",
@@ -69,6 +69,7 @@ def load(session: Session) -> int:
     session.flush()
     session.add(QuestionEvent(question_id=question.id, kind="routed", assignee_id=support.id, level=1, at=asked))
     customer = session.scalar(select(Customer).where(Customer.owner_id == rep2.id).order_by(Customer.id))
+    assert customer is not None
     session.add(KpiEntry(team_id=team.id, member_id=rep2.id, metric="lost_customers", value=Decimal(1), occurred_on=date(2026, 12, 2),
                          customer_id=customer.id, note="转网到友商 & 不再续约", source="import", entered_at=CREATED, undone=False))
     session.flush()

@@ -1,7 +1,7 @@
 """Alembic environment: run against the connection handed over by storage.db."""
 
 from alembic import context
-from sqlalchemy import create_engine
+from sqlalchemy import Connection, create_engine
 
 from storage.models import Base
 
@@ -13,6 +13,8 @@ def run_migrations_online() -> None:
     connection = config.attributes.get("connection")
     if connection is None:  # `alembic` CLI use: AMBOT_DATABASE_URL or sqlalchemy.url
         url = config.get_main_option("sqlalchemy.url")
+        if url is None:
+            raise RuntimeError("no database: set sqlalchemy.url in the Alembic configuration")
         with create_engine(url).connect() as conn:
             _run(conn)
             conn.commit()
@@ -20,7 +22,7 @@ def run_migrations_online() -> None:
     _run(connection)
 
 
-def _run(connection) -> None:
+def _run(connection: Connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=target_metadata,

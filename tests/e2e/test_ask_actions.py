@@ -8,6 +8,7 @@ import threading
 import pytest
 from sqlalchemy import select
 
+from slackio.driver import Result
 from storage.models import Question, QuestionEvent
 from tests.e2e.question_helpers import (
     button,
@@ -142,7 +143,7 @@ def test_concurrent_claims_one_wins_and_the_other_is_told_who(driver, qteam):
     claimer = "U0S1" if question.assignee_id == member_id("U0S1") else "U0S4"
     other = "U0S4" if claimer == "U0S1" else "U0S1"
     message = inbox(driver, claimer)[-1]
-    results: dict[str, object] = {}
+    results: dict[str, Result] = {}
     start = threading.Barrier(2)
 
     def click(user: str) -> None:

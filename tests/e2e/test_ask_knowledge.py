@@ -206,10 +206,10 @@ def _open_form_as(driver, user: str) -> dict:
 def test_the_customer_field_offers_and_takes_only_customers_the_asker_may_see(driver, qteam):
     with db.session_scope() as s:
         own = s.scalar(select(Customer.id))  # 华东制造集团, 张伟 U0A1's
-        other = Customer(team_id=qteam, name="Beta Bank", aliases=["BB"], owner_id=member_id("U0B1"), tier="regular")
-        s.add(other)
+        beta = Customer(team_id=qteam, name="Beta Bank", aliases=["BB"], owner_id=member_id("U0B1"), tier="regular")
+        s.add(beta)
         s.flush()
-        other = other.id
+        other = beta.id
 
     def offered(user: str) -> list[str]:
         form = _open_form_as(driver, user)

@@ -17,7 +17,7 @@ RAW = ("<!channel>", "<@U0EVIL>", "<https://evil.example")
 EVIL_NO_MENTION = "<!channel> <!here> <https://evil.example|click me>"
 
 
-def raw_control_sequences(driver) -> list[tuple[str, str]]:
+def raw_control_sequences(driver) -> list[tuple[str, str, str]]:
     found = []
     for call in driver.fake.calls:
         text = json.dumps(call.body, ensure_ascii=False)

@@ -68,7 +68,7 @@ def test_log_with_chinese_words(driver, kpi_team):
     result = driver.command("U0A1", "/kpi", "记录 新增客户 1 星海银行")
     assert "已记录 12月7日 的 *新增客户* 1 · 客户 *星海银行*" in result.reply_text
     driver.command("U0A1", "/kpi", "log new customers 2")  # a two-word English metric
-    assert [(e.metric, e.value) for e in entries("U0A1")] == [("new_customers", 1), ("new_customers", 2)]
+    assert [(e.metric, e.value) for e in entries("U0A1")] == [("new_customers", Decimal(1)), ("new_customers", Decimal(2))]
 
 
 def test_a_refund_is_a_negative_revenue_entry(driver, kpi_team):
@@ -147,7 +147,7 @@ def test_undo_takes_back_my_last_entry(driver, kpi_team):
     driver.command("U0A1", "/kpi", "log praise 2")
     result = driver.command("U0A1", "/kpi", "undo")
     assert "Taken back: *Praise* 2 logged for Dec 7" in result.reply_text
-    assert [(e.value, e.undone) for e in entries("U0A1")] == [(1, False), (2, True)]
+    assert [(e.value, e.undone) for e in entries("U0A1")] == [(Decimal(1), False), (Decimal(2), True)]
     driver.command("U0A1", "/kpi", "撤销")
     assert "You have no entry left to take back." in driver.command("U0A1", "/kpi", "undo").reply_text
 

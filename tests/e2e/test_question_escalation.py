@@ -44,7 +44,7 @@ def texts_to(driver, user: str) -> list[str]:
 
 def test_job_is_registered_every_minute(qteam):
     spec = registry.get("question_escalation")
-    assert spec.run is not None
+    assert spec is not None and spec.run is not None and spec.trigger is not None
     assert spec.trigger(registry.TeamSchedule(1, "Asia/Shanghai", "fri", "16:00", {})) == {"trigger": "interval", "minutes": 1}
 
 
@@ -157,4 +157,5 @@ def test_export_questions_has_the_spec_columns(driver, qteam, capsys, tmp_path):
     from openpyxl import load_workbook
 
     sheet = load_workbook(target).active
+    assert sheet is not None
     assert [c.value for c in sheet[1]][:3] == ["asked_at", "asker", "topic"]

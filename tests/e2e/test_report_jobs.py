@@ -94,7 +94,8 @@ def test_a_large_team_fits_one_message_and_the_full_table_follows_in_the_thread(
 
 
 def test_triggers_follow_the_team_schedule():
-    assert registry.get("weekly_summary").run is not None and registry.get("manager_digest").run is not None
+    jobs = registry.all_jobs()
+    assert jobs["weekly_summary"].run is not None and jobs["manager_digest"].run is not None
     default = registry.TeamSchedule(1, "Asia/Shanghai", "fri", "16:00", {})
     assert weekly_summary_trigger(default) == {"trigger": "cron", "day_of_week": "fri", "hour": 15, "minute": 30, "timezone": "Asia/Shanghai"}
     assert manager_digest_trigger(default) == {"trigger": "cron", "day_of_week": "mon", "hour": 8, "minute": 30, "timezone": "Asia/Shanghai"}

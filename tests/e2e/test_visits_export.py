@@ -61,6 +61,7 @@ def test_the_command_line_writes_csv_to_stdout_and_xlsx_to_a_file(tmp_path):
         team = team_config.load(session, (FIXTURES / "team.yaml").read_text("utf-8"), datetime(2026, 11, 2, tzinfo=UTC))
         rep = session.scalar(select(Member).where(Member.slack_id == "U0A1"))
         customer = session.scalar(select(Customer))
+        assert rep is not None and customer is not None
         visit = Visit(team_id=team.id, customer_id=customer.id, rep_id=rep.id, logged_by_id=rep.id, visit_date=date(2026, 11, 16),
                       type="onsite", needs="专线扩容", logged_at=datetime(2026, 11, 16, 9, tzinfo=UTC))  # fmt: skip
         session.add(visit)
@@ -82,8 +83,10 @@ def test_the_command_line_writes_csv_to_stdout_and_xlsx_to_a_file(tmp_path):
     workbook_path = tmp_path / "visits.xlsx"
     written = bot("export", "visits", "--format", "xlsx", "--output", str(workbook_path))
     assert written.returncode == 0, written.stderr
-    rows = list(load_workbook(workbook_path).active.iter_rows(values_only=True))
-    assert ",".join(rows[0]) == VISIT_HEADER
+    sheet = load_workbook(workbook_path).active
+    assert sheet is not None
+    rows = list(sheet.iter_rows(values_only=True))
+    assert ",".join(map(str, rows[0])) == VISIT_HEADER
     assert rows[1][:3] == ("2026-11-16", "华东制造集团", "U0A1") and rows[1][5] == "专线扩容"
     refused = bot("export", "visits", "--since", "yesterday-ish")
     assert refused.returncode == 2 and "“yesterday-ish” is not a date" in refused.stderr and refused.stdout == ""

@@ -139,7 +139,7 @@ def test_done_from_the_reminder_updates_that_reminder(driver, visit_team):
 
 def test_the_job_runs_daily_at_the_teams_reminder_time():
     spec = registry.get("followup_reminders")
-    assert spec is not None and spec.run is not None
+    assert spec is not None and spec.run is not None and spec.trigger is not None
     default = spec.trigger(registry.TeamSchedule(1, "Asia/Shanghai", "fri", "16:00", {}))
     custom = spec.trigger(registry.TeamSchedule(2, "Europe/London", "fri", "16:00", {"followup_reminders": {"time": "08:15"}}))
     assert default == {"trigger": "cron", "hour": 9, "minute": 0, "timezone": "Asia/Shanghai"}

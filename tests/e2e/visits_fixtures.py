@@ -3,6 +3,7 @@ helpers to fill the visit form the way Slack sends its state."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -75,7 +76,7 @@ def form_values(
     needs: str | None = None,
     concerns: str | None = None,
     notes: str | None = None,
-    followups: list[tuple[str | None, str | None, str | None]] = (),
+    followups: Sequence[tuple[str | None, str | None, str | None]] = (),
     next_visit: str | None = None,
 ) -> dict[str, dict[str, Any]]:
     """`view.state.values` as Slack sends it for the visit form."""

@@ -14,6 +14,7 @@ from babel.messages.catalog import Catalog
 from rendering import question_blocks
 from rendering.i18n import Texts
 from scripts import i18n as catalog_check
+from services.questions import TopicChoice
 
 PO = catalog_check.po_path("zh")
 MO = catalog_check.mo_path("zh")
@@ -119,7 +120,7 @@ def test_babel_cfg_finds_python_and_template_strings_and_skips_tests(tmp_path):
 
 def test_ask_form_buttons_read_right_in_chinese():
     zh = Texts("zh")
-    form = question_blocks.ask_modal(zh, [SimpleNamespace(key="circuit", name="电路")])
+    form = question_blocks.ask_modal(zh, [TopicChoice(key="circuit", name="电路")])
     assert (form["submit"]["text"], form["close"]["text"]) == ("提问", "取消")
     # Once the question is sent, the form turns into a message that closes with "Done".
     result = question_blocks.result_view(zh, {"text": "ok"}, title="问题已发送")

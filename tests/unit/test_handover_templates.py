@@ -4,6 +4,7 @@ text escaped."""
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -111,11 +112,12 @@ def test_refusals_and_errors_render(locale):
     assert text.count("• ") == 3 and "<@U0B1>" in text and "<@U0D1>" in text
     for code in ("end_before_start", "in_past", "no_partner", "self_cover"):
         assert error_text(texts, rules(RefusalView(code, None, None), intro=False), intro=False)
-    for code, params in [
+    refusals: list[tuple[str, dict[str, Any]]] = [
         ("not_found", {"id": 3}), ("not_yours", {}), ("not_manager", {}), ("already_decided", {"status": "declined"}),
         ("too_late", {}), ("nothing_to_cancel", {}), ("use_back", {}), ("not_away", {}), ("via_not_member", {"user": "U0X"}),
         ("not_member", {}),
-    ]:  # fmt: skip
+    ]  # fmt: skip
+    for code, params in refusals:
         assert error_text(texts, Refusal("handover." + code, **params), intro=True)
 
 

@@ -56,5 +56,6 @@ def test_export_to_excel(team, tmp_path):
     out = tmp_path / "kpi.xlsx"
     write_export(current_database(), "kpi", since=None, fmt="xlsx", output=str(out))
     sheet = load_workbook(out).active
+    assert sheet is not None
     header = [c.value for c in next(sheet.iter_rows(max_row=1))]
     assert header == ["period", "member", "metric", "target", "actual", "expected_to_date"]

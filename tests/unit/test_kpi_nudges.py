@@ -36,11 +36,13 @@ def test_each_rep_behind_gets_the_metric_most_behind_and_a_step_from_their_data(
     assert sorted(planned) == ["U0A1", "U0B1", "U0C1"]
     a1 = planned["U0A1"]
     assert (a1.nudge.kind, a1.nudge.pace.metric_key, a1.period.key, a1.outbox_period) == ("behind", "new_customers", "2026Q4", "2026-W50")
-    assert a1.nudge.next_step.kind == "visit_overdue_key_customers"
-    assert a1.nudge.next_step.customers == ("华东制造集团", "星海银行")  # most overdue first
+    step = a1.nudge.next_step
+    assert step is not None and step.kind == "visit_overdue_key_customers"
+    assert step.customers == ("华东制造集团", "星海银行")  # most overdue first
     c1 = planned["U0C1"]
     assert (c1.nudge.pace.metric_key, c1.period.key) == ("revenue", "2026Q4")  # not December's, which is ahead
-    assert (c1.nudge.next_step.kind, c1.nudge.next_step.count) == ("clear_overdue_followups", 2)
+    step = c1.nudge.next_step
+    assert step is not None and (step.kind, step.count) == ("clear_overdue_followups", 2)
 
 
 def test_a_rep_ahead_on_everything_gets_a_well_done_keyed_by_month(session):
@@ -100,7 +102,7 @@ def test_visits_behind_with_nothing_overdue_suggests_logging_visits(session):
         scenario.visit(session, "U0A1", name, date(2026, 12, 4))
     session.flush()
     step = plan(session)["U0A1"].nudge.next_step
-    assert (step.kind, step.days_since_last_visit) == ("log_visits", 3)
+    assert step is not None and (step.kind, step.days_since_last_visit) == ("log_visits", 3)
 
 
 def test_never_visited_key_customers_count_from_when_the_team_started(session):
@@ -120,7 +122,9 @@ def test_follow_ups_due_this_week_are_counted_for_complaints(session):
         scenario.entry(session, "U0B1", "complaints", 1, date(2026, 12, 4))
     session.flush()
     b1 = plan(session)["U0B1"]
-    assert (b1.nudge.pace.metric_key, b1.nudge.next_step.kind, b1.nudge.next_step.count) == ("complaints", "finish_followups_due_this_week", 1)
+    step = b1.nudge.next_step
+    assert step is not None
+    assert (b1.nudge.pace.metric_key, step.kind, step.count) == ("complaints", "finish_followups_due_this_week", 1)
 
 
 def test_no_targets_anywhere_means_no_nudges(database):

@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import event
 
+from domain.pace import MetricPace
 from services import kpi
 from storage.models import KpiTarget
 from tests import kpi_scenario as scenario
@@ -24,7 +25,7 @@ def session(database):
         yield session
 
 
-def pace_of(session, slack_id: str, today: date = TODAY) -> dict[tuple[str, str], object]:
+def pace_of(session, slack_id: str, today: date = TODAY) -> dict[tuple[str, str], MetricPace]:
     member = scenario.member(session, slack_id)
     return {(pp.period.key, p.metric_key): p for pp in kpi.member_pace(session, member.id, today) for p in pp.paces}
 
@@ -144,7 +145,7 @@ def test_team_pace_ranks_reps_by_score(session):
     assert [(r.slack_id, r.rank) for r in pace.reps] == [("U0B1", 1), ("U0C1", 2), ("U0A1", 3), ("U0D1", 4), ("U0E1", None)]
     a1 = next(r for r in pace.reps if r.slack_id == "U0A1")
     assert (a1.ahead, a1.on_track, a1.behind) == (0, 1, 2)
-    assert a1.worst[0].key == "2026Q4" and a1.worst[1].metric_key == "new_customers"
+    assert a1.worst is not None and a1.worst[0].key == "2026Q4" and a1.worst[1].metric_key == "new_customers"
     assert a1.score == D("-0.2653")  # −(0.41 + 0.0097 + 0.3763) / 3
 
 

@@ -81,7 +81,8 @@ def test_lost_customers_and_complaints_of_last_week(database, demo):
         entries = session.scalars(
             select(KpiEntry).where(KpiEntry.occurred_on.between(d.last_monday, d.last_sunday), KpiEntry.undone.is_(False))
         ).all()
-    lost, complaints = Counter(), Counter()
+    lost: Counter[str] = Counter()
+    complaints: Counter[str] = Counter()
     for e in entries:
         if e.metric == "lost_customers":
             lost[ids[e.member_id]] += e.value

@@ -235,7 +235,7 @@ def test_most_behind_picks_largest_ratio_not_largest_gap():
 
 def test_most_behind_ties_follow_registry_order():
     picked = most_behind([pace("visits", "behind", D("0.3")), pace("revenue", "behind", D("0.3"))])
-    assert picked.metric_key == "revenue"
+    assert picked is not None and picked.metric_key == "revenue"
 
 
 @pytest.mark.parametrize(

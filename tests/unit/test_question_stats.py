@@ -79,4 +79,6 @@ def test_open_and_escalated_questions_for_the_digests(database, team):
         assert [q.id for q in store.open_questions(s, team)] == [first]
         assert [q.id for q in store.escalated_questions(s, team, MONDAY, MONDAY + timedelta(days=1))] == [first]
         assert store.escalated_questions(s, team, MONDAY + timedelta(days=1), MONDAY + timedelta(days=2)) == []
-        assert [q.id for q in store.queue_for(s, store.get(s, first).assignee_id)] == [first]
+        assignee_id = store.fresh(s, first).assignee_id
+        assert assignee_id is not None
+        assert [q.id for q in store.queue_for(s, assignee_id)] == [first]

@@ -41,7 +41,7 @@ def names(customers) -> list[str]:
 def test_one_customer_is_found(query, expected):
     match = pick(CUSTOMERS, query)
     assert match.kind == "unique", match
-    assert match.customer.name == expected
+    assert match.customer is not None and match.customer.name == expected
 
 
 @pytest.mark.parametrize(
@@ -61,7 +61,8 @@ def test_unknown_names_are_unknown(query):
 
 def test_a_short_alias_does_not_hide_inside_other_words():
     customers = [Customer(id=1, name="中国移动", aliases=["CM"]), Customer(id=2, name="Acme Corp", aliases=[])]
-    assert pick(customers, "acme").customer.name == "Acme Corp"
+    match = pick(customers, "acme")
+    assert match.customer is not None and match.customer.name == "Acme Corp"
 
 
 def test_the_same_alias_on_two_customers_is_ambiguous():

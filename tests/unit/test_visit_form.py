@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import pytest
 
@@ -20,7 +21,7 @@ DAY = date(2026, 11, 18)
 
 
 def draft(**changes) -> VisitDraft:
-    values = dict(customer_id=1, visit_date=DAY, type="onsite", needs="more lines")
+    values: dict[str, Any] = dict(customer_id=1, visit_date=DAY, type="onsite", needs="more lines")
     values.update(changes)
     return VisitDraft(**values)
 

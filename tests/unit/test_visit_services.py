@@ -5,18 +5,23 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from domain.refusal import Refusal
 from domain.visit_form import FollowupRow, VisitDraft
-from services import followups, visits
-from services.visit_access import access_for
+from services import followups, visit_access, visits
 from storage.models import Customer, Followup, Handover, Member, Team, Visit
 from tests.e2e import visits_fixtures
 from tests.e2e.visits_fixtures import NOW
 from tests.helpers import db
 
 visit_team = visits_fixtures.visit_team  # the fixture, shared by the visit tests
+
+
+def access_for(session, slack_id: str, now: datetime) -> visit_access.VisitAccess:
+    access = visit_access.access_for(session, slack_id, now)
+    assert access is not None, slack_id
+    return access
 
 DRAFT = VisitDraft(visit_date=date(2026, 11, 18), type="onsite", needs="more lines", followups=(FollowupRow("send quote", date(2026, 11, 20)),))
 
@@ -155,7 +160,7 @@ def test_reminders_go_to_the_cover_during_a_handover_and_survive_a_departure(vis
         ("U0B1", ["due today", "b's"], ["overdue"]),
     ]
     with db.session_scope() as session:
-        session.execute(Handover.__table__.delete())
+        session.execute(delete(Handover))
         session.scalar(select(Member).where(Member.slack_id == "U0B1")).active = False  # 李娜 leaves; Beta Bank stays hers
         session.scalar(select(Customer).where(Customer.name == "Beta Bank")).owner_id = members["U0A1"].id
     with db.session_scope() as session:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import select
@@ -21,7 +22,7 @@ def ids_by_slack(session, team_id: int) -> dict[str, int]:
     return dict(session.execute(select(Member.slack_id, Member.id).where(Member.team_id == team_id)).all())
 
 
-def add_visit(customer: str, day: date, rep: str = "U0A1", followups: list[tuple[str, date | None, str, str]] = ()) -> int:
+def add_visit(customer: str, day: date, rep: str = "U0A1", followups: Sequence[tuple[str, date | None, str, str]] = ()) -> int:
     with db.session_scope() as session:
         cust = session.scalar(select(Customer).where(Customer.name == customer))
         members = ids_by_slack(session, cust.team_id)
@@ -94,7 +95,8 @@ def test_overdue_and_open_follow_ups(visit_team):
     assert overdue == ["older overdue", "overdue quote"]
     assert mine == ["overdue quote"]
     assert [f.text for f in open_all] == ["older overdue", "overdue quote", "due today", "someday"]
-    assert open_all[0].customer.name == "Beta Bank" and open_all[0].owner.slack_id == "U0B1"  # loaded for later reading
+    owner = open_all[0].owner
+    assert open_all[0].customer.name == "Beta Bank" and owner is not None and owner.slack_id == "U0B1"  # loaded for later reading
     assert due_by_today == ["overdue quote", "due today"]
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from typing import Any
 
 import pytest
 
@@ -23,7 +24,7 @@ def followup(i: int = 1, text: str = "send quote", overdue: int = 0, owner: str 
 
 
 def visit(**changes) -> VisitView:
-    values = dict(
+    values: dict[str, Any] = dict(
         id=1, customer_id=3, customer_name="Acme <Corp>", visit_date=date(2026, 11, 18), type="phone", purpose=NASTY,
         needs="x" * 5000, concerns="价格", notes=None, next_visit=date(2026, 12, 1), rep_slack_id="U0A1",
         logged_by_slack_id="U0MGR", logged_at=datetime(2026, 11, 18, 2, tzinfo=UTC), followups=(followup(text=NASTY),), editable=True,

@@ -130,7 +130,7 @@ def test_praise_and_complaints_are_this_weeks_entries(database, demo):
         ids = slack_ids(session)
         entries = session.scalars(select(KpiEntry).where(KpiEntry.occurred_on.between(MONDAY, SUNDAY), KpiEntry.undone.is_(False))).all()
     for metric, total in (("praise", s.praise), ("complaints", s.complaints)):
-        by_rep = Counter()
+        by_rep: Counter[str] = Counter()
         for e in entries:
             if e.metric == metric:
                 by_rep[ids[e.member_id]] += e.value
