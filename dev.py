@@ -1,8 +1,8 @@
 """Bootstrap for a fresh machine: `python3 dev.py demo` / `python3 dev.py test`.
 
-Creates `.venv` on first use, installs the dependencies declared in pyproject.toml
-(again only when that file changes), then hands over to `bot.py` or pytest inside
-the virtual environment. Only the standard library is used here, because this
+Creates `.venv` on first use, installs the pinned dependencies of requirements.lock
+(again only when that file changes), then hands over to `bot.py`, mypy and pytest
+inside the virtual environment. Only the standard library is used here, because this
 script runs before anything is installed.
 """
 
@@ -14,7 +14,6 @@ import shutil
 import socket
 import subprocess
 import sys
-import tomllib
 import venv
 from pathlib import Path
 
@@ -29,6 +28,7 @@ I18N = {
     "compile": ["compile", "-d", LOCALE_DIR, "-D", "messages", "--statistics"],
 }
 VENV = ROOT / ".venv"
+LOCK = ROOT / "requirements.lock"
 STAMP = VENV / ".ambot-deps"
 USAGE = """usage:
   python3 dev.py test [pytest args]   type-check with mypy, then run the whole test suite (SQLite, and PostgreSQL when reachable)
@@ -36,6 +36,7 @@ USAGE = """usage:
   python3 dev.py console              chat with the bot locally, no Slack needed
   python3 dev.py <bot.py args>        anything `python bot.py` accepts, inside the venv
   python3 dev.py lint                 ruff check .
+  python3 dev.py lock                 re-pin dependencies into requirements.lock after editing pyproject.toml
   python3 dev.py i18n extract         strings of code and templates into templates/locale/messages.pot
   python3 dev.py i18n update          new strings into the Chinese catalog (messages.po), gone ones out
   python3 dev.py i18n compile         messages.po into messages.mo, which the bot loads (commit both)
@@ -46,27 +47,32 @@ def venv_python() -> Path:
     return VENV / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
 
 
-def requirements() -> list[str]:
-    project = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["project"]
-    return list(project["dependencies"]) + list(project["optional-dependencies"]["dev"])
-
-
 def ensure_environment() -> Path:
-    reqs = requirements()
-    digest = hashlib.sha256("\n".join(reqs).encode()).hexdigest()
+    """The project's virtual environment, installed from requirements.lock (every package
+    pinned with its hashes); reinstalled only when the lock file changes."""
+    digest = hashlib.sha256(LOCK.read_bytes()).hexdigest()
     python = venv_python()
     if python.exists() and STAMP.exists() and STAMP.read_text() == digest:
         return python
     if not python.exists():
         print("ambot: creating .venv (first run only)…", file=sys.stderr)
         venv.EnvBuilder(with_pip=True, clear=True).create(VENV)
-    print("ambot: installing dependencies…", file=sys.stderr)
+    print("ambot: installing dependencies from requirements.lock…", file=sys.stderr)
     subprocess.run(
-        [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", *reqs],
+        [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--require-hashes", "-r", str(LOCK)],
         check=True,
     )
     STAMP.write_text(digest)
     return python
+
+
+def relock(python: Path) -> int:
+    """`dev.py lock`: pin pyproject.toml's dependencies (and the dev extra) for every
+    platform and Python 3.11+, with hashes, into requirements.lock."""
+    if subprocess.call([str(python), "-m", "uv", "--version"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) != 0:
+        subprocess.run([str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "uv"], check=True)
+    return subprocess.call([str(python), "-m", "uv", "pip", "compile", "pyproject.toml", "--extra", "dev", "--universal",
+                            "--generate-hashes", "--python-version", "3.11", "-o", str(LOCK.name), "--quiet"])
 
 
 def postgres_reachable(host: str = "127.0.0.1", port: int = 5432) -> bool:
@@ -104,6 +110,8 @@ def main(argv: list[str]) -> int:
         if os.environ.get("CI", "").lower() == "true":
             start_local_postgres()
         cmd = [str(python), "-m", "pytest", *argv[1:]]
+    elif argv[0] == "lock":
+        return relock(python)
     elif argv[0] == "lint":
         cmd = [str(python), "-m", "ruff", "check", ".", *argv[1:]]
     elif argv[0] == "i18n":
