@@ -19,10 +19,11 @@ from sqlalchemy import create_engine, text
 
 import clock
 from app import Ambot, create_app
+from clock import REAL_TIME
 from runtime import Runtime
 from settings import Settings
 from slackio.driver import SlackDriver
-from slackio.fake_api import FakeSlack
+from slackio.fake_api import FakeSlack, VirtualClock
 from slackio.web import BackgroundServer
 from storage.db import Database
 from storage.models import Base
@@ -188,6 +189,23 @@ def driver(server: BackgroundServer, runtime: Runtime, fake_slack: FakeSlack) ->
     fake_slack.reset()
     fake_slack.users.clear()
     return SlackDriver(server.url, SIGNING_SECRET, fake_slack)
+
+
+@pytest.fixture
+def virtual_time(fake_slack: FakeSlack, runtime: Runtime) -> Iterator[VirtualClock]:
+    """A monotonic clock that a sleep moves on at once, shared by the fake Slack (call
+    times, outages, the rate limiter), the outbox sender (`helpers.sender()`) and the
+    runtime's Slack clients' retry back-offs: a Retry-After or an outage of a few seconds
+    takes no real time, and every interval a test measures still adds up."""
+    virtual = VirtualClock()
+    fake_slack.use_clock(virtual)
+    helpers.use_clock(virtual)
+    try:
+        with helpers.backoff_on(virtual, runtime.client, runtime.sender):
+            yield virtual
+    finally:
+        helpers.use_clock(None)
+        fake_slack.use_clock(REAL_TIME)
 
 
 @pytest.fixture
