@@ -8,9 +8,11 @@ except AMBOT_TEST_POSTGRES_URL to point at another PostgreSQL server.
 
 from __future__ import annotations
 
+import logging
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -206,6 +208,44 @@ def virtual_time(fake_slack: FakeSlack, runtime: Runtime) -> Iterator[VirtualClo
     finally:
         helpers.use_clock(None)
         fake_slack.use_clock(REAL_TIME)
+
+
+@dataclass
+class CliRun:
+    """What `python bot.py …` would have left: its exit status and its two streams."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+@pytest.fixture
+def bot_cli(capsys: pytest.CaptureFixture[str]) -> Callable[..., CliRun]:
+    """`bot.main(argv, settings)` in this process, as `python bot.py ARGS` runs it with the
+    environment those settings stand for: exit status and captured stdout/stderr. The
+    logging set-up main() makes, and a clock a command froze, are put back afterwards.
+    Real processes are kept for what needs one (a port, a kill, the console's terminal)."""
+    import bot
+
+    def run(*args: str, settings: Settings) -> CliRun:
+        capsys.readouterr()  # what the test printed before is not the command's
+        root = logging.getLogger()
+        saved_handlers, saved_level = root.handlers[:], root.level
+        saved = {name: logging.getLogger(name).level for name in ("alembic", "apscheduler")}
+        try:
+            returncode = bot.main(list(args), settings=settings)
+        except SystemExit as exit_:  # argparse refusing the command line
+            returncode = exit_.code if isinstance(exit_.code, int) else 1
+        finally:
+            root.handlers[:] = saved_handlers
+            root.setLevel(saved_level)
+            for name, level in saved.items():
+                logging.getLogger(name).setLevel(level)
+            clock.freeze(None)
+        out, err = capsys.readouterr()
+        return CliRun(returncode, out, err)
+
+    return run
 
 
 @pytest.fixture
