@@ -20,9 +20,6 @@ log = logging.getLogger("ambot.scheduler")
 JOB_DEFAULTS = {"coalesce": True, "max_instances": 1, "misfire_grace_time": 600}
 OUTBOX_SECONDS = 10
 SYNC_SECONDS = 60
-LEADER_POLL_SECONDS = 5.0
-
-
 
 class TeamJobs:
     """One APScheduler and the per-team jobs it holds, kept in step with the teams."""
@@ -64,14 +61,15 @@ class TeamJobs:
 class SchedulerService:
     """Schedule only while this process holds the leadership lock; otherwise stand by.
 
-    A standby polls every `poll_seconds`, so it takes over within that time after the
-    leader's connection (and with it the lock) goes away.
+    A standby polls every `poll_seconds` (by default the settings' scheduler_poll_seconds,
+    5 s), so it takes over within that time after the leader's connection (and with it
+    the lock) goes away.
     """
 
-    def __init__(self, runtime: Runtime, leadership: Leadership, *, poll_seconds: float = LEADER_POLL_SECONDS) -> None:
+    def __init__(self, runtime: Runtime, leadership: Leadership, *, poll_seconds: float | None = None) -> None:
         self.runtime = runtime
         self.leadership = leadership
-        self.poll_seconds = poll_seconds
+        self.poll_seconds = runtime.settings.scheduler_poll_seconds if poll_seconds is None else poll_seconds
         self.stopping = threading.Event()
         self.leading = threading.Event()
 
