@@ -29,7 +29,7 @@ from slackio.fake_api import FakeSlack, VirtualClock
 from slackio.web import BackgroundServer
 from storage.db import Database
 from storage.models import Base
-from tests import helpers
+from tests import helpers, snapshots
 
 SIGNING_SECRET = "test-signing-secret-0123456789"
 BOT_TOKEN = "xoxb-test-token-0123456789"
@@ -97,7 +97,11 @@ def database(request: pytest.FixtureRequest, migrated: Database) -> Iterator[Dat
     (several connections, threads racing, other processes) commits for real instead,
     and the tables are emptied after it.
     """
+    from services import customer_index
+
     clock.freeze(None)
+    # Copied scenarios repeat their teams' customer stamps: no test sees another's cache.
+    customer_index.clear()
     if request.node.get_closest_marker("real_commits"):
         database = Database(migrated.url, engine=migrated.engine)
         _empty(database)
@@ -255,12 +259,16 @@ def team_yaml() -> str:
 
 @pytest.fixture
 def team(database: Database, team_yaml: str) -> int:
-    """The SPEC §7 example team, loaded through the config service."""
+    """The SPEC §7 example team, loaded through the config service (once per backend:
+    later tests get a copy of the rows it wrote, see tests/snapshots.py)."""
+    with database.session_scope() as session:
+        return snapshots.load(session, f"team:{hash(team_yaml)}", lambda s: load_team(s, team_yaml))
+
+
+def load_team(session, team_yaml: str) -> int:
     from services import team_config
 
-    with database.session_scope() as session:
-        loaded = team_config.load(session, team_yaml, datetime(2026, 11, 2, tzinfo=UTC))
-        return loaded.id
+    return team_config.load(session, team_yaml, datetime(2026, 11, 2, tzinfo=UTC)).id
 
 
 @pytest.fixture(autouse=True)
