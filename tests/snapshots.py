@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from sqlalchemy import insert, literal, select, text, update
+from sqlalchemy import insert, literal, or_, select, text
 from sqlalchemy.orm import Session
 
 from storage.models import Base
@@ -56,10 +56,9 @@ def load(session: Session, name: str, loader: Callable[[Session], T]) -> T:
 
 
 def is_empty(session: Session) -> bool:
-    for table in Base.metadata.sorted_tables:
-        if session.execute(select(literal(1)).select_from(table).limit(1)).first() is not None:
-            return False
-    return True
+    """No row in any table (one query)."""
+    anything = or_(*(select(literal(1)).select_from(table).exists() for table in Base.metadata.sorted_tables))
+    return not session.scalar(select(anything))
 
 
 def dump(session: Session) -> Rows:
@@ -76,19 +75,20 @@ def restore(session: Session, snapshot: Snapshot) -> None:
         rows = snapshot.rows[table.name]
         if not rows:
             continue
-        # A column pointing into its own table (a member's backup) is filled in afterwards.
-        own = [c.key for c in table.columns if any(fk.column.table is table for fk in c.foreign_keys)]
-        session.execute(insert(table), [{**row, **dict.fromkeys(own)} for row in rows] if own else rows)
-        keys = list(table.primary_key.columns)
-        for row in rows:
-            values = {key: row[key] for key in own if row[key] is not None}
-            if values:
-                session.execute(update(table).where(*(c == row[c.key] for c in keys)).values(values))
-    for sequence, last in snapshot.sequences.items():
-        if last is None:
-            session.execute(text("SELECT setval(CAST(:s AS regclass), 1, false)"), {"s": sequence})
+        if any(fk.column.table is table for fk in table.foreign_keys):
+            # Rows pointing at each other (a member's backup): one statement, whose foreign
+            # keys both databases check at its end.
+            session.execute(insert(table).values(rows))
         else:
-            session.execute(text("SELECT setval(CAST(:s AS regclass), :v, true)"), {"s": sequence, "v": last})
+            session.execute(insert(table), rows)
+    if snapshot.sequences:  # PostgreSQL: every sequence where the loader left it, in one query
+        calls = ", ".join(
+            f"setval(CAST(:s{i} AS regclass), {f':v{i}, true' if last is not None else '1, false'})"
+            for i, last in enumerate(snapshot.sequences.values())
+        )
+        params = {f"s{i}": name for i, name in enumerate(snapshot.sequences)}
+        params |= {f"v{i}": last for i, last in enumerate(snapshot.sequences.values()) if last is not None}
+        session.execute(text(f"SELECT {calls}"), params)
 
 
 def sequences(session: Session) -> dict[str, int | None]:
