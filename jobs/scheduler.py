@@ -21,6 +21,7 @@ JOB_DEFAULTS = {"coalesce": True, "max_instances": 1, "misfire_grace_time": 600}
 OUTBOX_SECONDS = 10
 SYNC_SECONDS = 60
 
+
 class TeamJobs:
     """One APScheduler and the per-team jobs it holds, kept in step with the teams."""
 
