@@ -94,7 +94,7 @@ def start_scheduler(ambot: Ambot) -> Any:
     from jobs.scheduler import SchedulerService
 
     runtime = ambot.runtime
-    service = SchedulerService(runtime.db, runtime.sender, leadership_for(runtime.db.url))
+    service = SchedulerService(runtime.db, runtime.sender, leadership_for(runtime.db.url), poll_seconds=runtime.settings.scheduler_poll_seconds)
     service.start_in_thread()
     return service
 
@@ -125,7 +125,7 @@ def cmd_scheduler(cli: Cli, args: argparse.Namespace) -> int:
     from jobs.scheduler import run_scheduler_process
     from slackio.client import make_web_client
 
-    return run_scheduler_process(database, make_web_client(cli.settings, rate_limit_retries=0))
+    return run_scheduler_process(database, make_web_client(cli.settings, rate_limit_retries=0), poll_seconds=cli.settings.scheduler_poll_seconds)
 
 
 def cmd_migrate(cli: Cli, args: argparse.Namespace) -> int:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime
+from typing import Protocol
 
 _frozen: datetime | None = None
 
@@ -17,3 +19,21 @@ def freeze(at: datetime | None) -> None:
     if at is not None and at.tzinfo is None:
         raise ValueError("freeze() needs an aware datetime")
     _frozen = at
+
+
+class MonotonicClock(Protocol):
+    """Elapsed time and waiting, for code that paces itself (the outbox sleeping through a
+    Retry-After). Production passes REAL_TIME; tests pass a virtual clock that a sleep moves
+    on at once, shared with the fake Slack."""
+
+    def monotonic(self) -> float: ...
+
+    def sleep(self, seconds: float) -> None: ...
+
+
+class _RealTime:
+    monotonic = staticmethod(time.monotonic)
+    sleep = staticmethod(time.sleep)
+
+
+REAL_TIME: MonotonicClock = _RealTime()

@@ -24,6 +24,7 @@ class Settings:
     # Finish a request's work before answering it (tests, console, demo). Real HTTP
     # traffic keeps this off: every request is acked first and worked on after.
     process_before_response: bool = False
+    scheduler_poll_seconds: float = 5.0  # AMBOT_SCHEDULER_POLL_SECONDS: how often a standby scheduler tries to take over
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -40,6 +41,7 @@ class Settings:
             log_level=(env.get("AMBOT_LOG_LEVEL") or "INFO").upper(),
             log_level_given=bool(env.get("AMBOT_LOG_LEVEL")),
             cli_language=env.get("AMBOT_LANG") or env.get("LANG") or None,
+            scheduler_poll_seconds=float(env.get("AMBOT_SCHEDULER_POLL_SECONDS") or 5.0),
         )
 
     def with_(self, **changes: object) -> Settings:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 import threading
-import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -18,6 +17,7 @@ from typing import Any
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from core.clock import REAL_TIME, MonotonicClock
 from storage import outbox
 from storage.db import Database
 
@@ -54,11 +54,16 @@ class DrainReport:
 
 
 class OutboxSender:
-    """Delivers one database's outbox with one Slack client."""
+    """Delivers one database's outbox with one Slack client.
 
-    def __init__(self, database: Database, client: WebClient) -> None:
+    `clock` measures elapsed time and sleeps through Retry-After: the real one unless a
+    test passes a virtual one (shared with the fake Slack) so that waits take no time.
+    """
+
+    def __init__(self, database: Database, client: WebClient, *, clock: MonotonicClock = REAL_TIME) -> None:
         self.database = database
         self.client = client
+        self.clock = clock
 
     def drain(self, now: datetime | None = None, *, limit: int = 50, lanes: int = SEND_LANES) -> DrainReport:
         """Send one batch of due messages: up to `lanes` posts in flight (Slack's answer, not
@@ -67,7 +72,7 @@ class OutboxSender:
         report = DrainReport()
         with self.database.session_scope() as session:
             batch = outbox.claim(session, now, limit=limit)
-        started = time.monotonic()
+        started = self.clock.monotonic()
         lock = threading.Lock()
         attempted: set[int] = set()
 
@@ -78,7 +83,7 @@ class OutboxSender:
                         return
                     attempted.add(message.id)
                 # The batch's clock moves on while Slack answers: leases are renewed from it.
-                current = now + timedelta(seconds=time.monotonic() - started)
+                current = now + timedelta(seconds=self.clock.monotonic() - started)
                 own = DrainReport()
                 pause = self._deliver(message, current, own)
                 with lock:
@@ -104,11 +109,11 @@ class OutboxSender:
 
     def drain_until_empty(self, start: datetime | None = None, *, timeout: float = 120.0, limit: int = 50) -> DrainReport:
         """Deliver everything queued, sleeping through Retry-After; the clock starts at `start`."""
-        origin = time.monotonic()
+        origin = self.clock.monotonic()
         start = start or datetime.now(UTC)
         total = DrainReport()
-        while time.monotonic() - origin < timeout:
-            now = start + timedelta(seconds=time.monotonic() - origin)
+        while self.clock.monotonic() - origin < timeout:
+            now = start + timedelta(seconds=self.clock.monotonic() - origin)
             report = self.drain(now, limit=limit)
             total.add(report)
             with self.database.session_scope() as session:
@@ -119,7 +124,7 @@ class OutboxSender:
             if report.sent or report.recovered:
                 continue
             wait = 0.2 if next_due is None else max(0.05, (next_due - now).total_seconds())
-            time.sleep(min(wait, 5.0))
+            self.clock.sleep(min(wait, 5.0))
         return total
 
     def _deliver(self, message: outbox.Claimed, now: datetime, report: DrainReport) -> int | None:

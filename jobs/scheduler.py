@@ -21,8 +21,7 @@ log = logging.getLogger("ambot.scheduler")
 JOB_DEFAULTS = {"coalesce": True, "max_instances": 1, "misfire_grace_time": 600}
 OUTBOX_SECONDS = 10
 SYNC_SECONDS = 60
-LEADER_POLL_SECONDS = 5.0
-
+DEFAULT_POLL_SECONDS = 5.0  # Settings.scheduler_poll_seconds unless told otherwise
 
 
 class TeamJobs:
@@ -65,11 +64,12 @@ class TeamJobs:
 class SchedulerService:
     """Schedule only while this process holds the leadership lock; otherwise stand by.
 
-    A standby polls every `poll_seconds`, so it takes over within that time after the
-    leader's connection (and with it the lock) goes away.
+    A standby polls every `poll_seconds` (the settings' scheduler_poll_seconds, 5 s by
+    default), so it takes over within that time after the leader's connection (and with
+    it the lock) goes away.
     """
 
-    def __init__(self, database: Database, sender: WebClient, leadership: Leadership, *, poll_seconds: float = LEADER_POLL_SECONDS) -> None:
+    def __init__(self, database: Database, sender: WebClient, leadership: Leadership, *, poll_seconds: float = DEFAULT_POLL_SECONDS) -> None:
         self.database = database
         self.sender = sender
         self.leadership = leadership
@@ -105,9 +105,9 @@ class SchedulerService:
         self.stopping.set()
 
 
-def run_scheduler_process(database: Database, sender: WebClient) -> int:
+def run_scheduler_process(database: Database, sender: WebClient, *, poll_seconds: float = DEFAULT_POLL_SECONDS) -> int:
     """`bot.py scheduler`: lead (or stand by) in the foreground until SIGTERM/SIGINT."""
-    service = SchedulerService(database, sender, leadership_for(database.url))
+    service = SchedulerService(database, sender, leadership_for(database.url), poll_seconds=poll_seconds)
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: service.stop())
     log.info("scheduler process started; waiting for leadership")

@@ -14,13 +14,14 @@ import json
 import math
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlparse
 
+from core.clock import REAL_TIME, MonotonicClock
 from slackio.fake_methods import WebApiMethods
 from slackio.fake_validation import validate_blocks, validate_view
 
@@ -36,7 +37,7 @@ class Call:
     status: int = 200
     response: dict[str, Any] = field(default_factory=dict)
     path: str = ""
-    at: float = field(default_factory=time.monotonic)
+    at: float = field(default_factory=time.monotonic)  # on the fake's clock (FakeSlack sets it)
 
     @property
     def ok(self) -> bool:
@@ -50,14 +51,39 @@ class Fault:
     retry_after: int = 1
     error: str | None = None
     times: int = 1
-    until: float | None = None  # monotonic deadline: fail every call until then
+    until: float | None = None  # deadline on the fake's clock: fail every call until then
 
-    def active(self, method: str) -> bool:
+    def active(self, method: str, now: float) -> bool:
         if self.method not in (method, "*"):
             return False
         if self.until is not None:
-            return time.monotonic() < self.until
+            return now < self.until
         return self.times > 0
+
+
+class VirtualClock:
+    """Monotonic time that moves only when someone sleeps, and then at once.
+
+    Give the same one to the fake (`FakeSlack(clock=…)` or `use_clock`) and to the code
+    under test (`OutboxSender(…, clock=…)`): a Retry-After or an outage of a few seconds
+    then passes in no real time, while every timestamp and window still adds up.
+    """
+
+    def __init__(self, start: float = 1000.0) -> None:
+        self._now = start
+        self._lock = threading.Lock()
+        self.slept: list[float] = []  # every sleep, in order: what the code under test waited
+
+    def monotonic(self) -> float:
+        with self._lock:
+            return self._now
+
+    def sleep(self, seconds: float) -> None:
+        if seconds < 0:
+            raise ValueError("sleep length must be non-negative")
+        with self._lock:
+            self._now += seconds
+            self.slept.append(seconds)
 
 
 @dataclass
@@ -78,16 +104,21 @@ class RateLimit:
 
 
 class FakeSlack(WebApiMethods):
-    def __init__(self, *, token: str | None = "xoxb-test", users: dict[str, dict] | None = None) -> None:
+    def __init__(self, *, token: str | None = "xoxb-test", users: dict[str, dict] | None = None, clock: MonotonicClock = REAL_TIME) -> None:
         self.token = token
+        # Times calls, outages (`fail_for`), the rate limiter and `delays`.
+        self.clock = clock
         self.users: dict[str, dict[str, Any]] = dict(users or {})
         self.calls: list[Call] = []
         self.invalid: list[tuple[str, str]] = []
         self.faults: list[Fault] = []
         self.rate_limit: RateLimit | None = None
-        # Seconds to hold a method's answer *after* it took effect: lets a test kill a
-        # sender in the window where Slack has the message but the sender has no reply.
+        # Seconds (on the fake's clock) to hold a method's answer *after* it took effect.
         self.delays: dict[str, float] = {}
+        # Answers held *after* the call took effect until the event is set (`holding`): lets
+        # a test kill a sender in the window where Slack has the message but the sender has
+        # no reply, without guessing how long that window must be.
+        self._holds: dict[str, tuple[threading.Event, float]] = {}
         self.messages: dict[str, list[dict[str, Any]]] = {}
         self.views: dict[str, dict[str, Any]] = {}
         self._ts = itertools.count(1)
@@ -96,6 +127,7 @@ class FakeSlack(WebApiMethods):
         self._changed = threading.Condition(self._lock)
         self._last_post_by_channel: dict[str, float] = {}
         self._workspace_posts: list[float] = []
+        self._last_arrival = time.monotonic()  # real time, for `settle`
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
 
@@ -118,7 +150,8 @@ class FakeSlack(WebApiMethods):
 
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        # A short poll: stop() returns within 50 ms instead of the default half second.
+        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
         self._thread.start()
         return self
 
@@ -153,9 +186,31 @@ class FakeSlack(WebApiMethods):
             self.faults.append(Fault(method, status, retry_after, error, times))
 
     def fail_for(self, method: str, seconds: float, *, status: int = 500) -> None:
-        """Fail every call to `method` for the next `seconds` (an outage)."""
+        """Fail every call to `method` for the next `seconds` of the fake's clock (an outage)."""
         with self._lock:
-            self.faults.append(Fault(method, status, until=time.monotonic() + seconds))
+            self.faults.append(Fault(method, status, until=self.clock.monotonic() + seconds))
+
+    def use_clock(self, clock: MonotonicClock) -> None:
+        """Time everything from now on by `clock` (the rate limiter starts afresh)."""
+        with self._lock:
+            self.clock = clock
+            self._last_post_by_channel.clear()
+            self._workspace_posts = []
+
+    @contextlib.contextmanager
+    def holding(self, method: str, *, timeout: float = 30.0) -> Iterator[threading.Event]:
+        """Hold every answer to `method` (the call has taken effect) until the yielded
+        event is set or the block ends; `timeout` real seconds at most, so nothing hangs."""
+        gate = threading.Event()
+        with self._lock:
+            self._holds[method] = (gate, timeout)
+        try:
+            yield gate
+        finally:
+            with self._lock:
+                if self._holds.get(method, (None,))[0] is gate:
+                    del self._holds[method]
+            gate.set()
 
     def reset(self) -> None:
         with self._lock:
@@ -192,14 +247,16 @@ class FakeSlack(WebApiMethods):
                 self._changed.wait(remaining)
 
     def settle(self, quiet: float = 0.15, timeout: float = 5.0) -> None:
-        """Wait until no call has arrived for `quiet` seconds (listeners finished)."""
+        """Wait until no call has arrived for `quiet` real seconds (listeners finished):
+        woken by each arriving call, not polling."""
         deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            with self._lock:
-                last = self.calls[-1].at if self.calls else 0.0
-            if time.monotonic() - last >= quiet:
-                return
-            time.sleep(quiet / 3)
+        with self._changed:
+            while True:
+                now = time.monotonic()
+                quiet_at = self._last_arrival + quiet
+                if now >= quiet_at or now >= deadline:
+                    return
+                self._changed.wait(min(quiet_at, deadline) - now)
 
     def dm_texts(self, user: str) -> list[str]:
         return [c.body.get("text", "") for c in self.calls_to("chat.postMessage") if c.body.get("channel") == user]
@@ -222,10 +279,15 @@ class FakeSlack(WebApiMethods):
             return
         status, response, extra_headers = self._answer(method, body, headers)
         with self._changed:
-            self.calls.append(Call(method, body, headers, status, response, parsed.path))
+            self.calls.append(Call(method, body, headers, status, response, parsed.path, at=self.clock.monotonic()))
+            self._last_arrival = time.monotonic()
             self._changed.notify_all()
-        if self.delays.get(method):
-            time.sleep(self.delays[method])
+            hold = self._holds.get(method)
+            delay = self.delays.get(method)
+        if hold is not None:
+            hold[0].wait(hold[1])
+        if delay:
+            self.clock.sleep(delay)
         self._send(request, status, response, extra_headers)
 
     @staticmethod
@@ -258,7 +320,8 @@ class FakeSlack(WebApiMethods):
 
     def _answer(self, method: str, body: dict, headers: dict) -> tuple[int, dict, dict]:
         with self._lock:
-            fault = next((f for f in self.faults if f.active(method)), None)
+            now = self.clock.monotonic()
+            fault = next((f for f in self.faults if f.active(method, now)), None)
             if fault:
                 if fault.until is None:
                     fault.times -= 1
@@ -285,7 +348,7 @@ class FakeSlack(WebApiMethods):
     def _rate_limited(self, method: str, body: dict) -> int:
         if self.rate_limit is None or method != "chat.postMessage":
             return 0
-        now = time.monotonic()
+        now = self.clock.monotonic()
         channel = str(body.get("channel"))
         with self._lock:
             last = self._last_post_by_channel.get(channel)

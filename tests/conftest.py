@@ -8,9 +8,11 @@ except AMBOT_TEST_POSTGRES_URL to point at another PostgreSQL server.
 
 from __future__ import annotations
 
+import logging
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -19,14 +21,15 @@ from sqlalchemy import create_engine, text
 
 from app import Ambot, create_app
 from core import clock
+from core.clock import REAL_TIME
 from core.settings import Settings
 from listening.runtime import Runtime
 from slackio.driver import SlackDriver
-from slackio.fake_api import FakeSlack
+from slackio.fake_api import FakeSlack, VirtualClock
 from slackio.web import BackgroundServer
 from storage.db import Database
 from storage.models import Base
-from tests import helpers
+from tests import helpers, snapshots
 
 SIGNING_SECRET = "test-signing-secret-0123456789"
 BOT_TOKEN = "xoxb-test-token-0123456789"
@@ -94,7 +97,11 @@ def database(request: pytest.FixtureRequest, migrated: Database) -> Iterator[Dat
     (several connections, threads racing, other processes) commits for real instead,
     and the tables are emptied after it.
     """
+    from services import customer_index
+
     clock.freeze(None)
+    # Copied scenarios repeat their teams' customer stamps: no test sees another's cache.
+    customer_index.clear()
     if request.node.get_closest_marker("real_commits"):
         database = Database(migrated.url, engine=migrated.engine)
         _empty(database)
@@ -191,18 +198,77 @@ def driver(server: BackgroundServer, runtime: Runtime, fake_slack: FakeSlack) ->
 
 
 @pytest.fixture
+def virtual_time(fake_slack: FakeSlack, runtime: Runtime) -> Iterator[VirtualClock]:
+    """A monotonic clock that a sleep moves on at once, shared by the fake Slack (call
+    times, outages, the rate limiter), the outbox sender (`helpers.sender()`) and the
+    runtime's Slack clients' retry back-offs: a Retry-After or an outage of a few seconds
+    takes no real time, and every interval a test measures still adds up."""
+    virtual = VirtualClock()
+    fake_slack.use_clock(virtual)
+    helpers.use_clock(virtual)
+    try:
+        with helpers.backoff_on(virtual, runtime.client, runtime.sender):
+            yield virtual
+    finally:
+        helpers.use_clock(None)
+        fake_slack.use_clock(REAL_TIME)
+
+
+@dataclass
+class CliRun:
+    """What `python bot.py …` would have left: its exit status and its two streams."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+@pytest.fixture
+def bot_cli(capsys: pytest.CaptureFixture[str]) -> Callable[..., CliRun]:
+    """`bot.main(argv, settings)` in this process, as `python bot.py ARGS` runs it with the
+    environment those settings stand for: exit status and captured stdout/stderr. The
+    logging set-up main() makes, and a clock a command froze, are put back afterwards.
+    Real processes are kept for what needs one (a port, a kill, the console's terminal)."""
+    import bot
+
+    def run(*args: str, settings: Settings) -> CliRun:
+        capsys.readouterr()  # what the test printed before is not the command's
+        root = logging.getLogger()
+        saved_handlers, saved_level = root.handlers[:], root.level
+        saved = {name: logging.getLogger(name).level for name in ("alembic", "apscheduler")}
+        try:
+            returncode = bot.main(list(args), settings=settings)
+        except SystemExit as exit_:  # argparse refusing the command line
+            returncode = exit_.code if isinstance(exit_.code, int) else 1
+        finally:
+            root.handlers[:] = saved_handlers
+            root.setLevel(saved_level)
+            for name, level in saved.items():
+                logging.getLogger(name).setLevel(level)
+            clock.freeze(None)
+        out, err = capsys.readouterr()
+        return CliRun(returncode, out, err)
+
+    return run
+
+
+@pytest.fixture
 def team_yaml() -> str:
     return (FIXTURES / "team.yaml").read_text("utf-8")
 
 
 @pytest.fixture
 def team(database: Database, team_yaml: str) -> int:
-    """The SPEC §7 example team, loaded through the config service."""
+    """The SPEC §7 example team, loaded through the config service (once per backend:
+    later tests get a copy of the rows it wrote, see tests/snapshots.py)."""
+    with database.session_scope() as session:
+        return snapshots.load(session, f"team:{hash(team_yaml)}", lambda s: load_team(s, team_yaml))
+
+
+def load_team(session, team_yaml: str) -> int:
     from services import team_config
 
-    with database.session_scope() as session:
-        loaded = team_config.load(session, team_yaml, datetime(2026, 11, 2, tzinfo=UTC))
-        return loaded.id
+    return team_config.load(session, team_yaml, datetime(2026, 11, 2, tzinfo=UTC)).id
 
 
 @pytest.fixture(autouse=True)

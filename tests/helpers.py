@@ -3,13 +3,14 @@
 The test bed points `db` and `runner` below at the current test's database and runtime
 (the `database` and `runtime` fixtures do), so a test can write `db.session_scope()` or
 `runner.run_now("followup_reminders", at=…)` without threading them through every helper.
+The `virtual_time` fixture likewise hands its clock to `sender()`.
 This is test-only state: the code under test has no process-wide database.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from datetime import datetime
 from types import SimpleNamespace
 from typing import Any
@@ -17,9 +18,10 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from core.clock import REAL_TIME, MonotonicClock
 from storage.models import Base
 
-_current: dict[str, Any] = {"database": None, "runtime": None}
+_current: dict[str, Any] = {"database": None, "runtime": None, "clock": None}
 
 
 def use_database(database: Any) -> None:
@@ -28,6 +30,10 @@ def use_database(database: Any) -> None:
 
 def use_runtime(runtime: Any) -> None:
     _current["runtime"] = runtime
+
+
+def use_clock(clock: MonotonicClock | None) -> None:
+    _current["clock"] = clock
 
 
 def current_database() -> Any:
@@ -61,11 +67,11 @@ runner = SimpleNamespace(run_now=_run_now)
 
 def row_counts() -> dict[str, int]:
     """Rows per table: a before/after snapshot proves a refusal wrote nothing."""
+    tables = Base.metadata.sorted_tables
+    counts = select(*(select(func.count()).select_from(t).scalar_subquery().label(t.name) for t in tables))
     with db.session_scope() as session:
-        return {
-            table.name: session.scalar(select(func.count()).select_from(table)) or 0
-            for table in Base.metadata.sorted_tables
-        }
+        row = session.execute(counts).one()
+    return {table.name: row[i] or 0 for i, table in enumerate(tables)}
 
 
 def first_button(message: dict, action_id_prefix: str = "") -> dict:
@@ -80,7 +86,35 @@ def first_button(message: dict, action_id_prefix: str = "") -> dict:
 
 
 def sender(client: Any = None) -> Any:
-    """An outbox sender on the test's database (with the runtime's sender client unless given)."""
+    """An outbox sender on the test's database (with the runtime's sender client unless
+    given), on the test's virtual clock if it took `virtual_time`, else on real time."""
     from jobs.outbox_sender import OutboxSender
 
-    return OutboxSender(current_database(), client if client is not None else current_runtime().sender)
+    client = client if client is not None else current_runtime().sender
+    return OutboxSender(current_database(), client, clock=_current["clock"] or REAL_TIME)
+
+
+class _VirtualInterval:
+    """A retry handler's back-off, waited on a virtual clock: the handler computes the
+    same interval (jitter and all) and sleeps for zero real seconds."""
+
+    def __init__(self, real: Any, clock: MonotonicClock) -> None:
+        self.real, self.clock = real, clock
+
+    def calculate_sleep_duration(self, current_attempt: int) -> float:
+        self.clock.sleep(self.real.calculate_sleep_duration(current_attempt))
+        return 0.0
+
+
+@contextmanager
+def backoff_on(clock: MonotonicClock, *clients: Any) -> Iterator[None]:
+    """While inside, the clients' retry handlers (connection and server errors) wait out
+    their back-off on `clock`. Same handlers, same retry counts; only the sleep is virtual.
+    (slack_sdk's 429 handler sleeps Retry-After itself: the outbox's client has it off.)"""
+    with ExitStack() as undo:
+        for client in clients:
+            for handler in client.retry_handlers:
+                real = handler.interval_calculator
+                handler.interval_calculator = _VirtualInterval(real, clock)
+                undo.callback(setattr, handler, "interval_calculator", real)
+        yield

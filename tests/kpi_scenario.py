@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from services import team_config
 from storage.models import Customer, Followup, Handover, KpiEntry, Member, Visit
+from tests import snapshots
 
 FIXTURE = Path(__file__).parent / "fixtures" / "kpi_team.yaml"
 NUDGE_AT = datetime(2026, 12, 7, 1, 30, tzinfo=UTC)  # Monday 09:30 Asia/Shanghai
@@ -69,6 +70,11 @@ def leave(session: Session, slack_id: str, cover: str, starts: datetime, ends: d
 
 
 def load(session: Session) -> int:
+    """The scenario in the caller's session (a copy of its first load, see tests/snapshots.py)."""
+    return snapshots.load(session, "kpi_scenario", write)
+
+
+def write(session: Session) -> int:
     team = team_config.load(session, FIXTURE.read_text("utf-8"), CREATED)
     # 张伟: 3 new customers, revenue on pace, 10 visits (21.3 expected)
     for day in (date(2026, 10, 15), date(2026, 11, 3), date(2026, 11, 20)):

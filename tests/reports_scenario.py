@@ -33,6 +33,7 @@ from storage.models import (
     Topic,
     Visit,
 )
+from tests import snapshots
 
 FRIDAY = datetime(2026, 12, 4, 7, 30, tzinfo=UTC)  # 15:30 in Shanghai
 MONDAY = datetime(2026, 12, 7, 0, 30, tzinfo=UTC)  # 08:30 in Shanghai
@@ -49,6 +50,11 @@ def shanghai(day: date, hour: int = 0) -> datetime:
 
 
 def load(session: Session) -> int:
+    """The scenario in the caller's session (a copy of its first load, see tests/snapshots.py)."""
+    return snapshots.load(session, "reports_scenario", write)
+
+
+def write(session: Session) -> int:
     team = load_demo_team(session, CREATED)
     seed_history(session, team, TODAY)
     rep3, rep4, rep2 = member(session, "U0REP3"), member(session, "U0REP4"), member(session, "U0REP2")

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from core.settings import Settings
 from storage.models import Member, OutboxMessage
 from tests import reports_scenario
 from tests.conftest import BOT_TOKEN
@@ -25,7 +26,7 @@ MANAGERS = [f"U0MGR{n}" for n in range(1, 6)]
 
 
 @pytest.mark.real_commits  # another process shares the database
-def test_digest_run_killed_mid_delivery_then_rerun_delivers_each_digest_once(database, fake_slack):
+def test_digest_run_killed_mid_delivery_then_rerun_delivers_each_digest_once(database, fake_slack, bot_cli):
     with database.session_scope() as session:
         team_id = reports_scenario.load(session)
         for slack_id in MANAGERS:  # five more managers: five more digests to deliver
@@ -35,26 +36,25 @@ def test_digest_run_killed_mid_delivery_then_rerun_delivers_each_digest_once(dat
     env.update(DATABASE_URL=database.url, SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_API_URL=fake_slack.api_url, AMBOT_LOG_LEVEL="WARNING")
     at = reports_scenario.MONDAY.isoformat()
 
-    # Slack holds each answer for a while after taking the message: the kill lands there.
-    fake_slack.delays["chat.postMessage"] = 1.0
-    run = subprocess.Popen([sys.executable, "bot.py", "jobs", "run", "manager_digest", "--at", at], cwd=ROOT, env=env,
-                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        fake_slack.wait_for("chat.postMessage", count=3, timeout=60)
-    finally:
-        run.send_signal(signal.SIGKILL)
-        run.wait(timeout=10)
-        fake_slack.delays.clear()
+    # Slack takes each digest in but holds its answer: the kill lands in that window.
+    with fake_slack.holding("chat.postMessage"):
+        run = subprocess.Popen([sys.executable, "bot.py", "jobs", "run", "manager_digest", "--at", at], cwd=ROOT, env=env,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            fake_slack.wait_for("chat.postMessage", count=3, timeout=60)
+        finally:
+            run.send_signal(signal.SIGKILL)
+            run.wait(timeout=10)
     delivered_before_restart = len(fake_slack.calls_to("chat.postMessage"))
     with db.session_scope() as session:
         statuses = Counter(session.scalars(select(OutboxMessage.status).where(OutboxMessage.job == "manager_digest")))
     assert statuses["sending"] >= 1, f"the kill did not land mid-send: {statuses}"  # the worst window, for real
     assert delivered_before_restart < 6
 
-    # Restarted after the crashed sender's lease ran out; the job itself runs again too.
+    # Restarted after the crashed sender's lease ran out; the job itself runs again too
+    # (a fresh runtime on the same database: the dead process left only its rows behind).
     later = (reports_scenario.MONDAY + timedelta(minutes=5)).isoformat()
-    again = subprocess.run([sys.executable, "bot.py", "jobs", "run", "manager_digest", "--at", later], cwd=ROOT, env=env,
-                           capture_output=True, text=True, timeout=120)
+    again = bot_cli("jobs", "run", "manager_digest", "--at", later, settings=Settings.from_env(env))
     assert again.returncode == 0, again.stderr
     per_manager = Counter(c.body["channel"] for c in fake_slack.calls_to("chat.postMessage") if not c.body.get("thread_ts"))
     assert per_manager == Counter({m: 1 for m in ["U0MGR", *MANAGERS]})

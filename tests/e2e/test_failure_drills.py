@@ -69,7 +69,7 @@ def _sqlite_outage(database):
             away.replace(here)
 
 
-def test_slack_down_for_a_while_then_every_message_arrives_once(driver):
+def test_slack_down_for_a_while_then_every_message_arrives_once(driver, virtual_time):
     now = datetime.now(UTC)
     with db.session_scope() as session:
         for i in range(5):

@@ -106,15 +106,11 @@ def test_the_trigger_fires_at_team_time(kpi_team):
     assert fire.astimezone(UTC) == scenario.NUDGE_AT
 
 
-def test_jobs_run_on_the_demo_team_from_the_command_line(fake_slack, tmp_path):
+def test_jobs_run_on_the_demo_team_from_the_command_line(fake_slack, tmp_path, bot_cli):
     """`bot.py jobs run kpi_nudges --at …` on the demo team: one DM per rep behind pace,
     each naming their most-behind metric; a second run sends nothing."""
-    import os
-    import subprocess
-    import sys
-    from pathlib import Path
-
     from console.demo_seed import load_demo_team, seed_history
+    from core.settings import Settings
     from services import kpi
     from storage.db import Database
     from tests.conftest import BOT_TOKEN
@@ -131,13 +127,10 @@ def test_jobs_run_on_the_demo_team_from_the_command_line(fake_slack, tmp_path):
     demo.dispose()
     assert len(behind) >= 3  # the demo has something to nudge about
 
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "AMBOT_", "DATABASE_URL"))}
-    env.update(DATABASE_URL=url, SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_API_URL=fake_slack.api_url, AMBOT_LANG="en", LANG="C.UTF-8")
-    root = Path(__file__).parents[2]
+    settings = Settings.from_env({"DATABASE_URL": url, "SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_API_URL": fake_slack.api_url, "AMBOT_LANG": "en", "LANG": "C.UTF-8"})
 
-    def run() -> subprocess.CompletedProcess:
-        return subprocess.run([sys.executable, "bot.py", "jobs", "run", "kpi_nudges", "--at", "2026-12-07T09:30+08:00"],
-                              cwd=root, env=env, capture_output=True, text=True, timeout=120)
+    def run():
+        return bot_cli("jobs", "run", "kpi_nudges", "--at", "2026-12-07T09:30+08:00", settings=settings)
 
     fake_slack.reset()
     first = run()

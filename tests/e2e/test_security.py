@@ -62,7 +62,7 @@ def test_support_person_cannot_run_admin_commands(driver, team, text):
     assert row_counts() == before
 
 
-def test_secrets_never_reach_the_log(driver, team, caplog):
+def test_secrets_never_reach_the_log(driver, team, caplog, virtual_time):
     from app import SecretsFilter
 
     root = logging.getLogger()

@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import csv
 import io
-import os
-import subprocess
-import sys
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 from openpyxl import load_workbook
 from sqlalchemy import select
 
+from core.settings import Settings
 from exports import write_export
 from services import team_config
 from storage.db import Database
@@ -24,7 +22,6 @@ from tests.helpers import current_database
 
 visit_team = visits_fixtures.visit_team  # the fixture, shared by the visit tests
 
-ROOT = Path(__file__).parents[2]
 VISIT_HEADER = "date,customer,rep,type,purpose,needs,concerns,notes,next_visit,logged_by,logged_at"
 FOLLOWUP_HEADER = "customer,text,owner,due,status,done_at,visit_date"
 
@@ -53,7 +50,7 @@ def test_visits_and_followups_export_with_the_spec_columns(driver, visit_team, t
     ]
 
 
-def test_the_command_line_writes_csv_to_stdout_and_xlsx_to_a_file(tmp_path):
+def test_the_command_line_writes_csv_to_stdout_and_xlsx_to_a_file(tmp_path, bot_cli):
     url = f"sqlite:///{tmp_path / 'export.db'}"
     database = Database(url)
     database.migrate()
@@ -70,11 +67,10 @@ def test_the_command_line_writes_csv_to_stdout_and_xlsx_to_a_file(tmp_path):
                              due=date(2026, 11, 20), status="done", done_at=datetime(2026, 11, 19, 7, tzinfo=UTC),
                              created_at=datetime(2026, 11, 16, 9, tzinfo=UTC)))  # fmt: skip
     database.dispose()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "AMBOT_", "DATABASE_URL"))}
-    env.update(DATABASE_URL=url, AMBOT_LANG="en", LANG="C.UTF-8")
+    settings = Settings.from_env({"DATABASE_URL": url, "AMBOT_LANG": "en", "LANG": "C.UTF-8"})
 
-    def bot(*args: str) -> subprocess.CompletedProcess:
-        return subprocess.run([sys.executable, "bot.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    def bot(*args: str):
+        return bot_cli(*args, settings=settings)
 
     shown = bot("export", "followups")
     assert shown.returncode == 0, shown.stderr
