@@ -12,6 +12,7 @@ import logging
 import os
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -66,17 +67,27 @@ def _drop_postgres_database(name: str) -> None:
     engine.dispose()
 
 
-@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
-def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'ambot.db'}"
+@contextmanager
+def throwaway_database(backend: str, folder: Path) -> Iterator[str]:
+    """The URL of a new, empty database of this backend, gone afterwards (PostgreSQL: a
+    database of its own on the server; SQLite: a file in `folder`)."""
+    if backend == "sqlite":
+        yield f"sqlite:///{folder / 'ambot.db'}"
         return
     created = _create_postgres_database()
     if created is None:
         pytest.skip("PostgreSQL not reachable (set AMBOT_TEST_POSTGRES_URL); it is required in CI")
     url, name = created
-    yield url
-    _drop_postgres_database(name)
+    try:
+        yield url
+    finally:
+        _drop_postgres_database(name)
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with throwaway_database(request.param, tmp_path_factory.mktemp("db")) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

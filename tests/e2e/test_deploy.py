@@ -19,12 +19,7 @@ import pytest
 from slackio.driver import SlackDriver
 from slackio.fake_api import FakeSlack
 from storage.db import Database, head_revision
-from tests.conftest import (
-    BOT_TOKEN,
-    SIGNING_SECRET,
-    _create_postgres_database,
-    _drop_postgres_database,
-)
+from tests.conftest import BOT_TOKEN, SIGNING_SECRET, throwaway_database
 
 ROOT = Path(__file__).parents[2]
 GUNICORN = Path(sys.executable).with_name("gunicorn")
@@ -33,15 +28,8 @@ GUNICORN = Path(sys.executable).with_name("gunicorn")
 @pytest.fixture(params=["sqlite", "postgresql"])
 def empty_database(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """A database nobody has migrated yet."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'fresh.db'}"
-        return
-    created = _create_postgres_database()
-    if created is None:
-        pytest.skip("PostgreSQL not reachable")
-    url, name = created
-    yield url
-    _drop_postgres_database(name)
+    with throwaway_database(request.param, tmp_path) as url:
+        yield url
 
 
 def _env(database_url: str, **extra: str) -> dict[str, str]:
