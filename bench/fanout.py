@@ -17,7 +17,8 @@ from datetime import UTC, datetime
 from core.settings import Settings
 from jobs import outbox_sender
 from slackio.client import make_web_client
-from slackio.fake_api import FakeSlack, RateLimit
+from slackio.fake_api import FakeSlack
+from slackio.fake_limits import RateLimit
 from storage import db, outbox
 
 

@@ -26,7 +26,8 @@ from core.clock import REAL_TIME
 from core.settings import Settings
 from listening.runtime import Runtime
 from slackio.driver import SlackDriver
-from slackio.fake_api import FakeSlack, VirtualClock
+from slackio.fake_api import FakeSlack
+from slackio.fake_limits import VirtualClock
 from slackio.web import BackgroundServer
 from storage.db import Database
 from storage.models import Base

@@ -98,7 +98,7 @@ def test_a_429_storm_loses_nothing_and_doubles_nothing(driver, virtual_time):
     """Being rate limited many times over must never exhaust a message's attempts."""
     from collections import Counter
 
-    from slackio.fake_api import RateLimit
+    from slackio.fake_limits import RateLimit
 
     for i in range(30):
         queue(recipient=f"U{i:04d}")
