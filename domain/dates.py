@@ -34,6 +34,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, time, timedelta
 from enum import Enum
+from typing import Any
 
 from domain.refusal import Refusal
 
@@ -57,7 +58,7 @@ class DateError(Refusal, ValueError):
     * `end_before_start`: a range `text` whose `end` is before its `start`
     """
 
-    def __init__(self, code: str, text: str, **params: object) -> None:
+    def __init__(self, code: str, text: str, **params: Any) -> None:
         super().__init__("dates." + code, usage=True, text=text, **params)
         self.args = (f"{code}: {text} {params}",)
 
@@ -223,9 +224,10 @@ def _read_pair(left: str, right: str, today: date, direction: Direction, text: s
         _check_far(text, end_alone, today)
     else:
         _check_far(text, start, today)
-        end = _read_end(right, start.day, today)
-        if end is None:
+        found_end = _read_end(right, start.day, today)
+        if found_end is None:
             return None
+        end = found_end
     if end.day < start.day:
         raise DateError("end_before_start", text.strip(), start=start.day, end=end.day)
     return DateRange(start.day, end.day)

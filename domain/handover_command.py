@@ -11,7 +11,15 @@ from dataclasses import dataclass
 from datetime import date, time
 
 from domain.args import user_id
-from domain.dates import NEXT, DateError, parse_time, read_day, read_day_time, read_range, read_range_end
+from domain.dates import (
+    NEXT,
+    DateError,
+    parse_time,
+    read_day,
+    read_day_time,
+    read_range,
+    read_range_end,
+)
 from domain.refusal import Refusal
 
 VIA_WORDS = frozenset({"via", "由"})
@@ -51,9 +59,9 @@ def parse_handover_command(words: list[str], today: date) -> HandoverCommand:
     words, via = _take_via(list(words))
     whole = _take_range(words, today)
     if whole is not None:
-        (start, end), pos = whole
-        end_time, pos = _take_time(words, pos)
-        return HandoverCommand(start, end, None, end_time, _reason(words, pos), via)
+        (first, last), pos = whole
+        last_time, pos = _take_time(words, pos)
+        return HandoverCommand(first, last, None, last_time, _reason(words, pos), via)
     start, start_time, pos = _take_date(words, 0, today)
     if start is None:
         raise CommandError("bad_date", words[0] if words else "")

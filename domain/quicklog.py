@@ -15,6 +15,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from domain.dates import LAST, NEXT, read_day
 from domain.refusal import Refusal
@@ -94,7 +95,7 @@ class QuickLogError(Refusal, ValueError):
     kinds the team offers (`types`).
     """
 
-    def __init__(self, code: str, detail: object = "", **params: object) -> None:
+    def __init__(self, code: str, detail: object = "", **params: Any) -> None:
         super().__init__("visit.quick_" + code, usage=True, detail=detail, **params)
         self.code = code  # without the `quick_` of its message key
         self.detail = detail

@@ -17,11 +17,11 @@ from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session
 
 from domain.refusal import Refusal
-from domain.workdays import WorkCalendar
 from services import coverage
 from services.visit_access import VisitAccess
 from services.visits import FollowupView, followup_view
 from storage import visits as store
+from storage.calendars import team_calendar
 from storage.models import Followup, Member, Team
 
 SNOOZES = {"day": 1, "week": 7}
@@ -96,7 +96,7 @@ def snooze(session: Session, access: VisitAccess, followup_id: int, length: str,
     expected = followup.due if shown_due is ANY_DUE else shown_due
     if followup.due != expected:
         return ActionOutcome(followup_view(followup, today), changed=False)
-    calendar = WorkCalendar(access.calendar)
+    calendar = team_calendar(session.get_one(Team, access.team_id), session)
     start = max(expected or today, today)
     if SNOOZES[length] == 1:
         new_due = calendar.add_workdays(start, 1)
@@ -136,7 +136,7 @@ def reminders(session: Session, team: Team, now: datetime) -> list[Reminder]:
     """What each person should be reminded of this morning: due today and overdue,
     grouped by whoever acts for the owner. Empty on a day off in the team's calendar."""
     today = local_date(team, now)
-    if not WorkCalendar(team.calendar).is_workday(today):
+    if not team_calendar(team, session).is_workday(today):
         return []
     members = {m.id: m for m in session.scalars(select(Member).where(Member.team_id == team.id))}
     acting = coverage.acting_owners(session, team.id, now)

@@ -11,7 +11,17 @@ from datetime import date, time
 
 import pytest
 
-from domain.dates import LAST, NEXT, DateError, parse_date, parse_past_date, parse_time, read_day, read_day_time, read_range
+from domain.dates import (
+    LAST,
+    NEXT,
+    DateError,
+    parse_date,
+    parse_past_date,
+    parse_time,
+    read_day,
+    read_day_time,
+    read_range,
+)
 
 D = date
 EARLY_DEC = D(2026, 12, 3)  # Thursday

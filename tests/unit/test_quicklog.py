@@ -3,7 +3,6 @@ from datetime import date
 import pytest
 
 from domain.dates import DateError
-
 from domain.quicklog import (
     QUICKLOG_ERROR_CODES,
     FollowupDraft,
