@@ -23,7 +23,7 @@ from core.settings import Settings
 from rendering.i18n import Texts, negotiate_locale
 from storage.db import Database, SchemaBehind, open_database
 
-QUIET_COMMANDS = {"console", "demo", "config", "export", "import", "jobs", "migrate"}
+QUIET_COMMANDS = {"console", "demo", "config", "export", "import", "jobs", "migrate", "calendar"}
 
 
 def cli_texts(settings: Settings) -> Texts:
@@ -234,6 +234,41 @@ def cmd_import(cli: Cli, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_calendar(cli: Cli, args: argparse.Namespace) -> int:
+    """`calendar show 2027-02`: each day of the month, working or not, and where that came from."""
+    import calendar as months
+
+    from domain.workdays import WorkCalendar, known_country
+    from services import calendars, team_config
+
+    try:
+        year, month = (int(part) for part in args.month.split("-"))
+        first = datetime(year, month, 1).date()
+    except ValueError:
+        return cli.fail("bad_month", value=args.month)
+    last = first.replace(day=months.monthrange(year, month)[1])
+    database = cli.database(migrate=True)
+    try:
+        with database.session_scope() as session:
+            team = None if args.country else team_config.team_named(session, args.team)
+            if args.team and team is None:
+                return cli.fail("no_team")
+            if team is not None:
+                work = calendars.team_calendar(session, team)
+                name: str | None = team.name
+            else:
+                country = (args.country or "CN").upper() if (args.country or "CN").lower() != "none" else "none"
+                if not known_country(country):
+                    return cli.fail("bad_country", value=args.country)
+                work, name = WorkCalendar(country), None
+            days = list(work.days(first, last, cli.texts.locale))
+            unknown = work.years_without_makeup_days(first, last)
+            print(cli.texts.render("cli/calendar", first=first, days=days, country=work.kind, team=name, unknown=unknown))
+    finally:
+        database.dispose()
+    return 0
+
+
 def cmd_console(cli: Cli, args: argparse.Namespace) -> int:
     from console.simulator import run_console
 
@@ -298,6 +333,14 @@ def parser() -> argparse.ArgumentParser:
     imp.add_argument("kind", choices=["kpi"])
     imp.add_argument("file", help="CSV: date, member, metric, value, customer, note (UTF-8 or GB18030)")
     imp.set_defaults(func=cmd_import)
+
+    cal = sub.add_parser("calendar", help="the team's working days: where each answer comes from")
+    cal_sub = cal.add_subparsers(dest="action", required=True)
+    show = cal_sub.add_parser("show", help="each day of a month, working or not, with its source")
+    show.add_argument("month", help="YYYY-MM, e.g. 2027-02")
+    show.add_argument("--team", help="team name (default: the first team)")
+    show.add_argument("--country", help="a country's calendar without any team's own days (CN, HK, SG, none…)")
+    cal.set_defaults(func=cmd_calendar)
 
     sub.add_parser("migrate", help="apply database migrations (safe to run from several processes at once)").set_defaults(func=cmd_migrate)
     return p

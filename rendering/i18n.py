@@ -101,8 +101,8 @@ def _format_date(value: date | datetime | None, fmt: str, locale: Locale, tz: st
     if isinstance(value, datetime):
         # A moment shows as the reader's calendar day, not the server's or UTC's.
         value = (value.astimezone(ZoneInfo(tz)) if tz and value.tzinfo else value).date()
-    if fmt in {"MMMd", "MMMEd", "yMMMd", "yMMMEd", "Md", "yMd", "yMMMM"}:  # skeletons: "Dec 1" / "12月1日"
-        if not fmt.startswith("y") and value.year != _this_year(tz):
+    if fmt in {"MMMd", "MMMEd", "yMMMd", "yMMMEd", "Md", "yMd", "yMMMM", "E"}:  # skeletons: "Dec 1" / "12月1日"
+        if "d" in fmt and not fmt.startswith("y") and value.year != _this_year(tz):
             fmt = "y" + fmt  # a day outside the current year always shows its year
         return format_skeleton(fmt, value, locale=locale)
     return format_date(value, fmt, locale=locale)

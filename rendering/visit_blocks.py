@@ -142,6 +142,9 @@ def visit_list_message(texts: Texts, listing: Any) -> dict[str, Any]:
         if visit.editable:
             accessory = bk.button(texts.macro("visit/messages", "button_edit"), ids.VISIT_EDIT, value=str(visit.id))
         body.append(bk.section(summary, accessory=accessory))
+    if listing.plans:
+        body.append(bk.divider())
+        body.extend(bk.sections(texts.render("visit/plans", plans=listing.plans[:LIST_ITEMS], today=listing.today, owners=listing.owners, show_owner=listing.team_wide, more=max(0, len(listing.plans) - LIST_ITEMS))))
     if listing.past_cadence:
         body.append(bk.divider())
         cadence = texts.render(
@@ -198,6 +201,12 @@ def reminder_message(texts: Texts, reminder: Any) -> dict[str, Any]:
         if len(items) > budget:
             body.append(bk.context(texts.macro("common", "more", len(items) - budget)))
         budget = max(0, budget - len(items))
+    for name, plans in (("plans_next", reminder.plans_next), ("plans_missed", reminder.plans_missed)):
+        if not plans:
+            continue
+        lines = [texts.render("visit/reminder", section=name, count=len(plans), due=0, overdue=0)]
+        lines += [texts.render("visit/reminder", section="plan", plan=p, missed=name == "plans_missed", count=0, due=0, overdue=0) for p in plans[:MESSAGE_ITEMS]]
+        body.extend(bk.sections("\n".join(lines)))
     body.append(bk.context(texts.render("visit/reminder", section="footer", count=0, due=0, overdue=0)))
     return bk.message(intro, body)
 
