@@ -16,9 +16,9 @@ from sqlalchemy.orm import Session
 
 from domain.team_rules import merged_schedule
 from jobs.registry import JobSpec, TeamSchedule, register
-from rendering import digest_blocks, visit_blocks
+from rendering import visit_blocks
 from rendering.i18n import Texts, negotiate_locale
-from services import calendars, followups
+from services import followups
 from storage import outbox
 from storage.models import Team
 
@@ -43,21 +43,6 @@ def run(session: Session, team_id: int, now: datetime) -> int:
         payload = visit_blocks.reminder_message(texts, reminder)
         if outbox.enqueue(session, job=JOB, recipient=person.slack_id, period=period, payload=payload, now=now, team_id=team.id):
             queued += 1
-    return queued + warn_about_calendar(session, team, now)
-
-
-def warn_about_calendar(session: Session, team: Team, now: datetime) -> int:
-    """Once per manager and year: the days ahead need make-up working days nobody has
-    published, so ambot would be guessing (domain.workdays). The outbox key
-    (job, manager, `calendar:<year>`) makes it once, whichever day first sees it."""
-    years = calendars.years_to_confirm(session, team, followups.local_date(team, now))
-    queued = 0
-    for manager in (m for m in team.members if m.active and m.has_role("manager")):
-        texts = Texts(negotiate_locale(manager.locale, team.language), manager.tz or team.timezone)
-        for year in years:
-            payload = digest_blocks.calendar_warning_message(texts, [year])
-            if outbox.enqueue(session, job=JOB, recipient=manager.slack_id, period=f"calendar:{year}", payload=payload, now=now, team_id=team.id):
-                queued += 1
     return queued
 
 

@@ -33,6 +33,11 @@ def customer_option(customer_id: int, name: str, aliases: list[str] | None = Non
 # --- the form ----------------------------------------------------------------------------
 
 
+def _offered(visit_types: tuple[str, ...], current: str | None) -> list[str]:
+    """The team's kinds of visit, and the one a visit being edited already has."""
+    return [kind for kind in VISIT_TYPES if kind in visit_types or kind == current]
+
+
 def visit_modal(
     texts: Texts,
     draft: VisitDraft,
@@ -43,6 +48,7 @@ def visit_modal(
     require_due: bool = False,
     done_count: int = 0,
     default_owner: str | None = None,
+    visit_types: tuple[str, ...] = VISIT_TYPES,
 ) -> dict[str, Any]:
     """The visit form. Rows of `draft.followups` become follow-up rows (at least one)."""
     t = lambda name, *a, **kw: texts.macro("visit/modal", name, *a, **kw)  # noqa: E731
@@ -59,7 +65,7 @@ def visit_modal(
             t("label_type"),
             bk.static_select(
                 "type",
-                [bk.option(texts.macro("visit/messages", "type_name", kind), kind) for kind in VISIT_TYPES],
+                [bk.option(texts.macro("visit/messages", "type_name", kind), kind) for kind in _offered(visit_types, draft.type)],
                 initial_value=draft.type or "onsite",
             ),
         ),

@@ -64,10 +64,10 @@ def test_due_dates_in_every_form(driver, visit_team, when, expected):
 
 def test_a_visit_date_in_the_past_and_several_follow_ups(driver, visit_team):
     speak(driver, "U0A1")
-    driver.command("U0A1", "/visit", "Acme; date: 2026-11-16; type: video; follow-up: quote by 2026-11-17; follow-up: demo; notes: fine")
+    driver.command("U0A1", "/visit", "Acme; date: 2026-11-16; type: video; follow-up: quote by 2026-11-19; follow-up: demo; notes: fine")
     [visit] = visits_of("Acme Corp")
     assert (str(visit.visit_date), visit.type) == ("2026-11-16", "video")
-    assert [(f.text, f.due and str(f.due)) for f in visit.followups] == [("quote", "2026-11-17"), ("demo", None)]
+    assert [(f.text, f.due and str(f.due)) for f in visit.followups] == [("quote", "2026-11-19"), ("demo", None)]
 
 
 def test_a_slack_retry_of_the_same_command_stores_one_visit(driver, visit_team):
