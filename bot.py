@@ -203,7 +203,9 @@ def cmd_export(cli: Cli, args: argparse.Namespace) -> int:
         return cli.fail("xlsx_needs_output")
     database = cli.database(migrate=True)
     try:
-        rows = write_export(database, args.kind, since=args.since, fmt=args.format, output=args.output)
+        texts = Texts(args.lang) if args.lang else None
+        header = (lambda kind, column: texts.macro("cli/export", "column", kind, column)) if texts else None
+        rows = write_export(database, args.kind, since=args.since, fmt=args.format, output=args.output, header=header)
     except ExportError as error:
         return cli.fail("export_" + error.code, value=error.value)
     finally:
@@ -327,6 +329,7 @@ def parser() -> argparse.ArgumentParser:
     export.add_argument("--since", help="ISO date")
     export.add_argument("--format", choices=["csv", "xlsx"], default="csv")
     export.add_argument("--output", help="file to write (required for xlsx; CSV defaults to standard output)")
+    export.add_argument("--lang", choices=["en", "zh"], help="column headers in this language (default: the field keys a CRM import expects)")
     export.set_defaults(func=cmd_export)
 
     imp = sub.add_parser("import", help="bulk data in from the CRM (validated as a whole; nothing written on error)")

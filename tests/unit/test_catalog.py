@@ -159,7 +159,7 @@ FORMERLY_CONFLICTING = [
     ("overdue: cadence", _macro("handover/brief", "past_cadence_line", CUSTOMER), "已逾期 3 天", "3 days overdue"),
     *[
         (f"{kind}: {where}", _macro(template, macro, kind), zh, en)
-        for kind, zh, en in [("onsite", "上门拜访", "on-site"), ("phone", "电话沟通", "phone"), ("video", "视频会议", "video"), ("other", "其他方式", "other")]
+        for kind, zh, en in [("onsite", "面访", "on-site"), ("phone", "电话", "phone"), ("video", "视频", "video"), ("other", "其他方式", "other")]
         for where, template, macro in [("visit", "visit/messages", "type_name"), ("hand-back", "handover/handback", "visit_type")]
     ],
 ]
