@@ -20,7 +20,9 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import chinese_calendar
-import holidays
+
+# `holidays` is imported on first use (~0.16 s): most requests never need a year or a
+# country that chinesecalendar does not cover, and every process start would pay for it.
 
 NO_COUNTRY = "none"  # Monday to Friday, no public holidays
 # Countries whose government moves working days (调休) year by year: a year without the
@@ -36,11 +38,13 @@ _DEFAULT_DAY_END = time(18)
 
 def known_country(code: str) -> bool:
     """`none` or a country the `holidays` package knows (CN, HK, SG, US, …)."""
-    return code == NO_COUNTRY or code in _supported_countries()
+    return code in (NO_COUNTRY, "CN") or code in _supported_countries()
 
 
 @cache
 def _supported_countries() -> frozenset[str]:
+    import holidays
+
     return frozenset(holidays.list_supported_countries())
 
 
@@ -82,6 +86,8 @@ _CC_ZH = {member.value: member.chinese for member in chinese_calendar.Holiday}
 @lru_cache(maxsize=256)
 def _country_year(country: str, year: int, language: str | None = None) -> Any:
     # `holidays` builds a year at a time; a few years of a few countries stay in memory.
+    import holidays
+
     return holidays.country_holidays(country, years=year, language=language)
 
 

@@ -193,9 +193,9 @@ def test_chinese_sentences_use_full_width_punctuation():
         if not message.id:
             continue
         for text in message.string if isinstance(message.string, tuple) else (message.string,):
-            if not re.search(r"[\u4e00-\u9fff]", text or ""):
+            if not isinstance(text, str) or not re.search(r"[\u4e00-\u9fff]", text):
                 continue
-            stripped = text
+            stripped: str = text
             for pattern in _KEPT_ASCII:
                 stripped = re.sub(pattern, "", stripped)
             if re.search(r"[,;?!()]|(?<![a-zA-Z])\.(?![a-zA-Z])|:(?=\s)", stripped.replace("*", "")):
