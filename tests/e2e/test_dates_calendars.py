@@ -231,3 +231,37 @@ def test_the_home_shows_my_planned_visits(driver, december):
     published = driver.fake.calls_to("views.publish")[-1].body["view"]
     assert "Planned visits" in visible_text(published)
 
+
+
+# --- the visit form refuses the same dates ----------------------------------------------------
+
+
+def test_the_form_refuses_a_passed_due_date_and_plan_but_keeps_an_overdue_one_editable(driver, december):
+    from tests.e2e.visits_fixtures import customer_id, form_values, opened_view
+
+    speak(driver, "U0A1")
+    driver.command("U0A1", "/visit", "")
+    view = opened_view(driver)
+    values = form_values(customer=customer_id("Acme Corp"), date="2026-11-30", needs="lines",
+                         followups=[("send quote", "2026-12-01", None)], next_visit="2026-12-02")  # fmt: skip
+    result = driver.submit("U0A1", view, values)
+    assert result.json["errors"] == {
+        "due": "This due date has already passed: pick a day still to come.",
+        "next_visit": "The next visit cannot be on a day that has already passed.",
+    }
+    assert counts() == (0, 0)
+    # logged on the day, it becomes overdue later: editing the visit keeps that due date
+    clock.freeze(datetime(2026, 11, 30, 2, 0, tzinfo=UTC))
+    log(driver, "Acme Corp; date: 2026-11-30; needs: lines; follow-up: send quote by 2026-12-01")
+    clock.freeze(EARLY_DECEMBER)
+    [visit] = visits_of("Acme Corp")
+    driver.fake.calls.clear()
+    listing = driver.command("U0A1", "/visit", "list")
+    edit = next(b for m in listing.replies for b in m.get("blocks", []) if b.get("accessory", {}).get("text", {}).get("text") == "Edit")
+    driver.press("U0A1", edit["accessory"])
+    view = opened_view(driver)
+    values = form_values(customer=customer_id("Acme Corp"), date="2026-11-30", needs="lines and more",
+                         followups=[("send quote", "2026-12-01", None)])  # fmt: skip
+    result = driver.submit("U0A1", view, values)
+    assert not (result.json or {}).get("errors"), result.json
+    assert visits_of("Acme Corp")[0].needs == "lines and more" and visit.id == visits_of("Acme Corp")[0].id
