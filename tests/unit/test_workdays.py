@@ -84,6 +84,9 @@ def test_team_days_come_first():
 
 
 def test_years_without_official_makeup_days_are_named():
+    # chinesecalendar 1.11 and holidays 0.109 (the lock) have no official 2027 schedule for
+    # China. A release that brings it makes the first assert fail: the warning then stops
+    # by itself, and this test wants the next unknown year instead.
     assert CN.years_without_makeup_days(date(2026, 12, 3), date(2027, 2, 1)) == [2027]
     assert CN.years_without_makeup_days(date(2026, 1, 1), date(2026, 12, 31)) == []
     with_own_days = WorkCalendar("CN", (CalendarDay(date(2027, 2, 14), True),))
