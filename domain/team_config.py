@@ -86,6 +86,18 @@ _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _constru
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
 
 
+def _construct_timestamp(loader: _Loader, node: yaml.ScalarNode) -> Any:
+    # `2027-02-30` looks like a date to YAML but is none: keep the text, so the check that
+    # reads it names the line instead of the whole load failing.
+    try:
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+    except ValueError:
+        return loader.construct_scalar(node)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
+
+
 def _line(container: Any, key: Any = None) -> int:
     if key is not None and isinstance(container, LineDict):
         return container.lines.get(key, container.line)
