@@ -23,7 +23,7 @@ from core.settings import Settings
 from rendering.i18n import Texts, negotiate_locale
 from storage.db import Database, SchemaBehind, open_database
 
-QUIET_COMMANDS = {"console", "demo", "config", "export", "import", "jobs", "migrate"}
+QUIET_COMMANDS = {"console", "demo", "config", "export", "import", "jobs", "migrate", "calendar"}
 
 
 def cli_texts(settings: Settings) -> Texts:
@@ -203,7 +203,9 @@ def cmd_export(cli: Cli, args: argparse.Namespace) -> int:
         return cli.fail("xlsx_needs_output")
     database = cli.database(migrate=True)
     try:
-        rows = write_export(database, args.kind, since=args.since, fmt=args.format, output=args.output)
+        texts = Texts(args.lang) if args.lang else None
+        header = (lambda kind, column: texts.macro("cli/export", "column", kind, column)) if texts else None
+        rows = write_export(database, args.kind, since=args.since, fmt=args.format, output=args.output, header=header)
     except ExportError as error:
         return cli.fail("export_" + error.code, value=error.value)
     finally:
@@ -231,6 +233,41 @@ def cmd_import(cli: Cli, args: argparse.Namespace) -> int:
     finally:
         database.dispose()
     print(cli.texts.macro("kpi/import", "imported", count=added, path=str(path)))
+    return 0
+
+
+def cmd_calendar(cli: Cli, args: argparse.Namespace) -> int:
+    """`calendar show 2027-02`: each day of the month, working or not, and where that came from."""
+    import calendar as months
+
+    from domain.workdays import WorkCalendar, known_country
+    from services import calendars, team_config
+
+    try:
+        year, month = (int(part) for part in args.month.split("-"))
+        first = datetime(year, month, 1).date()
+    except ValueError:
+        return cli.fail("bad_month", value=args.month)
+    last = first.replace(day=months.monthrange(year, month)[1])
+    database = cli.database(migrate=True)
+    try:
+        with database.session_scope() as session:
+            team = None if args.country else team_config.team_named(session, args.team)
+            if args.team and team is None:
+                return cli.fail("no_team")
+            if team is not None:
+                work = calendars.team_calendar(session, team)
+                name: str | None = team.name
+            else:
+                country = (args.country or "CN").upper() if (args.country or "CN").lower() != "none" else "none"
+                if not known_country(country):
+                    return cli.fail("bad_country", value=args.country)
+                work, name = WorkCalendar(country), None
+            days = list(work.days(first, last, cli.texts.locale))
+            unknown = work.years_without_makeup_days(first, last)
+            print(cli.texts.render("cli/calendar", first=first, days=days, country=work.kind, team=name, unknown=unknown))
+    finally:
+        database.dispose()
     return 0
 
 
@@ -292,12 +329,21 @@ def parser() -> argparse.ArgumentParser:
     export.add_argument("--since", help="ISO date")
     export.add_argument("--format", choices=["csv", "xlsx"], default="csv")
     export.add_argument("--output", help="file to write (required for xlsx; CSV defaults to standard output)")
+    export.add_argument("--lang", choices=["en", "zh"], help="column headers in this language (default: the field keys a CRM import expects)")
     export.set_defaults(func=cmd_export)
 
     imp = sub.add_parser("import", help="bulk data in from the CRM (validated as a whole; nothing written on error)")
     imp.add_argument("kind", choices=["kpi"])
     imp.add_argument("file", help="CSV: date, member, metric, value, customer, note (UTF-8 or GB18030)")
     imp.set_defaults(func=cmd_import)
+
+    cal = sub.add_parser("calendar", help="the team's working days: where each answer comes from")
+    cal_sub = cal.add_subparsers(dest="action", required=True)
+    show = cal_sub.add_parser("show", help="each day of a month, working or not, with its source")
+    show.add_argument("month", help="YYYY-MM, e.g. 2027-02")
+    show.add_argument("--team", help="team name (default: the first team)")
+    show.add_argument("--country", help="a country's calendar without any team's own days (CN, HK, SG, none…)")
+    cal.set_defaults(func=cmd_calendar)
 
     sub.add_parser("migrate", help="apply database migrations (safe to run from several processes at once)").set_defaults(func=cmd_migrate)
     return p

@@ -82,7 +82,7 @@ def run_demo(settings: Settings, at: str | None = None) -> int:
                     if spec.run is None:
                         continue
                     fire = job_fire_time(spec, schedule, anchor)
-                    out.section(texts.macro("console/messages", "demo_job", name=name, at=fire.astimezone(tz).strftime("%a %Y-%m-%d %H:%M")))
+                    out.section(texts.macro("console/messages", "demo_job", name=name, at=_when(texts, fire.astimezone(tz))))
                     seen = len(fake.calls)
                     clock.freeze(fire)
                     report = runner.run_now(ambot.runtime.db, ambot.runtime.sender, name, fire)
@@ -138,3 +138,9 @@ class DemoPrinter:
                 print(rendered)
                 shown += 1
         return shown
+
+
+def _when(texts: Texts, moment: datetime) -> str:
+    """`周一 2026-11-30 09:00` / `Mon 2026-11-30 09:00`: the weekday in the reader's language."""
+    weekday = texts.env.from_string('{{ day|date("E") }}').render(day=moment.date())
+    return f"{weekday} {moment:%Y-%m-%d %H:%M}"

@@ -11,7 +11,15 @@ from dataclasses import dataclass
 from datetime import date, time
 
 from domain.args import user_id
-from domain.dates import parse_date, parse_time
+from domain.dates import (
+    NEXT,
+    DateError,
+    parse_time,
+    read_day,
+    read_day_time,
+    read_range,
+    read_range_end,
+)
 from domain.refusal import Refusal
 
 VIA_WORDS = frozenset({"via", "由"})
@@ -41,39 +49,52 @@ class HandoverCommand:
 
 
 def parse_handover_command(words: list[str], today: date) -> HandoverCommand:
-    """The request in `words`; a missing end date means a single day."""
+    """The request in `words`; a missing end date means a single day.
+
+    A leave window looks forward: `周五`, `8号` and `1月5日` are the next such days. A
+    range in one to three words (`12月8日-12月10日`, `8-10号`, `下周一 至 下周三`, `mon to
+    fri`) is read by `domain.dates`; an end weekday or day of the month counts from the
+    start (`mon fri` said on a Tuesday is next week's), and an end still before the start
+    is refused with both dates, never moved."""
     words, via = _take_via(list(words))
-    start, pos = _take_date(words, 0, today)
+    whole = _take_range(words, today)
+    if whole is not None:
+        (first, last), pos = whole
+        last_time, pos = _take_time(words, pos)
+        return HandoverCommand(first, last, None, last_time, _reason(words, pos), via)
+    start, start_time, pos = _take_date(words, 0, today)
     if start is None:
         raise CommandError("bad_date", words[0] if words else "")
-    start_time, pos = _take_time(words, pos)
-    if pos < len(words) and words[pos].lower() in RANGE_WORDS:
-        pos += 1
-        end, after = _take_date(words, pos, today)
-        if end is None:
-            raise CommandError("bad_date", words[pos] if pos < len(words) else "")
-    else:
-        end, after = _take_date(words, pos, today)
-    end_time = None
+    if start_time is None:
+        start_time, pos = _take_time(words, pos)
+    range_word = pos < len(words) and words[pos].lower() in RANGE_WORDS
+    end_from = pos + 1 if range_word else pos
+    end, end_time, after = _take_end(words, end_from, start, today)
     if end is None:
-        end = start
-    else:
-        end = _end_after_start(" ".join(words[pos:after]), end, start)
-        pos = after
-        end_time, pos = _take_time(words, pos)
-    reason = " ".join(words[pos:]).strip()[:REASON_LIMIT] or None
-    return HandoverCommand(start, end, start_time, end_time, reason, via)
+        if range_word:
+            raise CommandError("bad_date", words[end_from] if end_from < len(words) else "")
+        return HandoverCommand(start, start, start_time, None, _reason(words, pos), via)
+    if end < start:
+        raise DateError("end_before_start", " ".join(words[:after]), start=start, end=end)
+    if end_time is None:
+        end_time, after = _take_time(words, after)
+    return HandoverCommand(start, end, start_time, end_time, _reason(words, after), via)
 
 
-def _end_after_start(phrase: str, end: date, start: date) -> date:
-    """`/handover mon fri` said on a Tuesday means next Monday to the Friday after it:
-    a weekday that falls before the start is read from the start instead."""
-    if end >= start:
-        return end
-    from_start = parse_date(phrase, start)
-    if from_start is not None and from_start != end and (from_start - end).days % 7 == 0:
-        return from_start
-    return end
+def _reason(words: list[str], pos: int) -> str | None:
+    return " ".join(words[pos:]).strip()[:REASON_LIMIT] or None
+
+
+def _take_range(words: list[str], today: date) -> tuple[tuple[date, date], int] | None:
+    """The first one to three words when they read as a range, not as one day."""
+    for count in range(1, min(MAX_DATE_WORDS, len(words)) + 1):
+        typed = " ".join(words[:count])
+        if count == 1 and read_day_time(typed, today, NEXT) is not None:
+            return None  # one day, perhaps with its time: read word by word
+        found = read_range(typed, today, NEXT)
+        if found is not None and read_day(typed, today, NEXT) is None:
+            return (found.start, found.end), count
+    return None
 
 
 def _take_via(words: list[str]) -> tuple[list[str], str | None]:
@@ -87,15 +108,32 @@ def _take_via(words: list[str]) -> tuple[list[str], str | None]:
     return words, None
 
 
-def _take_date(words: list[str], pos: int, today: date) -> tuple[date | None, int]:
-    # Shortest first: `fri` must not swallow the word after it, `next fri` needs two.
+def _take_date(words: list[str], pos: int, today: date) -> tuple[date | None, time | None, int]:
+    """The date at `pos`, with a time written straight after it (`明天下午3点`).
+
+    Shortest first: `fri` must not swallow the word after it, `next fri` needs two."""
     for count in range(1, MAX_DATE_WORDS + 1):
         if pos + count > len(words):
             break
-        found = parse_date(" ".join(words[pos : pos + count]), today)
+        found = read_day_time(" ".join(words[pos : pos + count]), today, NEXT)
         if found is not None:
-            return found, pos + count
-    return None, pos
+            return found[0], found[1], pos + count
+    return None, None, pos
+
+
+def _take_end(words: list[str], pos: int, start: date, today: date) -> tuple[date | None, time | None, int]:
+    """The end date at `pos`: a bare weekday or day of the month counts from `start`."""
+    for count in range(1, MAX_DATE_WORDS + 1):
+        if pos + count > len(words):
+            break
+        typed = " ".join(words[pos : pos + count])
+        end = read_range_end(typed, start, today)
+        if end is not None:
+            return end, None, pos + count
+        found = read_day_time(typed, today, NEXT)
+        if found is not None:
+            return found[0], found[1], pos + count
+    return None, None, pos
 
 
 def _take_time(words: list[str], pos: int) -> tuple[time | None, int]:

@@ -15,12 +15,13 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
-from domain.dates import parse_date, parse_past_date
+from domain.dates import LAST, NEXT, read_day
 from domain.refusal import Refusal
+from domain.visit_types import DEFAULT_TEAM_TYPES, DEFAULT_VISIT_TYPE, VISIT_TYPES, visit_type_of
 
-VISIT_TYPES = ("onsite", "phone", "video", "other")
-DEFAULT_VISIT_TYPE = "onsite"
+__all__ = ["VISIT_TYPES", "DEFAULT_VISIT_TYPE", "QuickLog", "QuickLogError", "parse_quick_log"]
 
 QUICKLOG_ERROR_CODES = (
     "no_customer",
@@ -33,6 +34,8 @@ QUICKLOG_ERROR_CODES = (
     "empty_visit",
     "followup_without_due",
     "visit_in_future",
+    "due_in_past",
+    "next_in_past",
 )
 
 # Label as typed (after NFKC + lowercase) → field it fills.
@@ -49,14 +52,6 @@ _LABELS = {
     "next": "next", "next visit": "next", "下次": "next", "下次拜访": "next",
 }  # fmt: skip
 _TEXT_FIELDS = ("purpose", "needs", "concerns", "notes")
-
-_VISIT_TYPE_WORDS = {
-    "onsite": "onsite", "on-site": "onsite", "on site": "onsite", "现场": "onsite",
-    "上门": "onsite", "拜访": "onsite",
-    "phone": "phone", "call": "phone", "电话": "phone",
-    "video": "video", "视频": "video", "视频会议": "video",
-    "other": "other", "其他": "other", "其它": "other",
-}  # fmt: skip
 
 _SEGMENT_SEPARATOR = re.compile(r"[;；]")
 _LABEL_SEPARATOR = re.compile(r"[:：]")
@@ -95,12 +90,13 @@ class QuickLogError(Refusal, ValueError):
 
     `detail`: the text at fault (bad_date, bad_type, followup_without_due), the label as
     typed (unknown_label, empty_value), the customer (empty_visit), the ISO date that is
-    too early (due_before_visit, next_before_visit) or too late (visit_in_future), or ""
-    (no_customer).
+    too early (due_before_visit, next_before_visit) or too late (visit_in_future), the
+    date read (due_in_past, next_in_past), or "" (no_customer). bad_type also names the
+    kinds the team offers (`types`).
     """
 
-    def __init__(self, code: str, detail: str = "") -> None:
-        super().__init__("visit.quick_" + code, usage=True, detail=detail)
+    def __init__(self, code: str, detail: object = "", **params: Any) -> None:
+        super().__init__("visit.quick_" + code, usage=True, detail=detail, **params)
         self.code = code  # without the `quick_` of its message key
         self.detail = detail
         self.args = (f"{code}: {detail}" if detail else code,)
@@ -112,8 +108,14 @@ def is_bare_customer(text: str) -> bool:
     return len(segments) == 1 and _classify(segments[0], is_first=True)[0] is None
 
 
-def parse_quick_log(text: str, today: date, require_due: bool = False) -> QuickLog:
+def parse_quick_log(
+    text: str, today: date, require_due: bool = False, visit_types: tuple[str, ...] = DEFAULT_TEAM_TYPES
+) -> QuickLog:
     """Parse a quick log; dates are relative to `today`, which is also the default visit date.
+
+    Direction from context (`domain.dates`): the visit's `date:` looks back (`周五` is the
+    Friday just gone, `11月28日` this year's), a follow-up's due date and `next:` look
+    forward (`1月5日` said in December is next January) and may not be in the past.
 
     Text fields given twice are joined with "; "; for date, type and next the last one
     wins. Unlabelled segments after the customer are kept as notes rather than dropped.
@@ -151,7 +153,7 @@ def parse_quick_log(text: str, today: date, require_due: bool = False) -> QuickL
             next_visit = _required_date(value, today)
             date_checks.append(("next_before_visit", next_visit, next_visit.isoformat()))
         elif field == "type":
-            visit_type = _visit_type(value)
+            visit_type = _visit_type(value, visit_types)
         elif field == "followup":
             followup = _parse_followup(value, label, today)
             followups.append(followup)
@@ -167,6 +169,8 @@ def parse_quick_log(text: str, today: date, require_due: bool = False) -> QuickL
     for code, when, detail in date_checks:
         if code == "followup_without_due" or when < visit_date:
             raise QuickLogError(code, detail)
+        if when < today:  # a promise or a plan cannot be for a day already gone
+            raise QuickLogError("due_in_past" if code == "due_before_visit" else "next_in_past", when)
 
     return QuickLog(
         customer=customer,
@@ -202,7 +206,7 @@ def _split_due(value: str, today: date) -> tuple[str, date | None]:
     if matches := list(_DUE_EN.finditer(value)):
         last = matches[-1]
         date_text = value[last.end() :].strip()
-        due = parse_date(date_text, today)
+        due = read_day(date_text, today, NEXT)
         if due is not None:
             return value[: last.start()].strip(" ,，、"), due
         # "send quote by email" is text, but "by 2026-13-01" is a mistyped date.
@@ -212,7 +216,7 @@ def _split_due(value: str, today: date) -> tuple[str, date | None]:
 
 
 def _required_date(text: str, today: date) -> date:
-    parsed = parse_date(text, today)
+    parsed = read_day(text, today, NEXT)
     if parsed is None:
         raise QuickLogError("bad_date", text)
     return parsed
@@ -220,7 +224,7 @@ def _required_date(text: str, today: date) -> date:
 
 def _visit_date(text: str, today: date) -> date:
     """A visit log describes the past: `mon` is the last Monday, and no day after today."""
-    parsed = parse_past_date(text, today)
+    parsed = read_day(text, today, LAST)
     if parsed is None:
         raise QuickLogError("bad_date", text)
     if parsed > today:
@@ -228,10 +232,10 @@ def _visit_date(text: str, today: date) -> date:
     return parsed
 
 
-def _visit_type(value: str) -> str:
-    visit_type = _VISIT_TYPE_WORDS.get(" ".join(_fold(value).split()))
-    if visit_type is None:
-        raise QuickLogError("bad_type", value)
+def _visit_type(value: str, offered: tuple[str, ...]) -> str:
+    visit_type = visit_type_of(value)
+    if visit_type is None or visit_type not in offered:
+        raise QuickLogError("bad_type", value, types=list(offered))
     return visit_type
 
 

@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from typing import Any
 
 import yaml
 
 from domain import team_rules as rules
 from domain.metrics import METRIC_KEYS, parse_period
+from domain.visit_types import visit_type_of
+from domain.workdays import known_country as valid_calendar
 
 _SLACK_USER = re.compile(r"^[UW][A-Z0-9]{2,}$")
 
@@ -81,6 +84,18 @@ def _construct_sequence(loader: _Loader, node: yaml.SequenceNode) -> LineList:
 
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
+
+
+def _construct_timestamp(loader: _Loader, node: yaml.ScalarNode) -> Any:
+    # `2027-02-30` looks like a date to YAML but is none: keep the text, so the check that
+    # reads it names the line instead of the whole load failing.
+    try:
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+    except ValueError:
+        return loader.construct_scalar(node)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
 
 
 def _line(container: Any, key: Any = None) -> int:
@@ -199,7 +214,7 @@ def _team(check: _Checker, root: LineDict) -> dict[str, Any]:
         if "team" not in root:
             check.add(1, "missing_key", "team")
         return {}
-    check.unknown_keys(raw, {"name", "channel", "timezone", "language", "calendar", "meeting", "require_followup_due"})
+    check.unknown_keys(raw, {"name", "channel", "timezone", "language", "calendar", "meeting", "require_followup_due", "visit_types"})
     team: dict[str, Any] = {"name": check.text(raw, "name", required=True), "channel": check.text(raw, "channel")}
     timezone = check.text(raw, "timezone") or "Asia/Shanghai"
     if not rules.valid_timezone(timezone):
@@ -207,11 +222,9 @@ def _team(check: _Checker, root: LineDict) -> dict[str, Any]:
     language = check.text(raw, "language") or "zh"
     if language not in rules.LANGUAGES:
         check.add(_line(raw, "language"), "bad_language", language)
-    calendar = check.text(raw, "calendar") or "CN"
-    calendar = "CN" if calendar.upper() == "CN" else calendar.lower()
-    if calendar not in rules.CALENDARS:
-        check.add(_line(raw, "calendar"), "bad_calendar", calendar)
-    team.update(timezone=timezone, language=language, calendar=calendar, meeting_day="fri", meeting_time="16:00")
+    calendar, calendar_days = _calendar(check, raw)
+    team.update(timezone=timezone, language=language, calendar=calendar, calendar_days=calendar_days, meeting_day="fri", meeting_time="16:00")
+    team["visit_types"] = _visit_types(check, raw)
     meeting = raw.get("meeting")
     if meeting is not None:
         meeting_map = check.mapping(meeting, _line(raw, "meeting"), "meeting")
@@ -228,6 +241,86 @@ def _team(check: _Checker, root: LineDict) -> dict[str, Any]:
         check.add(_line(raw, "require_followup_due"), "expected_boolean", "require_followup_due")
     team["require_followup_due"] = bool(flag)
     return team
+
+
+def _calendar(check: _Checker, raw: LineDict) -> tuple[str, dict[date, tuple[str, str | None]]]:
+    """`calendar: CN`, or `calendar: {country: CN, holidays: [...], workdays: [...]}` where
+    each entry is a day or a range (`2027-02-06..2027-02-12`) with an optional name after it
+    (`2027-02-06..2027-02-12 春节`), or `{from:, to:, name:}`."""
+    value = raw.get("calendar")
+    line = _line(raw, "calendar")
+    days: dict[date, tuple[str, str | None]] = {}
+    if isinstance(value, LineDict):
+        check.unknown_keys(value, {"country", "holidays", "workdays"})
+        country = str(value.get("country") or "CN")
+        for key, kind in (("holidays", "holiday"), ("workdays", "workday")):
+            entries = value.get(key) or []
+            if not isinstance(entries, list):
+                check.add(_line(value, key), "expected_list", key)
+                continue
+            for index, entry in enumerate(entries):
+                entry_line = _line(entries, index)
+                read = _calendar_entry(entry)
+                if read is None:
+                    check.add(entry_line, "bad_calendar_day", str(entry))
+                    continue
+                first, last, name = read
+                day = first
+                while day <= last:
+                    if day in days and days[day][0] != kind:
+                        check.add(entry_line, "calendar_day_twice", day.isoformat())
+                    days[day] = (kind, name)
+                    day += timedelta(days=1)
+    else:
+        country = str(value) if value not in (None, "") else "CN"
+    country = country.upper() if country.lower() != "none" else "none"
+    if not valid_calendar(country):
+        check.add(line, "bad_calendar", country)
+    return country, days
+
+
+def _calendar_entry(entry: Any) -> tuple[date, date, str | None] | None:
+    if isinstance(entry, date):
+        return entry, entry, None
+    if isinstance(entry, dict):
+        first = _as_date(entry.get("from", entry.get("date")))
+        last = _as_date(entry.get("to")) or first
+        name = str(entry["name"]).strip() if entry.get("name") else None
+        return (first, last, name) if first and last and first <= last else None
+    if not isinstance(entry, str):
+        return None
+    period, _, name = entry.strip().partition(" ")
+    start, _, end = period.partition("..")
+    first, last = _as_date(start), _as_date(end) if end else _as_date(start)
+    if first is None or last is None or last < first:
+        return None
+    return first, last, name.strip() or None
+
+
+def _as_date(value: Any) -> date | None:
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value).strip()) if value else None
+    except ValueError:
+        return None
+
+
+def _visit_types(check: _Checker, raw: LineDict) -> list[str] | None:
+    value = raw.get("visit_types")
+    if value is None:
+        return None
+    if not isinstance(value, list) or not value:
+        check.add(_line(raw, "visit_types"), "expected_list", "visit_types")
+        return None
+    kinds: list[str] = []
+    for index, word in enumerate(value):
+        kind = visit_type_of(str(word))
+        if kind is None:
+            check.add(_line(value, index), "bad_visit_type", str(word))
+        elif kind not in kinds:
+            kinds.append(kind)
+    return kinds
 
 
 def _schedule(check: _Checker, root: LineDict) -> dict[str, dict[str, Any]]:

@@ -11,7 +11,6 @@ SUPPORT_LEVELS = (1, 2, 3)
 TIERS = ("key", "premium", "regular")
 DEFAULT_CADENCE_DAYS = {"key": 14, "premium": 30, "regular": 90}
 LANGUAGES = ("zh", "en")
-CALENDARS = ("CN", "none")
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 DEFAULT_SLA_MINUTES = {1: 120, 2: 240, 3: 540}
 

@@ -72,10 +72,21 @@ def draft_from_quicklog(log: QuickLog) -> VisitDraft:
     )
 
 
-def validate(draft: VisitDraft, *, require_due: bool, today: date | None = None) -> dict[str, str]:
+def validate(
+    draft: VisitDraft,
+    *,
+    require_due: bool,
+    today: date | None = None,
+    visit_types: tuple[str, ...] = VISIT_TYPES,
+    stored_dues: dict[int, date | None] | None = None,
+    stored_next: date | None = None,
+) -> dict[str, str]:
     """Every problem of a modal submission, keyed by the block that should show it.
 
-    `today` (the team's local date) refuses a visit date still to come."""
+    `today` (the team's local date) refuses a visit date still to come, and a due date or
+    next visit already gone, unless the visit being edited already had it (`stored_dues`
+    by follow-up id, `stored_next`): an overdue promise stays editable."""
+    stored_dues = stored_dues or {}
     errors: dict[str, str] = {}
     if draft.customer_id is None:
         errors["customer"] = "customer_required"
@@ -83,7 +94,7 @@ def validate(draft: VisitDraft, *, require_due: bool, today: date | None = None)
         errors["date"] = "date_required"
     elif today is not None and draft.visit_date > today:
         errors["date"] = "visit_in_future"
-    if draft.type not in VISIT_TYPES:
+    if draft.type not in visit_types:
         errors["type"] = "bad_type"
     for index, row in enumerate(draft.followups):
         text_block, due_block, _ = row_block_ids(index)
@@ -96,8 +107,12 @@ def validate(draft: VisitDraft, *, require_due: bool, today: date | None = None)
                 errors[due_block] = "followup_without_due"
         elif draft.visit_date is not None and row.due < draft.visit_date:
             errors[due_block] = "due_before_visit"
+        elif today is not None and row.due < today and (row.followup_id is None or stored_dues.get(row.followup_id) != row.due):
+            errors[due_block] = "due_in_past"
     if draft.next_visit is not None and draft.visit_date is not None and draft.next_visit < draft.visit_date:
         errors["next_visit"] = "next_before_visit"
+    elif draft.next_visit is not None and today is not None and draft.next_visit < today and draft.next_visit != stored_next:
+        errors["next_visit"] = "next_in_past"
     if is_empty(draft) and not any(key.startswith("followup") for key in errors):
         errors["notes"] = "empty_visit"
     return errors

@@ -1,7 +1,7 @@
 """`bot.py export questions`: one row per question (SPEC §7 columns).
 
 As in the other exports, people are given by Slack id and times (`asked_at`,
-`claimed_at`, `answered_at`) in ISO 8601 UTC; `topic` is the topic key. `--since` keeps
+`claimed_at`, `answered_at`) in ISO 8601 with the team's UTC offset; `topic` is the topic key. `--since` keeps
 questions asked on or after that date in the team's time zone. Text is exported whole.
 """
 
@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
-from exports import Exporter, register
+from exports import Exporter, TeamZones, register
 from storage import questions as store
 from storage.models import Team
 
@@ -25,6 +25,7 @@ _EARLIEST_ZONE = ZoneInfo("Pacific/Kiritimati")
 
 def rows(session: Session, since: date | None) -> Iterable[Sequence[Any]]:
     zones: dict[int, ZoneInfo] = {}
+    local = TeamZones(session).local
     earliest = datetime.combine(since, time(0), tzinfo=_EARLIEST_ZONE) if since else None
     for question in store.export_rows(session, earliest):
         if since:
@@ -34,14 +35,14 @@ def rows(session: Session, since: date | None) -> Iterable[Sequence[Any]]:
             if question.asked_at.astimezone(tz).date() < since:
                 continue
         yield (
-            question.asked_at,
+            local(question.team_id, question.asked_at),
             question.asker.slack_id if question.asker else None,
             question.topic.key if question.topic else None,
             question.level,
             question.assignee.slack_id if question.assignee else None,
             question.status,
-            question.claimed_at,
-            question.answered_at,
+            local(question.team_id, question.claimed_at),
+            local(question.team_id, question.answered_at),
             question.text,
             question.answer,
         )

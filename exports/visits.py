@@ -2,7 +2,7 @@
 
 People are given by Slack id, as in the team YAML and the kpi export. Dates are the
 calendar dates people chose (team time zone); `logged_at` and `done_at` are ISO 8601
-UTC. `--since` keeps visits dated on or after it, and follow-ups whose visit (or, for a
+with the team's UTC offset. `--since` keeps visits dated on or after it, and follow-ups whose visit (or, for a
 follow-up without a visit, whose creation) is on or after it. Text is exported whole.
 """
 
@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from exports import Exporter, register
+from exports import Exporter, TeamZones, register
 from storage.models import Followup, Member, Visit
 
 VISIT_COLUMNS = ("date", "customer", "rep", "type", "purpose", "needs", "concerns", "notes", "next_visit", "logged_by", "logged_at")
@@ -27,17 +27,19 @@ def _slack_id(member: Member | None) -> str:
 
 
 def visit_rows(session: Session, since: date | None) -> Iterator[list[Any]]:
+    zones = TeamZones(session)
     query = select(Visit).options(selectinload(Visit.customer), selectinload(Visit.rep), selectinload(Visit.logged_by))
     if since is not None:
         query = query.where(Visit.visit_date >= since)
     for v in session.scalars(query.order_by(Visit.visit_date, Visit.id)):
         yield [
             v.visit_date, v.customer.name, _slack_id(v.rep), v.type, v.purpose, v.needs, v.concerns, v.notes,
-            v.next_visit, _slack_id(v.logged_by), v.logged_at,
+            v.next_visit, _slack_id(v.logged_by), zones.local(v.team_id, v.logged_at),
         ]  # fmt: skip
 
 
 def followup_rows(session: Session, since: date | None) -> Iterator[list[Any]]:
+    zones = TeamZones(session)
     query = select(Followup).outerjoin(Visit, Followup.visit_id == Visit.id).options(
         selectinload(Followup.customer), selectinload(Followup.owner), selectinload(Followup.visit)
     )
@@ -45,7 +47,7 @@ def followup_rows(session: Session, since: date | None) -> Iterator[list[Any]]:
         start = datetime.combine(since, time(), tzinfo=UTC)
         query = query.where(or_(Visit.visit_date >= since, (Followup.visit_id.is_(None)) & (Followup.created_at >= start)))
     for f in session.scalars(query.order_by(Followup.due.is_(None), Followup.due, Followup.id)):
-        yield [f.customer.name, f.text, _slack_id(f.owner), f.due, f.status, f.done_at, f.visit.visit_date if f.visit else None]
+        yield [f.customer.name, f.text, _slack_id(f.owner), f.due, f.status, zones.local(f.team_id, f.done_at), f.visit.visit_date if f.visit else None]
 
 
 register("visits", Exporter(columns=VISIT_COLUMNS, rows=visit_rows))

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from domain import args as argparse_slack
+from domain.dates import NEXT, read_range
 from domain.refusal import Refusal
 from listening.layer import Listeners
 from listening.request import Request
 from rendering.blocks import section
-from services import team_admin
+from services import calendars, team_admin
 from slackio import ids
 from slackio.profiles import fetch_profile
 
@@ -23,6 +25,13 @@ SETUP_ALIASES = {"tz": "timezone", "lang": "language"}
 CUSTOMER_KEYS = {"owner": 1, "tier": 1, "industry": 1, "cadence": 1, "aliases": -1, "alias": -1}
 TOPIC_KEYS = {"name": -1, "keywords": -1, "lead": 1, "note": -1}
 MEMBER_KEYS = {"name": -1}
+CALENDAR_SHOW = {"show", "list", "查看"}
+CALENDAR_ADD = {"add", "set", "添加", "设置"}
+CALENDAR_REMOVE = {"remove", "delete", "删除", "取消"}
+CALENDAR_KINDS = {
+    "holiday": "holiday", "holidays": "holiday", "off": "holiday", "假期": "holiday", "节假日": "holiday", "放假": "holiday", "休息": "holiday",
+    "workday": "workday", "workdays": "workday", "工作日": "workday", "调休": "workday", "补班": "workday", "上班": "workday",
+}  # fmt: skip
 
 
 def register(on: Listeners) -> None:
@@ -191,7 +200,53 @@ def _topic(req: Request, team: Team, words: list[str]) -> str:
 
 
 def _show(req: Request, team: Team, words: list[str]) -> str:
-    return req.texts.render("amteam/show", s=team_admin.snapshot(req.db, team))
+    return req.texts.render(
+        "amteam/show",
+        s=team_admin.snapshot(req.db, team),
+        years_to_confirm=calendars.years_to_confirm(req.db, team, req.today),
+        own_days=calendars.upcoming_own_days(req.db, team, req.today),
+    )
+
+
+def _calendar(req: Request, team: Team, words: list[str]) -> str:
+    """`calendar add holiday|workday <day or range> [name]`, `calendar remove <day or range>`,
+    `calendar` alone: the team's own days ahead and any year still to confirm."""
+    action = words[0].lower() if words else "show"
+    if action in CALENDAR_SHOW:
+        return _show_calendar(req, team)
+    if action in CALENDAR_ADD and len(words) >= 3:
+        kind = CALENDAR_KINDS.get(words[1].lower())
+        if kind is None:
+            raise Refusal("amteam.calendar_usage", usage=True)
+        (start, end), rest = _take_days(req, words[2:])
+        name = " ".join(rest).strip()[:200] or None
+        change = calendars.set_days(req.db, team, kind, start, end, name, by_member_id=req.person.member_id, now=req.now)
+        return req.texts.macro("amteam/messages", "done_calendar", change=change) + "\n" + _show_calendar(req, team)
+    if action in CALENDAR_REMOVE and len(words) >= 2:
+        (start, end), _ = _take_days(req, words[1:])
+        change = calendars.remove_days(req.db, team, start, end, req.now)
+        return req.texts.macro("amteam/messages", "done_calendar", change=change) + "\n" + _show_calendar(req, team)
+    raise Refusal("amteam.calendar_usage", usage=True)
+
+
+def _take_days(req: Request, words: list[str]) -> tuple[tuple[date, date], list[str]]:
+    """The day or range at the start of `words` (`2027-02-06..2027-02-12`, `2月6日-2月12日`,
+    `2月6日 至 2月12日`), and the words after it."""
+    for count in range(min(3, len(words)), 0, -1):
+        found = read_range(" ".join(words[:count]), req.today, NEXT)
+        if found is not None:
+            return (found.start, found.end), words[count:]
+    raise Refusal("amteam.calendar_bad_days", usage=True, value=words[0] if words else "")
+
+
+def _show_calendar(req: Request, team: Team) -> str:
+    return req.texts.macro(
+        "amteam/messages",
+        "calendar_summary",
+        country=team.calendar,
+        days=calendars.upcoming_own_days(req.db, team, req.today),
+        years=calendars.years_to_confirm(req.db, team, req.today),
+    )
 
 
 def _display_name(req: Request, slack_id: str, label: str | None) -> str:
@@ -206,4 +261,6 @@ SUBCOMMANDS: dict[str, Callable[[Request, Any, list[str]], str]] = {
     "customer": _customer,
     "topic": _topic,
     "show": _show,
+    "calendar": _calendar,
+    "日历": _calendar,
 }

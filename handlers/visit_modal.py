@@ -9,6 +9,7 @@ double click or a Slack retry carries the same view id) and confirmed by DM.
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from domain.visit_form import (
@@ -35,6 +36,10 @@ if TYPE_CHECKING:
 CUSTOMER_ERRORS = ("customer_hidden", "customer_unowned", "customer_gone", "visit_gone", "not_member")
 
 
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
 def register(on: Listeners) -> None:
     on.view(ids.VISIT_MODAL, handle_submission, fields=dict.fromkeys(CUSTOMER_ERRORS, "customer"), default_field="notes")
     on.options(ids.VISIT_CUSTOMER, handle_customer_options)
@@ -50,7 +55,8 @@ def new_form(req: Request, access: VisitAccess, *, customer: Customer | None = N
     draft = VisitDraft(visit_date=access.today(req.now), type="onsite")
     option = visit_blocks.customer_option(customer.id, customer.name, customer.aliases) if customer else None
     return visit_blocks.visit_modal(
-        req.texts, draft, customer=option, metadata={}, require_due=access.require_followup_due, default_owner=access.slack_id
+        req.texts, draft, customer=option, metadata={}, require_due=access.require_followup_due, default_owner=access.slack_id,
+        visit_types=access.visit_types,
     )
 
 
@@ -63,11 +69,19 @@ def handle_edit(req: Request) -> None:
             req.texts,
             draft,
             customer=visit_blocks.customer_option(visit.customer_id, visit.customer_name),
-            metadata={"visit": visit.id, "ids": [row.followup_id for row in draft.followups]},
+            metadata={
+                "visit": visit.id,
+                "ids": [row.followup_id for row in draft.followups],
+                # what the visit already had: an overdue due date or a passed plan stays editable
+                "dues": {str(row.followup_id): _iso(row.due) for row in draft.followups},
+                "next": _iso(draft.next_visit),
+                "type": draft.type,
+            },
             editing=True,
             require_due=access.require_followup_due,
             done_count=sum(1 for f in visit.followups if f.status == "done"),
             default_owner=access.slack_id,
+            visit_types=access.visit_types,
         )
     )
 
@@ -110,6 +124,7 @@ def handle_add_followup(req: Request) -> None:
         editing=bool(meta.get("visit")),
         require_due=access.require_followup_due,
         default_owner=req.user_id,
+        visit_types=access.visit_types,
     )
     req.update_view(updated, hash=view.get("hash"))
 
@@ -123,7 +138,15 @@ def handle_submission(req: Request) -> None:
     meta = private_metadata(view)
     values = (view.get("state") or {}).get("values") or {}
     draft = draft_from_state(values, int(meta.get("rows", 1)), meta.get("ids"))
-    errors = validate(draft, require_due=access.require_followup_due, today=access.today(req.now))
+    stored_dues = {int(key): date.fromisoformat(value) if value else None for key, value in (meta.get("dues") or {}).items()}
+    errors = validate(
+        draft,
+        require_due=access.require_followup_due,
+        today=access.today(req.now),
+        visit_types=(*access.visit_types, *([meta["type"]] if meta.get("type") else [])),
+        stored_dues=stored_dues,
+        stored_next=date.fromisoformat(meta["next"]) if meta.get("next") else None,
+    )
     if errors:
         texts = req.texts
         shown = {block: texts.macro("visit/messages", "form_" + code) for block, code in errors.items()}

@@ -80,7 +80,7 @@ def _form_for_customer(req: Request, access: VisitAccess, name: str) -> None:
 
 
 def _quick_log(req: Request, access: VisitAccess, text: str) -> None:
-    parsed = parse_quick_log(text, access.today(req.now), require_due=access.require_followup_due)
+    parsed = parse_quick_log(text, access.today(req.now), require_due=access.require_followup_due, visit_types=access.visit_types)
     draft = draft_from_quicklog(parsed)
     if is_empty(draft):  # a date, a type or a next visit alone says nothing about the visit
         raise QuickLogError("empty_visit", parsed.customer)

@@ -21,6 +21,7 @@ JOB_NAMES = (
     "question_escalation",
     "handover_transitions",
     "outbox",
+    "calendar_check",
 )
 
 

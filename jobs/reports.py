@@ -20,7 +20,6 @@ from sqlalchemy.orm import Session
 
 from domain.kpi_input import iso_week_key
 from domain.team_rules import merged_schedule
-from domain.workdays import WorkCalendar
 from jobs.registry import JobSpec, TeamSchedule, register
 from rendering import digest_blocks
 from rendering.digest_blocks import Rendered
@@ -29,6 +28,7 @@ from services import manager_digest as digest_service
 from services import weekly_summary as summary_service
 from storage import kpi as kpi_queries
 from storage import outbox
+from storage.calendars import team_calendar
 from storage.models import Member, Team
 
 SUMMARY = summary_service.JOB
@@ -82,7 +82,7 @@ def run_weekly_summary(session: Session, team_id: int, now: datetime) -> int:
     if outbox.already_queued(session, SUMMARY, team.channel, week):
         return 0
     texts = Texts(negotiate_locale(None, team.language), team.timezone)
-    calendar = WorkCalendar(team.calendar if team.calendar in ("CN", "none") else "none")
+    calendar = team_calendar(team)
     if not calendar.is_workday(meeting.date()):
         note = digest_blocks.skipped_message(texts, meeting.date(), team.meeting_time)
         return _enqueue(session, SUMMARY, team.channel, week, Rendered(note), now, team_id)

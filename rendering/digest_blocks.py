@@ -52,6 +52,7 @@ def weekly_message(texts: Texts, summary: WeeklySummary, *, preview: bool = Fals
         divider(),
         *sections(texts.macro(WEEKLY, "themes", summary, TOP_ITEMS // 2 + 1)),
         *sections(texts.macro(WEEKLY, "handovers", summary, TOP_ITEMS)),
+        *sections(texts.macro(WEEKLY, "plans", summary, TOP_ITEMS)),
         *sections(texts.macro(WEEKLY, "questions", summary)),
         *sections(texts.macro(MESSAGES, "pace_section", summary.pace, METRICS, TOP_REPS, threaded)),
         *sections(texts.macro(WEEKLY, "kudos", summary, METRICS, TOP_ITEMS)),
@@ -71,6 +72,7 @@ def manager_message(texts: Texts, digest: ManagerDigest, *, preview: bool = Fals
     blocks: list[Block] = [
         header(texts.macro(MANAGER, "header", digest)),
         *sections(texts.macro(MANAGER, "actions", digest, TOP_ITEMS)),
+        *_optional(texts.macro(MANAGER, "calendar_and_plans", digest, TOP_ITEMS)),
         divider(),
         *sections(texts.macro(MESSAGES, "pace_section", digest.pace, METRICS, TOP_REPS, threaded)),
         *sections(texts.macro(MANAGER, "overdue", digest, TOP_ITEMS, threaded)),
@@ -90,6 +92,16 @@ def manager_message(texts: Texts, digest: ManagerDigest, *, preview: bool = Fals
         lost, complaints = (problem.lost_customers, problem.complaints) if problem else (0, 0)
         rows.append(texts.macro(TABLE, "digest_row", rep, METRICS, overdue.get(rep.slack_id, 0), lost, complaints))
     return Rendered(payload, table_replies(texts, texts.macro(TABLE, "digest_heading"), rows))
+
+
+def calendar_warning_message(texts: Texts, years: list[int]) -> dict[str, Any]:
+    """To each manager, once a year: the make-up working days ahead are not known."""
+    text = texts.macro("amteam/messages", "makeup_warning", years)
+    return message(text, [section(text)])
+
+
+def _optional(text: str) -> list[Block]:
+    return sections(text) if text.strip() else []
 
 
 def skipped_message(texts: Texts, day: date, time: str) -> dict[str, Any]:

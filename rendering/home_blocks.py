@@ -36,6 +36,8 @@ def home_view(texts: Texts, data: HomeData, *, pace_text: str | None, notice: st
     if data.queue is not None:
         blocks += queue_blocks(texts, data.queue)
     blocks += followup_blocks(texts, data.followups, data.slack_id)
+    if data.plans:
+        blocks += [bk.divider(), *bk.sections(texts.render("visit/plans", plans=data.plans, today=data.today, owners={}, show_owner=False, more=0))]
     if pace_text is not None:
         blocks += [bk.divider(), *bk.sections(pace_text), bk.context(texts.macro("kpi/messages", "footer"))]
     blocks += handover_blocks(texts, data)

@@ -21,6 +21,8 @@ from babel.numbers import format_currency, format_decimal
 from babel.support import NullTranslations, Translations
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
 
+from core import clock
+
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 LOCALE_DIR = TEMPLATES_DIR / "locale"
 DOMAIN = "messages"
@@ -99,9 +101,16 @@ def _format_date(value: date | datetime | None, fmt: str, locale: Locale, tz: st
     if isinstance(value, datetime):
         # A moment shows as the reader's calendar day, not the server's or UTC's.
         value = (value.astimezone(ZoneInfo(tz)) if tz and value.tzinfo else value).date()
-    if fmt in {"MMMd", "MMMEd", "yMMMd", "yMMMEd", "Md", "yMMMM"}:  # skeletons: "Dec 1" / "12月1日"
+    if fmt in {"MMMd", "MMMEd", "yMMMd", "yMMMEd", "Md", "yMd", "yMMMM", "E"}:  # skeletons: "Dec 1" / "12月1日"
+        if "d" in fmt and not fmt.startswith("y") and value.year != _this_year(tz):
+            fmt = "y" + fmt  # a day outside the current year always shows its year
         return format_skeleton(fmt, value, locale=locale)
     return format_date(value, fmt, locale=locale)
+
+
+def _this_year(tz: str | None) -> int:
+    now = clock.now()
+    return (now.astimezone(ZoneInfo(tz)) if tz else now).year
 
 
 def _format_datetime(value: datetime | None, tz: str | None, fmt: str, locale: Locale) -> str:

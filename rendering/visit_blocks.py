@@ -33,6 +33,11 @@ def customer_option(customer_id: int, name: str, aliases: list[str] | None = Non
 # --- the form ----------------------------------------------------------------------------
 
 
+def _offered(visit_types: tuple[str, ...], current: str | None) -> list[str]:
+    """The team's kinds of visit, and the one a visit being edited already has."""
+    return [kind for kind in VISIT_TYPES if kind in visit_types or kind == current]
+
+
 def visit_modal(
     texts: Texts,
     draft: VisitDraft,
@@ -43,6 +48,7 @@ def visit_modal(
     require_due: bool = False,
     done_count: int = 0,
     default_owner: str | None = None,
+    visit_types: tuple[str, ...] = VISIT_TYPES,
 ) -> dict[str, Any]:
     """The visit form. Rows of `draft.followups` become follow-up rows (at least one)."""
     t = lambda name, *a, **kw: texts.macro("visit/modal", name, *a, **kw)  # noqa: E731
@@ -59,7 +65,7 @@ def visit_modal(
             t("label_type"),
             bk.static_select(
                 "type",
-                [bk.option(texts.macro("visit/messages", "type_name", kind), kind) for kind in VISIT_TYPES],
+                [bk.option(texts.macro("visit/messages", "type_name", kind), kind) for kind in _offered(visit_types, draft.type)],
                 initial_value=draft.type or "onsite",
             ),
         ),
@@ -142,6 +148,9 @@ def visit_list_message(texts: Texts, listing: Any) -> dict[str, Any]:
         if visit.editable:
             accessory = bk.button(texts.macro("visit/messages", "button_edit"), ids.VISIT_EDIT, value=str(visit.id))
         body.append(bk.section(summary, accessory=accessory))
+    if listing.plans:
+        body.append(bk.divider())
+        body.extend(bk.sections(texts.render("visit/plans", plans=listing.plans[:LIST_ITEMS], today=listing.today, owners=listing.owners, show_owner=listing.team_wide, more=max(0, len(listing.plans) - LIST_ITEMS))))
     if listing.past_cadence:
         body.append(bk.divider())
         cadence = texts.render(
@@ -198,6 +207,12 @@ def reminder_message(texts: Texts, reminder: Any) -> dict[str, Any]:
         if len(items) > budget:
             body.append(bk.context(texts.macro("common", "more", len(items) - budget)))
         budget = max(0, budget - len(items))
+    for name, plans in (("plans_next", reminder.plans_next), ("plans_missed", reminder.plans_missed)):
+        if not plans:
+            continue
+        lines = [texts.render("visit/reminder", section=name, count=len(plans), due=0, overdue=0)]
+        lines += [texts.render("visit/reminder", section="plan", plan=p, missed=name == "plans_missed", count=0, due=0, overdue=0) for p in plans[:MESSAGE_ITEMS]]
+        body.extend(bk.sections("\n".join(lines)))
     body.append(bk.context(texts.render("visit/reminder", section="footer", count=0, due=0, overdue=0)))
     return bk.message(intro, body)
 

@@ -17,11 +17,11 @@ from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session
 
 from domain.refusal import Refusal
-from domain.workdays import WorkCalendar
 from services import coverage
 from services.visit_access import VisitAccess
 from services.visits import FollowupView, followup_view
 from storage import visits as store
+from storage.calendars import team_calendar
 from storage.models import Followup, Member, Team
 
 SNOOZES = {"day": 1, "week": 7}
@@ -40,6 +40,12 @@ class Reminder:
     recipient: Member
     due_today: list[FollowupView] = field(default_factory=list)
     overdue: list[FollowupView] = field(default_factory=list)
+    plans_next: list[store.PlannedVisit] = field(default_factory=list)  # on the next working day
+    plans_missed: list[store.PlannedVisit] = field(default_factory=list)  # passed without a visit
+
+    @property
+    def followup_count(self) -> int:
+        return len(self.due_today) + len(self.overdue)
 
 
 def my_open_followups(session: Session, access: VisitAccess, today: date, *, limit: int | None = None) -> list[FollowupView]:
@@ -96,7 +102,7 @@ def snooze(session: Session, access: VisitAccess, followup_id: int, length: str,
     expected = followup.due if shown_due is ANY_DUE else shown_due
     if followup.due != expected:
         return ActionOutcome(followup_view(followup, today), changed=False)
-    calendar = WorkCalendar(access.calendar)
+    calendar = team_calendar(session.get_one(Team, access.team_id), session)
     start = max(expected or today, today)
     if SNOOZES[length] == 1:
         new_due = calendar.add_workdays(start, 1)
@@ -136,7 +142,8 @@ def reminders(session: Session, team: Team, now: datetime) -> list[Reminder]:
     """What each person should be reminded of this morning: due today and overdue,
     grouped by whoever acts for the owner. Empty on a day off in the team's calendar."""
     today = local_date(team, now)
-    if not WorkCalendar(team.calendar).is_workday(today):
+    calendar = team_calendar(team, session)
+    if not calendar.is_workday(today):
         return []
     members = {m.id: m for m in session.scalars(select(Member).where(Member.team_id == team.id))}
     acting = coverage.acting_owners(session, team.id, now)
@@ -153,4 +160,21 @@ def reminders(session: Session, team: Team, now: datetime) -> list[Reminder]:
         batch = batches.setdefault(recipient.id, Reminder(recipient))
         view = followup_view(followup, today)
         (batch.overdue if view.overdue_days else batch.due_today).append(view)
+    # Planned visits: reminded the working day before (a Monday's plan on Friday), and
+    # flagged once in the first reminder after a day that passed without the visit.
+    next_workday = calendar.add_workdays(today, 1)
+    since = calendar.add_workdays(today, -1)
+    for plan in store.open_plans(session, team.id, start=since, end=next_workday):
+        if plan.on == today:
+            continue
+        owner = members.get(plan.owner_id) if plan.owner_id else None
+        if owner is None or not owner.active:
+            owner = members.get(plan.customer_owner_id) if plan.customer_owner_id else None
+        if owner is None:
+            continue
+        recipient = members.get(acting.get(owner.id, owner.id))
+        if recipient is None or not recipient.active:
+            continue
+        batch = batches.setdefault(recipient.id, Reminder(recipient))
+        (batch.plans_missed if plan.on < today else batch.plans_next).append(plan)
     return [batches[key] for key in sorted(batches)]

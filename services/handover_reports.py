@@ -14,6 +14,7 @@ from domain.handover_rules import LIVE_STATUSES, pairs_both_away
 from domain.team_rules import days_past_cadence
 from services.handover import HandoverView, WindowView, view, window_view
 from storage import handovers as store
+from storage import visits as visit_store
 from storage.models import Customer, Followup, Handover, Member, Question, TopicResponder, Visit
 
 BRIEF_TIERS = ("key", "premium")
@@ -189,13 +190,11 @@ def _open_followups(session: Session, member_id: int, today: date, *, up_to: dat
 def _planned(session: Session, customer_ids: list[int], first: date, last: date) -> list[PlannedLine]:
     if not customer_ids:
         return []
-    rows = session.execute(
-        select(Customer.name, Visit.next_visit)
-        .join(Customer, Visit.customer_id == Customer.id)
-        .where(Visit.customer_id.in_(customer_ids), Visit.next_visit >= first, Visit.next_visit <= last)
-        .order_by(Visit.next_visit, Customer.name)
-    )
-    return [PlannedLine(name, on) for name, on in dict.fromkeys(rows) if on is not None]
+    team_id = session.scalar(select(Customer.team_id).where(Customer.id == customer_ids[0]))
+    if team_id is None:
+        return []
+    plans = visit_store.open_plans(session, team_id, start=first, end=last, customer_ids=customer_ids)
+    return [PlannedLine(p.customer_name, p.on) for p in plans]
 
 
 def _open_questions(session: Session, member_id: int) -> list[QuestionLine]:

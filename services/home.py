@@ -30,6 +30,8 @@ FOLLOWUPS_SHOWN = 10
 QUESTIONS_SHOWN = 6
 QUEUE_SHOWN = 8
 MOST_BEHIND = 3
+PLANS_SHOWN = 8
+PLANS_AROUND = timedelta(days=14)
 # Resolved questions need nothing more from the asker; answered ones wait for "Resolved".
 MY_QUESTION_STATUSES = (question_store.OPEN, question_store.CLAIMED, question_store.ANSWERED)
 
@@ -75,6 +77,7 @@ class HomeData:
     questions: Cut[QuestionCard]  # asked by me, not yet resolved
     queue: Cut[QuestionCard] | None  # None: no queue to show
     snapshot: TeamSnapshot | None  # managers only
+    plans: tuple[visit_store.PlannedVisit, ...] = ()  # my open planned visits, the next two weeks and those just missed
 
     def has_role(self, role: str) -> bool:
         return role in self.roles
@@ -117,6 +120,9 @@ def home_for(session: Session, slack_id: str, now: datetime) -> HomeData | None:
             else None
         ),
         snapshot=team_snapshot(session, member.team, now, today) if member.has_role("manager") else None,
+        plans=tuple(
+            visit_store.open_plans(session, access.team_id, start=today - PLANS_AROUND, end=today + PLANS_AROUND, owner_ids=access.owner_ids)[:PLANS_SHOWN]
+        ) if access.works_with_customers else (),
     )
 
 

@@ -21,9 +21,9 @@ from domain.kpi_input import leave_dates, local_today
 from domain.metrics import METRICS, Metric, Period, metric_order, parse_period, period_containing
 from domain.pace import MetricPace, most_behind, pace_for
 from domain.refusal import Refusal
-from domain.workdays import WorkCalendar
 from services.visit_access import VisitAccess
 from storage import kpi as queries
+from storage.calendars import team_calendar
 from storage.models import Customer, KpiEntry, KpiTarget, Member, Team
 
 NOTE_LIMIT = 500
@@ -129,7 +129,7 @@ def _pace_by_member(session: Session, team: Team, today: date, period_keys: Coll
             targets.setdefault((target.member_id, target.period), {})[target.metric] = target.value
     if not targets and not untargeted:
         return {}
-    calendar = WorkCalendar(team.calendar if team.calendar in ("CN", "none") else "none")
+    calendar = team_calendar(team, session)
     zone = ZoneInfo(team.timezone)
     first, last = min(p.start for p in periods), max(p.end for p in periods)
     windows = queries.leave_windows(

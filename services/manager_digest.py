@@ -15,6 +15,7 @@ from decimal import Decimal
 
 from sqlalchemy.orm import Session
 
+from services import calendars
 from services.handover_reports import CoverageGaps, coverage_gaps
 from services.kpi import TeamPace, team_pace
 from services.report_common import (
@@ -29,6 +30,7 @@ from services.report_common import (
 from storage import kpi as kpi_queries
 from storage import questions as question_store
 from storage import reports as queries
+from storage import visits as visit_store
 from storage.question_stats import ResponderStats, response_stats
 from storage.reports import EntryLine
 from storage.visits import CadenceStatus
@@ -89,6 +91,8 @@ class ManagerDigest:
     responders: tuple[ResponderLine, ...]
     gaps: CoverageGaps
     owners: dict[int, str]  # member id -> Slack id
+    missed_plans: tuple[visit_store.PlannedVisit, ...] = ()  # planned last week or since, no visit
+    calendar_years: tuple[int, ...] = ()  # years ahead whose make-up working days are unknown
 
     @property
     def actions(self) -> int:
@@ -165,6 +169,8 @@ def manager_digest(session: Session, team_id: int, now: datetime) -> ManagerDige
         responders=tuple(_responders(stats.responders, open_lines, people)),
         gaps=gaps,
         owners={m: p.slack_id for m, p in people.items()},
+        missed_plans=tuple(p for p in visit_store.open_plans(session, team_id, start=last_monday, end=today) if p.on < today),
+        calendar_years=tuple(calendars.years_to_confirm(session, team, today)),
     )
 
 

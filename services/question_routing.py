@@ -19,6 +19,7 @@ from domain.routing import Candidate, choose_responder, sla_minutes_for
 from domain.workdays import WorkCalendar
 from services import coverage
 from storage import questions as store
+from storage.calendars import team_calendar
 from storage.models import Member, Team, Topic
 
 WORKDAY_START = time(9)
@@ -103,7 +104,7 @@ def route(session: Session, team: Team, topic: Topic, level: int, now: datetime,
 
 
 def calendar_of(team: Team) -> WorkCalendar:
-    return WorkCalendar(team.calendar if team.calendar in ("CN", "none") else "none")
+    return team_calendar(team)
 
 
 def sla_due(team: Team, topic: Topic | None, level: int, start: datetime) -> datetime:

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from domain import team_rules as rules
 from domain.refusal import Refusal
+from domain.workdays import known_country
 from storage.models import Customer, Member, Team, Topic, TopicResponder
 
 
@@ -85,8 +86,8 @@ def validate_setup(changes: dict[str, Any]) -> dict[str, Any]:
                 raise Refusal("amteam.bad_language", usage=True, value=value)
             out["language"] = value
         elif key == "calendar":
-            calendar = "CN" if str(value).upper() == "CN" else str(value).lower()
-            if calendar not in rules.CALENDARS:
+            calendar = "none" if str(value).lower() == "none" else str(value).upper()
+            if not known_country(calendar):
                 raise Refusal("amteam.bad_calendar", usage=True, value=value)
             out["calendar"] = calendar
         elif key == "meeting":

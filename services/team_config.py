@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from domain.team_config import TeamConfig, parse_team_config
 from domain.team_rules import merged_schedule
+from storage import calendars
 from storage.models import Customer, KpiTarget, Member, Team, Topic, TopicResponder
 
 
@@ -31,11 +32,12 @@ def apply(session: Session, config: TeamConfig, now: datetime) -> Team:
     if team is None:
         team = Team(name=config.team["name"], created_at=now, schedule={})
         session.add(team)
-    for field in ("channel", "timezone", "language", "calendar", "meeting_day", "meeting_time", "require_followup_due"):
+    for field in ("channel", "timezone", "language", "calendar", "meeting_day", "meeting_time", "require_followup_due", "visit_types"):
         setattr(team, field, config.team[field])
     if config.schedule or team.schedule:
         team.schedule = {job: dict(values) for job, values in config.schedule.items()}
     session.flush()
+    calendars.replace_config_days(session, team.id, config.team["calendar_days"], now)
 
     members = {m.slack_id: m for m in session.scalars(select(Member).where(Member.team_id == team.id))}
     for item in config.members:
@@ -121,7 +123,8 @@ def as_document(session: Session, team: Team) -> dict[str, Any]:
             **({"channel": team.channel} if team.channel else {}),
             "timezone": team.timezone,
             "language": team.language,
-            "calendar": team.calendar,
+            "calendar": _calendar_document(session, team),
+            **({"visit_types": list(team.visit_types)} if team.visit_types else {}),
             "meeting": {"day": team.meeting_day, "time": team.meeting_time},
             **({"require_followup_due": True} if team.require_followup_due else {}),
         },
@@ -174,4 +177,25 @@ def as_document(session: Session, team: Team) -> dict[str, Any]:
                 "member": by_id[target.member_id], "period": target.period, "metric": target.metric,
                 "value": int(value) if value == value.to_integral_value() else float(value),
             })
+    return doc
+
+
+def _calendar_document(session: Session, team: Team) -> str | dict[str, Any]:
+    """`CN`, or the long form when the team has days of its own (ranges kept together)."""
+    days = calendars.active_overrides(session, team.id)
+    if not days:
+        return team.calendar
+    doc: dict[str, Any] = {"country": team.calendar}
+    for kind, key in (("holiday", "holidays"), ("workday", "workdays")):
+        entries: list[str] = []
+        run: list[Any] = []
+        for o in [o for o in days if o.kind == kind] + [None]:
+            if run and (o is None or (o.day - run[-1].day).days != 1 or o.name != run[0].name):
+                span = run[0].day.isoformat() + (f"..{run[-1].day.isoformat()}" if len(run) > 1 else "")
+                entries.append(f"{span} {run[0].name}" if run[0].name else span)
+                run = []
+            if o is not None:
+                run.append(o)
+        if entries:
+            doc[key] = entries
     return doc

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from domain.refusal import Refusal
+from domain.visit_types import DEFAULT_TEAM_TYPES, team_types
 from services import coverage, people
 from storage.models import Customer, Member, Team
 
@@ -30,6 +31,7 @@ class VisitAccess:
     timezone: str
     calendar: str
     require_followup_due: bool
+    visit_types: tuple[str, ...] = DEFAULT_TEAM_TYPES  # the kinds of visit the team logs
 
     @property
     def owner_ids(self) -> frozenset[int]:
@@ -76,6 +78,7 @@ def access_of(session: Session, member: Member, now: datetime) -> VisitAccess:
         timezone=team.timezone,
         calendar=team.calendar,
         require_followup_due=bool(team.require_followup_due),
+        visit_types=team_types(team.visit_types),
     )
 
 

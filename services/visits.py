@@ -27,6 +27,7 @@ from storage.models import Customer, Followup, Member, ProcessedRequest, Visit
 
 REPEAT_WINDOW = timedelta(minutes=2)
 LIST_LIMIT = 10
+PLANS_LOOK_BACK = timedelta(days=14)  # a plan missed longer ago than this is history, not news
 
 
 @dataclass(frozen=True)
@@ -76,6 +77,8 @@ class VisitList:
     past_cadence: list[store.CadenceStatus] = field(default_factory=list)
     owners: dict[int, str] = field(default_factory=dict)  # member id -> Slack id, for cadence lines
     team_wide: bool = False
+    plans: list[store.PlannedVisit] = field(default_factory=list)  # open planned visits, soonest first
+    today: date | None = None
 
 
 # --- customers ---------------------------------------------------------------------------
@@ -284,13 +287,16 @@ def list_visits(session: Session, access: VisitAccess, today: date, *, customer:
         rows, total = store.recent_visits(session, access.team_id, customer_ids=[customer.id], limit=limit)
         last = store.last_visit_dates(session, [customer.id], today).get(customer.id)
         status = store.cadence_status(customer, last, today)
-        return VisitList([view_of(v, access, today) for v in rows], total, customer=customer, customer_status=status)
+        plans = store.open_plans(session, access.team_id, start=today - PLANS_LOOK_BACK, customer_ids=[customer.id])
+        return VisitList([view_of(v, access, today) for v in rows], total, customer=customer, customer_status=status, plans=plans, today=today)
     owner_ids = access.visible_owner_ids()
     rows, total = store.recent_visits(session, access.team_id, owner_ids=owner_ids, limit=limit)
     past = store.customers_past_cadence(session, access.team_id, today, owner_ids=owner_ids)
     owner_slack = dict(session.execute(select(Member.id, Member.slack_id).where(Member.team_id == access.team_id)).all())
+    plans = store.open_plans(session, access.team_id, start=today - PLANS_LOOK_BACK, owner_ids=owner_ids)
     return VisitList(
-        [view_of(v, access, today) for v in rows], total, past_cadence=past, owners=owner_slack, team_wide=owner_ids is None
+        [view_of(v, access, today) for v in rows], total, past_cadence=past, owners=owner_slack, team_wide=owner_ids is None,
+        plans=plans, today=today,
     )
 
 

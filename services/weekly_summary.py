@@ -30,6 +30,7 @@ from services.themes import Theme, recurring_themes
 from storage import kpi as kpi_queries
 from storage import questions as question_store
 from storage import reports as queries
+from storage import visits as visit_store
 from storage.question_stats import ResponseStats, response_stats
 from storage.reports import EntryLine, FollowupItem
 from storage.visits import CadenceStatus
@@ -99,6 +100,7 @@ class WeeklySummary:
     kudos: tuple[EntryLine, ...]  # the week's newest praise and complaint entries
     agenda: Agenda
     owners: dict[int, str]  # member id -> Slack id, for the lines above
+    plans: tuple[visit_store.PlannedVisit, ...] = ()  # open planned visits of the week (本周计划拜访)
 
 
 def meeting_day(monday: date, day: str) -> date:
@@ -170,6 +172,7 @@ def weekly_summary(session: Session, team_id: int, now: datetime) -> WeeklySumma
         kudos=tuple(queries.entries_between(session, team_id, ("praise", "complaints"), monday, sunday, TOP_ITEMS)),
         agenda=_agenda(session, scope, overdue),
         owners={m: p.slack_id for m, p in people.items()},
+        plans=tuple(visit_store.open_plans(session, team_id, start=monday, end=sunday)),
     )
 
 

@@ -75,7 +75,7 @@ class Team(Base):
     channel: Mapped[str | None] = mapped_column(String(40))
     timezone: Mapped[str] = mapped_column(String(64), default="Asia/Shanghai")
     language: Mapped[str] = mapped_column(String(8), default="zh")
-    calendar: Mapped[str] = mapped_column(String(8), default="CN")
+    calendar: Mapped[str] = mapped_column(String(8), default="CN")  # a country code, or "none"
     meeting_day: Mapped[str] = mapped_column(String(3), default="fri")
     meeting_time: Mapped[str] = mapped_column(String(5), default="16:00")
     # Times and days of the scheduled jobs (SPEC §7 `schedule:`); empty means defaults.
@@ -85,6 +85,8 @@ class Team(Base):
     # A new random value whenever one of the team's customers is added, changed or
     # removed (see `_restamp_customers`): per-process caches of the list compare it.
     customers_stamp: Mapped[str | None] = mapped_column(String(32), default=lambda: uuid4().hex)
+    # The kinds of visit the team logs (domain.visit_types); None: all of them.
+    visit_types: Mapped[list[str] | None] = mapped_column(JSON, default=None)
 
     members: Mapped[list[Member]] = relationship(
         back_populates="team", foreign_keys="Member.team_id", order_by="Member.id"
@@ -204,12 +206,34 @@ class KpiEntry(Base):
     source_key: Mapped[str | None] = mapped_column(String(200), unique=True)
 
 
+class CalendarOverride(Base):
+    """A team's own answer for one day (domain.workdays.CalendarDay): a holiday it takes off
+    or a make-up working day (调休). Never deleted: replaced or withdrawn ones keep their row
+    with `removed_at` set, so the calendar's history stays readable."""
+
+    __tablename__ = "calendar_overrides"
+    __table_args__ = (Index("ix_calendar_overrides_team_day", "team_id", "day"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"))
+    day: Mapped[date] = mapped_column(Date)
+    kind: Mapped[str] = mapped_column(String(8))  # holiday, workday
+    name: Mapped[str | None] = mapped_column(String(200))
+    source: Mapped[str] = mapped_column(String(8), default="command")  # config, command
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime]
+    removed_at: Mapped[datetime | None]
+
+
 # --- visits ---------------------------------------------------------------------------
 
 
 class Visit(Base):
     __tablename__ = "visits"
-    __table_args__ = (Index("ix_visits_team_date", "team_id", "visit_date"),)
+    __table_args__ = (
+        Index("ix_visits_team_date", "team_id", "visit_date"),
+        Index("ix_visits_team_next_visit", "team_id", "next_visit"),  # planned visits
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"))
@@ -217,7 +241,7 @@ class Visit(Base):
     rep_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"), index=True)
     logged_by_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"))
     visit_date: Mapped[date] = mapped_column(Date)
-    type: Mapped[str] = mapped_column(String(10), default="onsite")  # onsite, phone, video, other
+    type: Mapped[str] = mapped_column(String(10), default="onsite")  # domain.visit_types.VISIT_TYPES
     purpose: Mapped[str | None] = mapped_column(Text)
     needs: Mapped[str | None] = mapped_column(Text)
     concerns: Mapped[str | None] = mapped_column(Text)

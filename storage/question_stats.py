@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from domain.workdays import WorkCalendar
+from storage.calendars import team_calendar
 from storage.models import Member, Question, QuestionEvent, Team, Topic
 
 ASSIGNING = ("routed", "reassigned", "escalated", "followup")
@@ -110,7 +110,7 @@ def response_stats(session: Session, team_id: int, since: datetime, until: datet
     the people and topics named, the deflections), so the digests stay bounded.
     """
     team = session.get_one(Team, team_id)
-    calendar = WorkCalendar(team.calendar if team.calendar in ("CN", "none") else "none")
+    calendar = team_calendar(team, session)
     tz = ZoneInfo(team.timezone)
 
     def minutes(a: datetime, b: datetime) -> int:

@@ -231,3 +231,60 @@ def followups_done_between(session: Session, team_id: int, start: datetime, end:
         Followup.team_id == team_id, Followup.status == "done", Followup.done_at >= start, Followup.done_at < end
     )
     return list(session.scalars(query.order_by(Followup.done_at, Followup.id)).all())
+
+
+# --- planned visits ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PlannedVisit:
+    """A visit planned with `next:`/`下次：` and not yet made: no visit to the customer has
+    been logged with a later date than the one that planned it (a later visit keeps or
+    replaces the plan, whichever day it was on)."""
+
+    visit_id: int  # the visit whose `next:` made the plan
+    customer_id: int
+    customer_name: str
+    on: date
+    owner_id: int | None  # who made the planning visit (its rep)
+    customer_owner_id: int | None
+
+    def missed(self, today: date) -> bool:
+        return self.on < today
+
+
+def open_plans(
+    session: Session,
+    team_id: int,
+    *,
+    start: date | None = None,
+    end: date | None = None,
+    owner_ids: Iterable[int] | None = None,
+    customer_ids: Iterable[int] | None = None,
+) -> list[PlannedVisit]:
+    """Plans still open whose day is from `start` to `end`, soonest first."""
+    later = Visit.__table__.alias("later")
+    superseded = (
+        select(later.c.id)
+        .where(
+            later.c.customer_id == Visit.customer_id,
+            (later.c.visit_date > Visit.visit_date) | ((later.c.visit_date == Visit.visit_date) & (later.c.id > Visit.id)),
+        )
+        .exists()
+    )
+    query = (
+        select(Visit.id, Visit.customer_id, Customer.name, Visit.next_visit, Visit.rep_id, Customer.owner_id)
+        .join(Customer, Visit.customer_id == Customer.id)
+        .where(Visit.team_id == team_id, Visit.next_visit.is_not(None), Customer.active.is_(True), ~superseded)
+    )
+    if start is not None:
+        query = query.where(Visit.next_visit >= start)
+    if end is not None:
+        query = query.where(Visit.next_visit <= end)
+    if owner_ids is not None:
+        owners = list(owner_ids)
+        query = query.where(Visit.rep_id.in_(owners) | Customer.owner_id.in_(owners))
+    if customer_ids is not None:
+        query = query.where(Visit.customer_id.in_(list(customer_ids)))
+    rows = session.execute(query.order_by(Visit.next_visit, Customer.name, Visit.id)).all()
+    return [PlannedVisit(v, c, name, on, rep, owner) for v, c, name, on, rep, owner in rows if on is not None]

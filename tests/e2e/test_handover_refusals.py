@@ -24,7 +24,14 @@ def refused(driver, text: str, user: str = "U0A1") -> str:
 
 
 def test_end_before_start_is_refused(setup):
-    assert "ends before it starts" in refused(setup, "2026-12-12 2026-12-10")
+    text = refused(setup, "2026-12-12 2026-12-10")
+    assert "the end is before the start" in text and "Sat, Dec 12, 2026 to Thu, Dec 10, 2026" in text
+
+
+def test_a_reversed_range_of_relative_days_is_refused_not_moved(setup):
+    # found on main: `/handover 下周五 下周三` became another window without a word
+    text = refused(setup, "下周五 下周三")
+    assert "“下周五 下周三”" in text and "the end is before the start" in text
 
 
 def test_same_day_end_time_before_start_time_is_refused(setup):

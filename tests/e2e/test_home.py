@@ -4,7 +4,8 @@ it, within Slack's 100 blocks for a large team, and in Chinese."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+import re
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from sqlalchemy import select
@@ -54,7 +55,14 @@ def followup(text: str) -> Followup:
 
 
 def log_visit(driver, user: str, line: str) -> None:
-    result = driver.command(user, "/visit", line)
+    """Logged on the day of the visit, as a rep would: a promise due before today is refused."""
+    day = re.search(r"date: (\d{4}-\d{2}-\d{2})", line)
+    if day:
+        clock.freeze(datetime.fromisoformat(day[1] + "T18:00+08:00"))
+    try:
+        result = driver.command(user, "/visit", line)
+    finally:
+        clock.freeze(NOW)
     assert "Visit logged" in result.reply_text, result.reply_text
 
 

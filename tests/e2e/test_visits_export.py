@@ -40,7 +40,7 @@ def test_visits_and_followups_export_with_the_spec_columns(driver, visit_team, t
     assert write_export(current_database(), "followups", since=None, fmt="csv", output=str(followups_csv)) == 2
     visits = read_csv(visits_csv)
     assert ",".join(visits[0]) == VISIT_HEADER
-    assert visits[1] == ["2026-11-18", "Acme Corp", "U0A1", "phone", "", '20 SIM, "urgent"\nsecond line', "", "", "2026-12-01", "U0A1", "2026-11-18T02:00:00+00:00"]
+    assert visits[1] == ["2026-11-18", "Acme Corp", "U0A1", "phone", "", '20 SIM, "urgent"\nsecond line', "", "", "2026-12-01", "U0A1", "2026-11-18T10:00:00+08:00"]  # the team's UTC offset
     assert visits[2][:4] == ["2026-11-18", "华东制造集团", "U0A1", "onsite"] and visits[2][6] == "价格" and visits[2][9] == "U0MGR"
     followups = read_csv(followups_csv)
     assert ",".join(followups[0]) == FOLLOWUP_HEADER
@@ -74,8 +74,11 @@ def test_the_command_line_writes_csv_to_stdout_and_xlsx_to_a_file(tmp_path, bot_
 
     shown = bot("export", "followups")
     assert shown.returncode == 0, shown.stderr
-    assert shown.stdout.splitlines() == [FOLLOWUP_HEADER, "华东制造集团,发报价,U0A1,2026-11-20,done,2026-11-19T07:00:00+00:00,2026-11-16"]
+    assert shown.stdout.splitlines() == [FOLLOWUP_HEADER, "华东制造集团,发报价,U0A1,2026-11-20,done,2026-11-19T15:00:00+08:00,2026-11-16"]
     assert bot("export", "visits", "--since", "2026-11-17").stdout.splitlines() == [VISIT_HEADER]
+    chinese = bot("export", "followups", "--lang", "zh").stdout.splitlines()
+    assert chinese[0] == "客户,跟进事项,负责人,截止日期,状态,完成时间,拜访日期"  # no English word in a zh header
+    assert chinese[1] == "华东制造集团,发报价,U0A1,2026-11-20,done,2026-11-19T15:00:00+08:00,2026-11-16"
     workbook_path = tmp_path / "visits.xlsx"
     written = bot("export", "visits", "--format", "xlsx", "--output", str(workbook_path))
     assert written.returncode == 0, written.stderr

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+import re
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
+from core import clock
 from slackio import ids
 from storage.models import Followup, Handover, Member
 from tests.e2e import visits_fixtures
@@ -16,7 +18,14 @@ visit_team = visits_fixtures.visit_team  # the fixture, shared by the visit test
 
 
 def log(driver, user: str, line: str) -> None:
-    result = driver.command(user, "/visit", line)
+    """Logged on the day of the visit, as a rep would: a promise due before today is refused."""
+    day = re.search(r"date: (\d{4}-\d{2}-\d{2})", line)
+    if day:
+        clock.freeze(datetime.fromisoformat(day[1] + "T18:00+08:00"))
+    try:
+        result = driver.command(user, "/visit", line)
+    finally:
+        clock.freeze(NOW)
     assert "Visit logged" in result.reply_text, result.reply_text
 
 

@@ -41,7 +41,7 @@ def test_visit_alone_opens_the_form_with_the_spec_fields_and_today(driver, visit
     assert by_id["customer"]["element"]["type"] == "external_select"
     assert by_id["date"]["element"]["initial_date"] == "2026-11-18"  # today in Shanghai
     assert by_id["type"]["element"]["initial_option"]["value"] == "onsite"
-    assert [o["value"] for o in by_id["type"]["element"]["options"]] == ["onsite", "phone", "video", "other"]
+    assert [o["value"] for o in by_id["type"]["element"]["options"]] == ["onsite", "phone", "wechat", "video", "email", "meeting", "other"]
     assert by_id["owner"]["element"]["initial_user"] == "U0A1"
 
 

@@ -159,7 +159,7 @@ FORMERLY_CONFLICTING = [
     ("overdue: cadence", _macro("handover/brief", "past_cadence_line", CUSTOMER), "已逾期 3 天", "3 days overdue"),
     *[
         (f"{kind}: {where}", _macro(template, macro, kind), zh, en)
-        for kind, zh, en in [("onsite", "上门拜访", "on-site"), ("phone", "电话沟通", "phone"), ("video", "视频会议", "video"), ("other", "其他方式", "other")]
+        for kind, zh, en in [("onsite", "面访", "on-site"), ("phone", "电话", "phone"), ("video", "视频", "video"), ("other", "其他方式", "other")]
         for where, template, macro in [("visit", "visit/messages", "type_name"), ("hand-back", "handover/handback", "visit_type")]
     ],
 ]
@@ -170,3 +170,34 @@ def test_formerly_conflicting_texts_read_as_chosen(place, render, zh, en):
     assert zh in render(Texts("zh", "Asia/Shanghai"))
     assert en in render(Texts("en", "Asia/Shanghai"))
 
+
+
+# Commands, placeholders, mentions, emoji codes, URLs and numbers keep their ASCII marks;
+# what is left of a Chinese sentence uses full-width punctuation. YAML's `key: value`
+# (a file's syntax, shown as it must be typed) is the one exception.
+_KEPT_ASCII = [
+    r"`[^`]*`", r"%\([a-z_]+\)s", r"<[^>]*>", r":[a-z_+0-9-]+:", r"https?://\S+", r"\d[\d:.,/-]*\d",
+    r"/amteam calendar add workday", r"calendar: workdays:", r"键: 值", r"“![^”]*”",
+]
+
+
+def test_chinese_sentences_use_full_width_punctuation():
+    import re
+
+    from babel.messages.pofile import read_po
+
+    with open(PO, "rb") as handle:
+        catalog = read_po(handle)
+    offenders = []
+    for message in catalog:
+        if not message.id:
+            continue
+        for text in message.string if isinstance(message.string, tuple) else (message.string,):
+            if not isinstance(text, str) or not re.search(r"[\u4e00-\u9fff]", text):
+                continue
+            stripped: str = text
+            for pattern in _KEPT_ASCII:
+                stripped = re.sub(pattern, "", stripped)
+            if re.search(r"[,;?!()]|(?<![a-zA-Z])\.(?![a-zA-Z])|:(?=\s)", stripped.replace("*", "")):
+                offenders.append(text)
+    assert offenders == []

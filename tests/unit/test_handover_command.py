@@ -3,6 +3,7 @@ from datetime import date, time
 import pytest
 
 from domain.args import tokenize
+from domain.dates import DateError
 from domain.handover_command import CommandError, HandoverCommand, parse_handover_command
 
 TODAY = date(2026, 12, 1)  # a Tuesday
@@ -59,10 +60,49 @@ def test_an_end_weekday_counts_from_the_start(text, start, end):
     assert (parse(text).start, parse(text).end) == (start, end)
 
 
-@pytest.mark.parametrize("text", ["2026-12-12 2026-12-10", "tomorrow today", "12-10 12-01"])
-def test_an_explicit_end_before_the_start_is_kept_for_the_rules_to_refuse(text):
+@pytest.mark.parametrize(
+    ("text", "start", "end"),
+    [
+        ("2026-12-12 2026-12-10", date(2026, 12, 12), date(2026, 12, 10)),
+        ("tomorrow today", date(2026, 12, 2), date(2026, 12, 1)),
+        ("12-10 12-01", date(2026, 12, 10), date(2026, 12, 1)),
+        ("下周五 下周三", date(2026, 12, 11), date(2026, 12, 9)),  # not moved a week on
+        ("下周五 到 下周三 年假", date(2026, 12, 11), date(2026, 12, 9)),
+        ("12月10日-12月8日", date(2026, 12, 10), date(2026, 12, 8)),
+    ],
+)
+def test_an_end_before_the_start_is_refused_naming_both(text, start, end):
+    with pytest.raises(DateError) as caught:
+        parse(text)
+    assert caught.value.code == "end_before_start"
+    assert (caught.value.params["start"], caught.value.params["end"]) == (start, end)
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "end", "reason"),
+    [
+        ("12月8日-12月10日 培训", date(2026, 12, 8), date(2026, 12, 10), "培训"),
+        ("12月8日至10日", date(2026, 12, 8), date(2026, 12, 10), None),
+        ("8-10号 年假", date(2026, 12, 8), date(2026, 12, 10), "年假"),
+        ("12月8日 到 下周三", date(2026, 12, 8), date(2026, 12, 9), None),
+        ("Dec 8-10 offsite", date(2026, 12, 8), date(2026, 12, 10), "offsite"),
+        ("Dec 8 to Dec 10", date(2026, 12, 8), date(2026, 12, 10), None),
+        ("1月5日 1月8日", date(2027, 1, 5), date(2027, 1, 8), None),  # January next, not last
+    ],
+)
+def test_ranges_as_people_write_them(text, start, end, reason):
     parsed = parse(text)
-    assert parsed.end < parsed.start
+    assert (parsed.start, parsed.end, parsed.reason) == (start, end, reason)
+
+
+def test_a_day_and_its_time_in_one_word():
+    assert parse("明天下午3点 后天") == HandoverCommand(date(2026, 12, 2), date(2026, 12, 3), time(15))
+
+
+def test_an_impossible_day_is_refused_naming_it():
+    with pytest.raises(DateError) as caught:
+        parse("2026-02-30 2026-03-02")
+    assert (caught.value.code, caught.value.params["text"]) == ("impossible", "2026-02-30")
 
 
 @pytest.mark.parametrize(
@@ -70,7 +110,6 @@ def test_an_explicit_end_before_the_start_is_kept_for_the_rules_to_refuse(text):
     [
         ("", "bad_date", ""),
         ("xyzzy 123", "bad_date", "xyzzy"),
-        ("2026-02-30 2026-03-02", "bad_date", "2026-02-30"),
         ("mon to whenever", "bad_date", "whenever"),
         ("mon fri via", "bad_via", ""),
         ("mon fri via lina", "bad_via", "lina"),

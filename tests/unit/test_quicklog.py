@@ -2,6 +2,7 @@ from datetime import date
 
 import pytest
 
+from domain.dates import DateError
 from domain.quicklog import (
     QUICKLOG_ERROR_CODES,
     FollowupDraft,
@@ -215,11 +216,8 @@ def test_require_due_is_irrelevant_without_followups():
         ("needs: x; concerns: y", "no_customer", ""),
         ("客户：；需求：x", "empty_value", "客户"),
         ("Acme; date: someday", "bad_date", "someday"),
-        ("Acme; date: 2026-02-30", "bad_date", "2026-02-30"),
         ("Acme; 日期：下下周", "bad_date", "下下周"),
         ("Acme; next: whenever", "bad_date", "whenever"),
-        ("Acme; follow-up: send quote by 2026-13-01", "bad_date", "2026-13-01"),
-        ("Acme; 跟进：发报价 截止月底", "bad_date", "月底"),
         ("Acme; nees: 20 lines", "unknown_label", "nees"),
         ("Acme；需要：专线", "unknown_label", "需要"),
         ("Acme; needs:", "empty_value", "needs"),
@@ -228,7 +226,7 @@ def test_require_due_is_irrelevant_without_followups():
         ("Acme; 跟进：截止周五", "empty_value", "跟进"),
         ("Acme; follow-up: <@U0B1>", "empty_value", "follow-up"),
         ("Acme; type: fax", "bad_type", "fax"),
-        ("Acme; 方式：邮件", "bad_type", "邮件"),
+        ("Acme; 方式：传真", "bad_type", "传真"),
         ("Acme; follow-up: send quote by 2026-11-01", "due_before_visit", "2026-11-01"),
         ("Acme; follow-up: send quote by yesterday", "due_before_visit", "2026-11-17"),
         ("Acme; follow-up: x by 2026-11-12; date: 2026-11-15", "due_before_visit", "2026-11-12"),
@@ -312,3 +310,58 @@ def test_a_bare_weekday_as_visit_date_is_the_last_such_day(when, expected):
     assert log.visit_date == expected
     # due dates and the next visit still look forward
     assert (log.followups[0].due, log.next_visit) == (date(2026, 11, 20), date(2026, 11, 23))
+
+
+@pytest.mark.parametrize(
+    ("text", "code", "params"),
+    [
+        ("Acme; date: 2026-02-30", "impossible", {"text": "2026-02-30", "read": "2026-02-30"}),
+        ("Acme; follow-up: send quote by 2026-13-01", "impossible", {"text": "2026-13-01", "read": "2026-13-01"}),
+        ("Acme; 跟进：发报价 截止2月30日", "impossible", {"text": "2月30日", "read": "2027-02-30"}),
+        ("Acme; 下次：11月1日", "too_far", {"text": "11月1日", "day": date(2027, 11, 1)}),
+        ("Acme; 日期：12月1日", "too_far", {"text": "12月1日", "day": date(2025, 12, 1)}),
+    ],
+)
+def test_dates_read_but_refused_name_what_was_read(text, code, params):
+    with pytest.raises(DateError) as caught:
+        parse_quick_log(text, TODAY)
+    assert caught.value.code == code
+    assert {key: caught.value.params[key] for key in params} == params
+
+
+def test_direction_comes_from_the_field():
+    early_december = date(2026, 12, 3)
+    log = parse_quick_log("Acme; 日期：11月28日; 需求：专线; 跟进：发报价 截止 1月5日; 下次：12月10日", early_december)
+    assert log.visit_date == date(2026, 11, 28)  # a visit that happened: the last 28 November
+    assert log.followups[0].due == date(2027, 1, 5)  # a promise: the next 5 January
+    assert log.next_visit == date(2026, 12, 10)
+    assert parse_quick_log("Acme; date: last fri; notes: x", early_december).visit_date == date(2026, 11, 27)
+    assert parse_quick_log("Acme; date: Nov 28; notes: x", early_december).visit_date == date(2026, 11, 28)
+    assert parse_quick_log("Acme; date: 28 Nov; notes: x", early_december).visit_date == date(2026, 11, 28)
+    assert parse_quick_log("Acme; 日期：上周五; 备注：x", early_december).visit_date == date(2026, 11, 27)
+
+
+def test_a_promise_or_a_plan_in_the_past_is_refused():
+    early_december = date(2026, 12, 3)
+    with pytest.raises(QuickLogError) as due:
+        parse_quick_log("Acme; 日期：11月28日; 跟进：发报价 截止 2026-12-02", early_december)
+    assert (due.value.code, due.value.detail) == ("due_in_past", date(2026, 12, 2))
+    with pytest.raises(QuickLogError) as plan:
+        parse_quick_log("Acme; 日期：上周五; 备注：x; 下次：昨天", early_december)
+    assert (plan.value.code, plan.value.detail) == ("next_in_past", date(2026, 12, 2))
+
+
+@pytest.mark.parametrize(
+    ("word", "kind"),
+    [("微信", "wechat"), ("WeChat", "wechat"), ("面访", "onsite"), ("上门", "onsite"), ("电话", "phone"),
+     ("视频", "video"), ("邮件", "email"), ("email", "email"), ("会议", "meeting"), ("meeting", "meeting")],
+)
+def test_visit_types_in_both_languages(word, kind):
+    assert parse_quick_log(f"Acme; 方式：{word}; 备注：x", TODAY).type == kind
+
+
+def test_a_type_the_team_does_not_offer_is_refused_with_its_list():
+    with pytest.raises(QuickLogError) as caught:
+        parse_quick_log("Acme; 方式：邮件; 备注：x", TODAY, visit_types=("onsite", "phone", "wechat"))
+    assert caught.value.code == "bad_type"
+    assert caught.value.params["types"] == ["onsite", "phone", "wechat"]

@@ -97,3 +97,46 @@ def test_all_problems_are_reported_at_once(team_yaml):
 def test_unquoted_times_are_read_as_times(team_yaml):
     config = parse_team_config(team_yaml.replace('time: "16:00"', "time: 16:00"))
     assert config.team["meeting_time"] == "16:00"
+
+
+CALENDAR_TEAM = """
+team:
+  name: 日历组
+  calendar:
+    country: CN
+    holidays: ["2027-02-06..2027-02-12 春节", 2027-04-05, {from: 2027-05-01, to: 2027-05-03, name: 劳动节}]
+    workdays: [2027-02-14, 2027-02-20]
+  visit_types: [面访, 电话, wechat]
+"""
+
+
+def test_a_calendar_with_the_teams_own_days_and_visit_types_round_trips(database):
+    from services import calendars as calendar_service
+    from storage.models import CalendarOverride
+
+    with database.session_scope() as s:
+        team = team_config.load(s, CALENDAR_TEAM, NOW)
+        assert team.visit_types == ["onsite", "phone", "wechat"]
+        work = calendar_service.team_calendar(s, team)
+        assert work.day_info(datetime(2027, 2, 14).date()).source == "team" and work.is_workday(datetime(2027, 2, 14).date())
+        assert not work.is_workday(datetime(2027, 2, 11).date())
+    first = _dump(database)
+    doc = yaml.safe_load(first)
+    assert doc["team"]["calendar"] == {
+        "country": "CN",
+        "holidays": ["2027-02-06..2027-02-12 春节", "2027-04-05", "2027-05-01..2027-05-03 劳动节"],
+        "workdays": ["2027-02-14", "2027-02-20"],
+    }
+    with database.session_scope() as s:
+        team_config.load(s, first, NOW)  # loading the dump again changes nothing
+        assert len(s.scalars(select(CalendarOverride)).all()) == 7 + 1 + 3 + 2
+    assert _dump(database) == first
+
+
+def test_the_short_form_still_loads_and_bad_days_are_refused_with_their_line():
+    assert parse_team_config("team: {name: A, calendar: CN}").team["calendar"] == "CN"
+    assert parse_team_config("team: {name: A, calendar: hk}").team["calendar"] == "HK"
+    with pytest.raises(ConfigInvalid) as invalid:
+        parse_team_config("team:\n  name: A\n  calendar:\n    holidays: [2027-02-30, 2027-02-12..2027-02-06]\n    workdays: [2027-02-14]\n  visit_types: [fax]\n")
+    codes = sorted(p.code for p in invalid.value.problems)
+    assert codes == ["bad_calendar_day", "bad_calendar_day", "bad_visit_type"]
