@@ -106,12 +106,12 @@ def cmd_socket(cli: Cli, args: argparse.Namespace) -> int:
     database = cli.serving_database()
     if database is None:
         return 2
-    from slack_bolt.adapter.socket_mode import SocketModeHandler
+    from slackio.socket_mode import CleanSocketModeHandler
 
     ambot = create_app(settings.with_(signing_secret=settings.signing_secret or "socket-mode"), database)
     scheduler = start_scheduler(ambot)
     try:
-        SocketModeHandler(ambot.bolt, settings.app_token).start()
+        CleanSocketModeHandler(ambot.bolt, settings.app_token).start()
     finally:
         scheduler.stop()
         ambot.close()

@@ -155,3 +155,20 @@ def draft_from_state(values: dict[str, Any], rows: int, followup_ids: list[int |
 
 def selected_customer_option(values: dict[str, Any]) -> dict[str, Any] | None:
     return _element(values, "customer").get("selected_option") or None
+
+
+# --- `/visit restore #12`, `/visit restore followup 34` ----------------------------------
+
+FOLLOWUP_WORDS = {"followup", "follow-up", "跟进"}
+
+
+def parse_record_ref(words: list[str]) -> tuple[str, int] | None:
+    """("visits", 12) for `#12` or `12`, ("followups", 34) for `followup 34` / `跟进 #34`;
+    None when the words name no record."""
+    kind = "visits"
+    if words and words[0].lower() in FOLLOWUP_WORDS:
+        kind, words = "followups", words[1:]
+    if len(words) != 1:
+        return None
+    raw = words[0].removeprefix("#").removeprefix("＃")
+    return (kind, int(raw)) if raw.isascii() and raw.isdigit() and len(raw) < 10 else None

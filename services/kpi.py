@@ -255,8 +255,8 @@ def log_entry(session: Session, member: Member, metric: Metric, value: Decimal, 
     return entry
 
 
-def undo_last(session: Session, member: Member) -> KpiEntry:
-    """Take back the latest live entry this member logged by hand."""
+def undo_last(session: Session, member: Member, now: datetime) -> KpiEntry:
+    """Withdraw the latest live entry this member logged by hand."""
     entry = session.scalar(
         select(KpiEntry)
         .where(KpiEntry.entered_by_id == member.id, KpiEntry.undone.is_(False), KpiEntry.source == "slash")
@@ -265,21 +265,38 @@ def undo_last(session: Session, member: Member) -> KpiEntry:
     )
     if entry is None:
         raise Refusal("kpi.nothing_to_undo")
-    entry.undone = True
+    _withdraw(entry, member, now)
     session.flush()
     return entry
 
 
-def undo_entry(session: Session, member: Member, entry_id: int) -> KpiEntry:
-    """The Undo button on a `/kpi log` confirmation: only the person who logged it."""
+def undo_entry(session: Session, member: Member, entry_id: int, now: datetime) -> KpiEntry:
+    """The Undo button on a `/kpi log` confirmation: only the person who logged it. The
+    entry is withdrawn — kept with who and when, counted nowhere — and can be put back."""
     entry = session.get(KpiEntry, entry_id)
     if entry is None or entry.entered_by_id != member.id:
         raise Refusal("kpi.not_your_entry")
     if entry.undone:
         raise Refusal("kpi.already_undone")
-    entry.undone = True
+    _withdraw(entry, member, now)
     session.flush()
     return entry
+
+
+def restore_entry(session: Session, member: Member, entry_id: int) -> KpiEntry:
+    """The Restore button on an undo's confirmation: the entry counts again."""
+    entry = session.get(KpiEntry, entry_id)
+    if entry is None or entry.entered_by_id != member.id:
+        raise Refusal("kpi.not_your_entry")
+    if not entry.undone:
+        raise Refusal("kpi.already_restored")
+    entry.undone, entry.withdrawn_at, entry.withdrawn_by_id = False, None, None
+    session.flush()
+    return entry
+
+
+def _withdraw(entry: KpiEntry, member: Member, now: datetime) -> None:
+    entry.undone, entry.withdrawn_at, entry.withdrawn_by_id = True, now, member.id
 
 
 def customer_name(session: Session, customer_id: int | None) -> str | None:
