@@ -141,20 +141,36 @@ def cmd_migrate(cli: Cli, args: argparse.Namespace) -> int:
 def cmd_config(cli: Cli, args: argparse.Namespace) -> int:
     from domain.team_config import ConfigInvalid
     from services import team_config
+    from storage import audit
 
     database = cli.database(migrate=True)
     if args.action == "load":
         path = Path(args.file)
         if not path.exists():
             return cli.fail("file_missing", path=str(path))
+        # --replace asks first: the plan is shown, and nothing written, until --yes.
+        rehearsal = args.dry_run or (args.replace and not args.yes)
         try:
             with database.session_scope() as session:
-                loaded = team_config.load(session, path.read_text("utf-8"), datetime.now(UTC))
-                name = loaded.name
+                audit.act_as(session, None, "config")
+                report = team_config.load_report(session, path.read_text("utf-8"), datetime.now(UTC), replace=args.replace)
+                lines = [cli.texts.render("cli/config_change", change=change) for change in report.changes]
+                name, removed, changed = report.team.name, report.removed, report.changed
+                if rehearsal:
+                    session.rollback()
         except ConfigInvalid as invalid:
             print(cli.texts.macro("cli/messages", "config_refused", path=str(path), count=len(invalid.problems)), file=sys.stderr)
             for problem in invalid.problems:
                 print(cli.texts.render("cli/config_problem", path=str(path), problem=problem), file=sys.stderr)
+            return 1
+        if rehearsal or args.verbose:
+            for line in lines:
+                print(line)
+        if args.dry_run:
+            cli.say("config_dry_run", path=str(path), count=changed)
+            return 0
+        if args.replace and not args.yes:
+            cli.say("config_replace_confirm", path=str(path), removed=removed)
             return 1
         cli.say("config_loaded", name=name)
         return 0
@@ -273,8 +289,12 @@ def parser() -> argparse.ArgumentParser:
 
     config = sub.add_parser("config", help="team configuration as YAML")
     config_sub = config.add_subparsers(dest="action", required=True)
-    load = config_sub.add_parser("load", help="load a team file (idempotent; refused whole when invalid)")
+    load = config_sub.add_parser("load", help="load a team file: merges (what it does not mention is kept); refused whole when invalid")
     load.add_argument("file")
+    load.add_argument("--dry-run", action="store_true", help="print what would change, per member, customer, topic and target; write nothing")
+    load.add_argument("--replace", action="store_true", help="the file is the whole truth: what it leaves out is removed (asks for --yes)")
+    load.add_argument("--yes", action="store_true", help="with --replace: apply it")
+    load.add_argument("--verbose", action="store_true", help="print each change as it is written")
     dump = config_sub.add_parser("dump", help="write the team as YAML to standard output")
     dump.add_argument("--team", help="team name (default: the first team)")
     config.set_defaults(func=cmd_config)

@@ -316,14 +316,16 @@ def set_target(session: Session, team: Team, member: Member, metric: Metric, val
     if member.team_id != team.id:
         raise Refusal("kpi.not_on_team", usage=True, user=member.slack_id)
     target = session.scalar(
-        select(KpiTarget).where(KpiTarget.member_id == member.id, KpiTarget.period == period.key, KpiTarget.metric == metric.key)
+        select(KpiTarget)
+        .where(KpiTarget.member_id == member.id, KpiTarget.period == period.key, KpiTarget.metric == metric.key)
+        .execution_options(include_withdrawn=True)  # one removed by a load is set again, not doubled
     )
-    previous = target.value if target else None
+    previous = target.value if target and target.withdrawn_at is None else None
     if target is None:
         target = KpiTarget(team_id=team.id, member_id=member.id, period=period.key, metric=metric.key, value=value)
         session.add(target)
     else:
-        target.value = value
+        target.value, target.withdrawn_at = value, None
     session.flush()
     return target, previous
 

@@ -14,7 +14,8 @@ from sqlalchemy.orm import Session
 
 from domain import team_rules as rules
 from domain.refusal import Refusal
-from storage.models import Customer, Member, Team, Topic, TopicResponder
+from storage import topics as topic_store
+from storage.models import Customer, Member, Team, Topic
 
 
 @dataclass
@@ -281,11 +282,7 @@ def set_responders(session: Session, team: Team, key: str, level: str, slack_ids
     members = [require_member(session, team, s) for s in slack_ids]
     if not members:
         raise Refusal("amteam.missing_people", usage=True)
-    level_no = int(level)
-    topic.responders = [r for r in topic.responders if r.level != level_no] + [
-        TopicResponder(level=level_no, member_id=m.id, position=i) for i, m in enumerate(members)
-    ]
-    session.flush()
+    topic_store.set_responders(session, topic, {int(level): [m.id for m in members]})
     return topic
 
 

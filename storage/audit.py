@@ -234,5 +234,6 @@ def _record_flush(session: Session, _flush_context: Any) -> None:
         ignored = AUDITED.get(type(obj))
         if ignored is not None:
             add(obj, "delete", _snapshot(obj, ignored), None)
-    if rows:
+    if rows:  # the session's sets have no order: records of one flush go by row
+        rows.sort(key=lambda r: (r["action"] == "delete", r["entity"], r["entity_id"]))
         session.connection().execute(insert(AuditRecord), rows)

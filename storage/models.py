@@ -194,6 +194,8 @@ class KpiTarget(Base):
     period: Mapped[str] = mapped_column(String(7))  # 2026Q4 or 2026-12
     metric: Mapped[str] = mapped_column(String(40))
     value: Mapped[Decimal] = mapped_column(Numeric(18, 2))
+    # Removed by `config load --replace`: kept, hidden from every read (storage.withdrawal).
+    withdrawn_at: Mapped[datetime | None]
 
     member: Mapped[Member] = relationship()
 

@@ -1,8 +1,8 @@
 """Withdrawn visits and follow-ups are kept, and hidden from every read unless asked for.
 
-Removing a visit or a follow-up sets its `withdrawn_at` / `withdrawn_by_id`; nothing is
-deleted. So that no list, report, pace or export has to remember to leave them out, every
-ORM SELECT a session runs gets "not withdrawn" added for both (SQLAlchemy's
+Removing a visit or a follow-up sets its `withdrawn_at` / `withdrawn_by_id` (a KPI target
+removed by `config load --replace`, its `withdrawn_at`); nothing is deleted. So that no list, report, pace or export has to remember to leave them out, every
+ORM SELECT a session runs gets "not withdrawn" added for each (SQLAlchemy's
 `with_loader_criteria` from a `do_orm_execute` hook, its documented way of a global
 filter), in joins, subqueries and relationship loads alike. Reading them on purpose — a
 customer's history, restoring one, the full backup — says so:
@@ -23,7 +23,7 @@ from typing import Any
 from sqlalchemy import event
 from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
 
-from storage.models import Followup, Visit
+from storage.models import Followup, KpiTarget, Visit
 
 INCLUDE = "include_withdrawn"
 
@@ -49,6 +49,7 @@ def _hide_withdrawn(state: ORMExecuteState) -> None:
     state.statement = state.statement.options(
         with_loader_criteria(Visit, _not_withdrawn, include_aliases=True),
         with_loader_criteria(Followup, _not_withdrawn, include_aliases=True),
+        with_loader_criteria(KpiTarget, _not_withdrawn, include_aliases=True),
     )
 
 

@@ -1,7 +1,8 @@
 """Data safety: row versions, withdrawal instead of deletion, the audit trail
 
 Every editable row gets a `version` (optimistic concurrency: SQLAlchemy's version_id_col);
-visits, follow-ups, customers and KPI entries get `withdrawn_at` / `withdrawn_by_id`;
+visits, follow-ups, customers and KPI entries get `withdrawn_at` / `withdrawn_by_id` (KPI
+targets, removed only by `config load --replace`, `withdrawn_at`);
 follow-ups remember who created them (existing ones: whoever logged their visit); and
 `audit_log` records every change to team data.
 
@@ -36,6 +37,8 @@ def upgrade() -> None:
                 batch_op.create_foreign_key(
                     batch_op.f("fk_followups_created_by_id_members"), "members", ["created_by_id"], ["id"], ondelete="SET NULL"
                 )
+    with op.batch_alter_table("kpi_targets") as batch_op:
+        batch_op.add_column(sa.Column("withdrawn_at", sa.DateTime(timezone=True), nullable=True))
     # Who created an existing follow-up: whoever logged its visit.
     followups = sa.table("followups", sa.column("visit_id", sa.Integer), sa.column("created_by_id", sa.Integer))
     visits = sa.table("visits", sa.column("id", sa.Integer), sa.column("logged_by_id", sa.Integer))
@@ -73,6 +76,8 @@ def downgrade() -> None:
         batch_op.drop_index("ix_audit_log_team_at")
         batch_op.drop_index("ix_audit_log_entity")
     op.drop_table("audit_log")
+    with op.batch_alter_table("kpi_targets") as batch_op:
+        batch_op.drop_column("withdrawn_at")
     for table in reversed(VERSIONED):
         with op.batch_alter_table(table) as batch_op:
             if table == "followups":
