@@ -49,21 +49,21 @@ def has_bidi_controls(text: str) -> bool:
     return bool(_BIDI.search(text))
 
 
-def clean_short(text: str, field: str, limit: int = NAME_MAX) -> str:
+def clean_short(text: str, field: str, limit: int = NAME_MAX, *, beside: str | None = None) -> str:
     """A name or another short field: controls and direction overrides removed, runs of
     whitespace (newlines included) made one space, trimmed. Refused (`common.too_long`)
     when it is longer than `limit`."""
     cleaned = _SPACES.sub(" ", neutralise_bidi(strip_controls(text))).strip()
     if len(cleaned) > limit:
-        raise Refusal("common.too_long", usage=True, field=field, limit=limit)
+        raise Refusal("common.too_long", usage=True, beside=beside, field=field, limit=limit)
     return cleaned
 
 
-def clean_long(text: str, field: str, limit: int = TEXT_MAX) -> str:
+def clean_long(text: str, field: str, limit: int = TEXT_MAX, *, beside: str | None = None) -> str:
     """Free text (needs, notes): controls removed, lines kept, trimmed; refused past `limit`."""
     cleaned = strip_controls(text).strip()
     if len(cleaned) > limit:
-        raise Refusal("common.too_long", usage=True, field=field, limit=limit)
+        raise Refusal("common.too_long", usage=True, beside=beside, field=field, limit=limit)
     return cleaned
 
 

@@ -21,6 +21,7 @@ from domain.kpi_input import leave_dates, local_today
 from domain.metrics import METRICS, Metric, Period, metric_order, parse_period, period_containing
 from domain.pace import MetricPace, most_behind, pace_for
 from domain.refusal import Refusal
+from domain.text_hygiene import clean_short
 from domain.workdays import WorkCalendar
 from services.visit_access import VisitAccess
 from storage import kpi as queries
@@ -241,13 +242,14 @@ def _fold(text: str) -> str:
 def log_entry(session: Session, member: Member, metric: Metric, value: Decimal, *, occurred_on: date, now: datetime, customer: Customer | None = None, note: str | None = None, entered_by: Member | None = None, source: str = "slash", source_key: str | None = None) -> KpiEntry:
     """Record one result; a retried request (same source_key) returns the first entry."""
     check_value(metric, value)
+    note = clean_short(note, "note", NOTE_LIMIT) if note else None
     if source_key:
         existing = session.scalar(select(KpiEntry).where(KpiEntry.source_key == source_key))
         if existing is not None:
             return existing
     entry = KpiEntry(
         team_id=member.team_id, member_id=member.id, metric=metric.key, value=value, occurred_on=occurred_on,
-        customer_id=customer.id if customer else None, note=(note or None) and note[:NOTE_LIMIT], source=source,
+        customer_id=customer.id if customer else None, note=note or None, source=source,
         entered_by_id=(entered_by or member).id, entered_at=now, undone=False, source_key=source_key,
     )
     session.add(entry)

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from domain import team_rules as rules
 from domain.refusal import Refusal
+from domain.text_hygiene import SHORT_MAX, clean_short
 from storage import topics as topic_store
 from storage.models import Customer, Member, Team, Topic
 
@@ -72,9 +73,10 @@ def validate_setup(changes: dict[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key, value in changes.items():
         if key == "name":
-            if not str(value).strip():
+            name = clean_short(str(value), "team_name")
+            if not name:
                 raise Refusal("amteam.bad_value", usage=True, field="name", value=value)
-            out["name"] = str(value).strip()[:200]
+            out["name"] = name
         elif key == "channel":
             out["channel"] = value
         elif key == "timezone":
@@ -144,6 +146,7 @@ def add_member(session: Session, team: Team, slack_id: str, name: str, roles: li
                 raise Refusal("amteam.bad_rep_level", usage=True, value=level)
     if "support" in roles and support_level is None:
         support_level = 1
+    name = clean_short(name or "", "member_name")  # a Slack display name too: no direction overrides
     member = member_by_slack_id(session, team, slack_id, active_only=False)
     if member is None:
         member = Member(team_id=team.id, slack_id=slack_id, name=name or slack_id, roles=roles)
@@ -214,22 +217,24 @@ def parse_cadence(value: str) -> int:
 
 
 def add_customer(session: Session, team: Team, name: str, *, owner: str | None, tier: str | None, industry: str | None, cadence: str | None, aliases: list[str]) -> Customer:
-    name = name.strip()
+    name = clean_short(name, "customer_name")
     if not name:
         raise Refusal("amteam.missing_customer_name", usage=True)
+    aliases = [a for a in (clean_short(alias, "alias", SHORT_MAX) for alias in aliases) if a]
+    industry = clean_short(industry, "industry", SHORT_MAX) if industry else None
     owner_member = require_member(session, team, owner) if owner else None
     tier_value = parse_tier(tier) if tier else None
     cadence_value = parse_cadence(cadence) if cadence else None
     customer = customer_by_name(session, team, name)
     if customer is None:
-        customer = Customer(team_id=team.id, name=name[:200], aliases=[], tier=tier_value or "regular")
+        customer = Customer(team_id=team.id, name=name, aliases=[], tier=tier_value or "regular")
         session.add(customer)
     if owner_member:
         customer.owner_id = owner_member.id
     if tier_value:
         customer.tier = tier_value
     if industry:
-        customer.industry = industry[:100]
+        customer.industry = industry
     if cadence_value:
         customer.cadence_days = cadence_value
     if aliases:
@@ -259,6 +264,9 @@ def add_topic(session: Session, team: Team, key: str, *, name: str | None, keywo
         raise Refusal("amteam.bad_topic_key", usage=True, value=key)
     if lead_days is not None and not lead_days.isdigit():
         raise Refusal("amteam.bad_lead_days", usage=True, value=lead_days)
+    name = clean_short(name, "topic_name") if name else None
+    keywords = [k for k in (clean_short(word, "keyword", SHORT_MAX) for word in keywords) if k]
+    lead_note = clean_short(lead_note, "lead_time", 500) if lead_note else None
     topic = topic_by_key(session, team, key)
     if topic is None:
         topic = Topic(team_id=team.id, key=key, name=name or key, keywords=[], sla_minutes={})
