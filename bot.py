@@ -212,14 +212,19 @@ def cmd_jobs(cli: Cli, args: argparse.Namespace) -> int:
 def cmd_export(cli: Cli, args: argparse.Namespace) -> int:
     from exports import EXPORTERS, ExportError, load_exporters, write_export
 
+    if args.kind == "all":
+        return export_all(cli, args)
     load_exporters()
     if args.kind not in EXPORTERS:
         return cli.fail("export_unavailable", kind=args.kind, kinds=", ".join(EXPORTERS) or "—")
-    if args.format == "xlsx" and not args.output:
+    fmt = args.format or "csv"
+    if fmt == "json":
+        return cli.fail("json_is_for_all")
+    if fmt == "xlsx" and not args.output:
         return cli.fail("xlsx_needs_output")
     database = cli.database(migrate=True)
     try:
-        rows = write_export(database, args.kind, since=args.since, fmt=args.format, output=args.output)
+        rows = write_export(database, args.kind, since=args.since, fmt=fmt, output=args.output)
     except ExportError as error:
         return cli.fail("export_" + error.code, value=error.value)
     finally:
@@ -229,15 +234,41 @@ def cmd_export(cli: Cli, args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_import(cli: Cli, args: argparse.Namespace) -> int:
-    from services.kpi_import import KpiImportInvalid, decode_csv, import_kpi_csv
+def export_all(cli: Cli, args: argparse.Namespace) -> int:
+    """`export all --format json`: the whole database, to restore with `import all`."""
+    from storage import backup
 
-    path = Path(args.file)
-    if not path.exists():
-        return cli.fail("file_missing", path=str(path))
+    if (args.format or "json") != "json":
+        return cli.fail("all_is_json")
+    if args.since:
+        return cli.fail("all_has_no_since")
     database = cli.database(migrate=True)
     try:
         with database.session_scope() as session:
+            document = backup.dump(session, database.current_revision())
+    finally:
+        database.dispose()
+    if args.output:
+        Path(args.output).write_text(backup.to_json(document), "utf-8")
+        cli.say("backed_up", path=args.output, rows=sum(len(rows) for rows in document["tables"].values()))
+    else:
+        sys.stdout.write(backup.to_json(document))
+    return 0
+
+
+def cmd_import(cli: Cli, args: argparse.Namespace) -> int:
+    path = Path(args.file)
+    if not path.exists():
+        return cli.fail("file_missing", path=str(path))
+    if args.kind == "all":
+        return import_all(cli, path)
+    from services.kpi_import import KpiImportInvalid, decode_csv, import_kpi_csv
+    from storage import audit
+
+    database = cli.database(migrate=True)
+    try:
+        with database.session_scope() as session:
+            audit.act_as(session, None, "import")
             added = import_kpi_csv(session, decode_csv(path.read_bytes()), datetime.now(UTC))
     except KpiImportInvalid as invalid:
         print(cli.texts.macro("kpi/import", "refused", path=str(path), count=len(invalid.problems)), file=sys.stderr)
@@ -247,6 +278,28 @@ def cmd_import(cli: Cli, args: argparse.Namespace) -> int:
     finally:
         database.dispose()
     print(cli.texts.macro("kpi/import", "imported", count=added, path=str(path)))
+    return 0
+
+
+def import_all(cli: Cli, path: Path) -> int:
+    """`import all FILE`: restore an `export all` into an empty database, all or nothing."""
+    import json
+
+    from storage import backup
+
+    try:
+        document = json.loads(path.read_text("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        return cli.fail("restore_not_a_backup", path=str(path))
+    database = cli.database(migrate=True)
+    try:
+        with database.session_scope() as session:
+            written = backup.restore(session, document, database.current_revision())
+    except backup.RestoreRefused as refused:
+        return cli.fail("restore_" + refused.code, path=str(path), **refused.details)
+    finally:
+        database.dispose()
+    cli.say("restored", path=str(path), rows=sum(written.values()), tables=sum(1 for n in written.values() if n))
     return 0
 
 
@@ -308,15 +361,16 @@ def parser() -> argparse.ArgumentParser:
     jobs.set_defaults(func=cmd_jobs)
 
     export = sub.add_parser("export", help="data out for the CRM and Excel")
-    export.add_argument("kind", choices=["visits", "followups", "questions", "kpi"])
+    export.add_argument("kind", choices=["visits", "followups", "questions", "kpi", "audit", "all"],
+                        help="all: the whole database as JSON, to restore with `import all`")
     export.add_argument("--since", help="ISO date")
-    export.add_argument("--format", choices=["csv", "xlsx"], default="csv")
+    export.add_argument("--format", choices=["csv", "xlsx", "json"], default=None, help="csv (default), xlsx, or json (for all)")
     export.add_argument("--output", help="file to write (required for xlsx; CSV defaults to standard output)")
     export.set_defaults(func=cmd_export)
 
     imp = sub.add_parser("import", help="bulk data in from the CRM (validated as a whole; nothing written on error)")
-    imp.add_argument("kind", choices=["kpi"])
-    imp.add_argument("file", help="CSV: date, member, metric, value, customer, note (UTF-8 or GB18030)")
+    imp.add_argument("kind", choices=["kpi", "all"], help="all: restore an `export all` into an empty database")
+    imp.add_argument("file", help="kpi: CSV with date, member, metric, value, customer, note (UTF-8 or GB18030); all: the JSON backup")
     imp.set_defaults(func=cmd_import)
 
     sub.add_parser("migrate", help="apply database migrations (safe to run from several processes at once)").set_defaults(func=cmd_migrate)

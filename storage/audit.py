@@ -64,6 +64,7 @@ class Change:
     """One audit record as the services read it."""
 
     id: int
+    team_id: int | None
     at: datetime
     actor: str | None
     source: str
@@ -121,7 +122,7 @@ def record(
 
 
 def _change(row: AuditRecord) -> Change:
-    return Change(row.id, row.at, row.actor, row.source, row.entity, row.entity_id, row.action, row.version, row.before, row.after)
+    return Change(row.id, row.team_id, row.at, row.actor, row.source, row.entity, row.entity_id, row.action, row.version, row.before, row.after)
 
 
 def last_change(session: Session, entity: str, entity_id: int, *, after_version: int | None = None) -> Change | None:
