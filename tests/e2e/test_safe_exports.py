@@ -68,8 +68,8 @@ def test_what_users_typed_is_exported_as_text_in_csv_and_xlsx(driver, visit_team
         cell = by_name[name]
         assert (cell.data_type, cell.value) == ("s", expected), name  # text, never a formula
         assert cell.quotePrefix
-    assert by_name["date"].is_date and by_name["date"].value == datetime(2026, 11, 18)
-    assert by_name["logged_at"].is_date and by_name["logged_at"].value == datetime(2026, 11, 18, 10, 0)  # Shanghai time
+    assert (by_name["date"].data_type, by_name["date"].value) == ("d", datetime(2026, 11, 18))  # a date cell
+    assert (by_name["logged_at"].data_type, by_name["logged_at"].value) == ("d", datetime(2026, 11, 18, 10, 0))  # Shanghai time
     assert by_name["customer"].data_type == "s" and not by_name["customer"].quotePrefix
 
     kpi = tmp_path / "kpi.xlsx"

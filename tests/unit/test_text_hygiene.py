@@ -5,7 +5,14 @@ from __future__ import annotations
 import pytest
 
 from domain.refusal import Refusal
-from domain.text_hygiene import clean_long, clean_short, has_bidi_controls, neutralise_bidi, short_problem, strip_controls
+from domain.text_hygiene import (
+    clean_long,
+    clean_short,
+    has_bidi_controls,
+    neutralise_bidi,
+    short_problem,
+    strip_controls,
+)
 from slackio.payloads import clean, parse_body
 
 
