@@ -29,7 +29,9 @@ _SPACES = re.compile(r"\s+")
 NAME_MAX = 200  # customer, member, team and topic names (the columns' size)
 SHORT_MAX = 100  # an alias, a keyword, an industry
 FOLLOWUP_MAX = 1000
-TEXT_MAX = 3000  # a visit's purpose, needs, concerns or notes (Slack's own input limit)
+# A visit's purpose, needs, concerns or notes: the form's inputs stop at 3,000 (Slack's
+# limit), a one-line log may carry more, and it is stored whole up to this.
+TEXT_MAX = 10_000
 
 
 def strip_controls(text: str) -> str:

@@ -70,9 +70,11 @@ def test_too_long_is_refused_with_its_limit_and_nothing_is_written(driver, visit
     speak(driver, "U0A1", "U0MGR")
     before = row_counts()
     long_name = driver.command("U0MGR", "/amteam", "customer add " + "长" * 201 + " owner <@U0A1>")
-    assert "The customer name is too long: keep it within 200 characters. Nothing was saved." in long_name.reply_text
+    assert "“Customer name” is too long: keep it within 200 characters. Nothing was saved." in long_name.reply_text
     long_followup = driver.command("U0A1", "/visit", "Acme Corp; needs: x; follow-up: " + "x" * 1001)
-    assert "The follow-up is too long: keep it within 1,000 characters" in long_followup.reply_text
+    assert "“Follow-up” is too long: keep it within 1,000 characters" in long_followup.reply_text
+    long_needs = driver.command("U0A1", "/visit", "Acme Corp; needs: " + "专" * 10_001)
+    assert "“Needs” is too long: keep it within 10,000 characters" in long_needs.reply_text
     assert row_counts() == before
 
 

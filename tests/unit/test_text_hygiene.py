@@ -48,7 +48,7 @@ def test_too_long_is_refused_never_cut():
     assert (refused.value.key, refused.value.params, refused.value.beside) == ("common.too_long", {"field": "customer_name", "limit": 200}, "customer")
     assert short_problem("y" * 101, 100) == "too_long" and short_problem("y" * 100, 100) is None
     with pytest.raises(Refusal):
-        clean_long("z" * 3001, "needs")
+        clean_long("z" * 10_001, "needs")
     assert clean_long(" keep\nlines \u202e ", "needs") == "keep\nlines \u202e"  # long text keeps its own direction marks
 
 
