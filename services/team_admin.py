@@ -16,7 +16,7 @@ from domain import team_rules as rules
 from domain.refusal import Refusal
 from domain.text_hygiene import SHORT_MAX, clean_short
 from storage import topics as topic_store
-from storage.models import Customer, Member, Team, Topic
+from storage.models import Customer, Followup, Member, Team, Topic
 
 
 @dataclass
@@ -240,6 +240,32 @@ def add_customer(session: Session, team: Team, name: str, *, owner: str | None, 
     if aliases:
         customer.aliases = sorted(set(customer.aliases or []) | set(aliases))
     customer.active = True
+    session.flush()
+    return customer
+
+
+def withdraw_customer(session: Session, team: Team, name: str, *, by_slack_id: str, now: datetime) -> Customer:
+    """Take a customer off the team's list: kept with who and when (its visits and history
+    too), restorable. Never while follow-ups promised to it are still open."""
+    customer = require_customer(session, team, name.strip())
+    if not customer.active:
+        raise Refusal("amteam.customer_already_removed", name=customer.name)
+    open_count = session.scalar(
+        select(func.count(Followup.id)).where(Followup.customer_id == customer.id, Followup.status == "open")
+    ) or 0
+    if open_count:
+        raise Refusal("amteam.customer_has_followups", name=customer.name, count=open_count)
+    by = member_by_slack_id(session, team, by_slack_id)
+    customer.active, customer.withdrawn_at, customer.withdrawn_by_id = False, now, by.id if by else None
+    session.flush()
+    return customer
+
+
+def restore_customer(session: Session, team: Team, name: str) -> Customer:
+    customer = require_customer(session, team, name.strip())
+    if customer.active:
+        raise Refusal("amteam.customer_not_removed", name=customer.name)
+    customer.active, customer.withdrawn_at, customer.withdrawn_by_id = True, None, None
     session.flush()
     return customer
 

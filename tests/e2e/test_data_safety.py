@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from slackio import ids
 from slackio.driver import visible_text
-from storage.models import AuditRecord, Followup, Handover, Member, Visit
+from storage.models import AuditRecord, Customer, Followup, Handover, KpiEntry, Member, Visit
 from tests.e2e import visits_fixtures
 from tests.e2e.visits_fixtures import NOW, customer_id, dm_messages, form_values, speak
 from tests.helpers import db, first_button
@@ -263,3 +263,39 @@ def test_times_in_the_stale_message_are_the_readers(driver, visit_team):
     refused = driver.submit("U0A1", mine, form_values(customer=customer_id("Acme Corp"), needs="30 lines"))
     assert "11/18/26, 10:00" in refused.json["errors"]["customer"]  # NOW (02:00 UTC) in Shanghai
     assert datetime(2026, 11, 18, 2, tzinfo=UTC) == NOW
+
+
+# --- customers and KPI entries are withdrawn too ---------------------------------------------
+
+
+def test_a_manager_takes_a_customer_off_the_list_and_puts_it_back_but_not_with_open_follow_ups(driver, visit_team):
+    speak(driver, "U0A1", "U0MGR")
+    logged(driver)  # Acme Corp has two open follow-ups
+    refused = driver.command("U0MGR", "/amteam", "customer remove Acme Corp")
+    assert "*Acme Corp* still has 2 open follow-ups, so it stays on the list" in refused.reply_text
+    removed = driver.command("U0MGR", "/amteam", "customer remove Beta Bank")
+    assert "Customer *Beta Bank* is off the team's list" in removed.reply_text
+    with db.session_scope() as session:
+        beta = session.scalars(select(Customer).where(Customer.name == "Beta Bank")).one()
+        assert (beta.active, beta.withdrawn_at, beta.withdrawn_by_id) == (False, NOW, session.scalars(select(Member.id).where(Member.slack_id == "U0MGR")).one())
+    assert "I don't know a customer called" in driver.command("U0MGR", "/visit", "Beta Bank; needs: x").reply_text
+    restored = driver.command("U0MGR", "/amteam", "customer restore Beta Bank")
+    assert "Customer *Beta Bank* is back on the team's list" in restored.reply_text
+    assert "Visit logged" in driver.command("U0MGR", "/visit", "Beta Bank; needs: x").reply_text
+
+
+def test_a_kpi_entry_taken_back_can_be_put_back(driver, visit_team):
+    speak(driver, "U0A1")
+    logged_entry = driver.command("U0A1", "/kpi", "log revenue 12000 Acme Corp")
+    undone = driver.press("U0A1", first_button(logged_entry.reply, ids.KPI_UNDO_ENTRY))
+    assert "Taken back" in undone.reply_text
+    with db.session_scope() as session:
+        entry = session.scalars(select(KpiEntry)).one()
+        assert (entry.undone, entry.withdrawn_at is not None, entry.withdrawn_by_id is not None) == (True, True, True)
+    back = driver.press("U0A1", first_button(undone.reply, ids.KPI_RESTORE_ENTRY))
+    assert "Put back" in back.reply_text and "counts again" in back.reply_text
+    with db.session_scope() as session:
+        entry = session.scalars(select(KpiEntry)).one()
+        assert (entry.undone, entry.withdrawn_at) == (False, None)
+    again = driver.press("U0A1", first_button(undone.reply, ids.KPI_RESTORE_ENTRY))
+    assert "already counts" in again.reply_text
