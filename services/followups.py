@@ -58,8 +58,22 @@ def complete(session: Session, access: VisitAccess, followup_id: int, now: datet
     today = access.today(now)
     if followup.status == "done":
         return ActionOutcome(followup_view(followup, today), changed=False)
-    followup.status, followup.done_at, followup.done_by_id = "done", now, access.member_id
-    session.flush()
+    # Compare-and-set, like a snooze: of two presses at once (a double click, the reminder
+    # and the Home), one marks it done and the other finds it done.
+    marked = cast(CursorResult[Any], session.execute(
+        update(Followup)
+        .where(Followup.id == followup.id, Followup.status == "open", Followup.withdrawn_at.is_(None))
+        .values(status="done", done_at=now, done_by_id=access.member_id, version=Followup.version + 1)
+        .execution_options(synchronize_session=False)
+    )).rowcount
+    session.refresh(followup)
+    if not marked:
+        if followup.withdrawn_at is not None:
+            return complete(session, access, followup_id, now)  # says so
+        return ActionOutcome(followup_view(followup, today), changed=False)
+    audit.record(session, entity="followups", entity_id=followup.id, team_id=followup.team_id, action="update",
+                 before={"status": "open", "done_at": None, "done_by_id": None},
+                 after={"status": "done", "done_at": now, "done_by_id": access.member_id}, version=followup.version)
     return ActionOutcome(followup_view(followup, today), changed=True)
 
 

@@ -5,8 +5,10 @@ the customer's history."""
 from __future__ import annotations
 
 import json
+import threading
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from sqlalchemy import select
 
 from slackio import ids
@@ -299,3 +301,49 @@ def test_a_kpi_entry_taken_back_can_be_put_back(driver, visit_team):
         assert (entry.undone, entry.withdrawn_at) == (False, None)
     again = driver.press("U0A1", first_button(undone.reply, ids.KPI_RESTORE_ENTRY))
     assert "already counts" in again.reply_text
+
+
+# --- at the same instant -----------------------------------------------------------------------
+
+
+@pytest.mark.real_commits  # two submissions race on connections of their own
+def test_two_forms_saved_at_the_same_instant_one_wins_whole_and_the_other_is_told(driver, visit_team):
+    speak(driver, "U0A1", "U0MGR")
+    message = logged(driver)
+    forms = {"U0A1": open_edit(driver, "U0A1", message), "U0MGR": open_edit(driver, "U0MGR", message)}
+    acme = customer_id("Acme Corp")
+    rows = [("send quote", "2026-11-20", "U0A1"), ("call IT", "2026-11-25", "U0A1")]
+    results: dict[str, dict] = {}
+
+    def save(user: str) -> None:
+        results[user] = driver.submit(user, forms[user], form_values(customer=acme, needs=f"needs of {user}", followups=rows)).json
+
+    threads = [threading.Thread(target=save, args=(user,)) for user in forms]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    refused = [user for user, answer in results.items() if answer.get("response_action") == "errors"]
+    assert len(refused) == 1, results
+    winner = next(user for user in forms if user not in refused)
+    assert the_visit().needs == f"needs of {winner}" and the_visit().version == 2
+    error = results[refused[0]]["errors"]["customer"]
+    assert "changed" in error and "Nothing of yours was saved" in error
+
+
+@pytest.mark.real_commits  # the presses race on connections of their own
+def test_done_pressed_twice_at_once_marks_it_done_once_and_answers_both(driver, visit_team):
+    speak(driver, "U0A1")
+    logged(driver)
+    listing = driver.command("U0A1", "/visit", "followups")
+    button = first_button(listing.reply, ids.FOLLOWUP_DONE)
+    answers: list[str] = []
+    threads = [threading.Thread(target=lambda: answers.append(driver.press("U0A1", button).reply_text)) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sum("Done — marked by" in a for a in answers) == 1 and sum("already done" in a for a in answers) == 2, answers
+    with db.session_scope() as session:
+        records = session.scalars(select(AuditRecord).where(AuditRecord.entity == "followups", AuditRecord.entity_id == 1, AuditRecord.action == "update")).all()
+        assert [r.after["status"] for r in records] == ["done"]
