@@ -183,15 +183,17 @@ def apply(session: Session, config: TeamConfig, now: datetime) -> LoadReport:
     for item in config.topics:
         topic = topics.get(item["key"])
         new = topic is None
-        if topic is None:
-            topic = Topic(team_id=team.id, key=item["key"], name=item.get("name") or item["key"], keywords=[], sla_minutes={})
-            session.add(topic)
-            session.flush()
         values = {k: item[k] for k in ("keywords", "lead_time", "lead_time_days") if k in item}
         if item.get("name") or config.replace:
             values["name"] = item.get("name") or item["key"]
         if "sla_minutes" in item:
-            values["sla_minutes"] = dict(item["sla_minutes"]) if config.replace else {**(topic.sla_minutes or {}), **item["sla_minutes"]}
+            current_sla = topic.sla_minutes if topic is not None else {}
+            values["sla_minutes"] = dict(item["sla_minutes"]) if config.replace else {**(current_sla or {}), **item["sla_minutes"]}
+        if topic is None:  # created whole: one record in the audit trail, not a create and an update
+            topic = Topic(team_id=team.id, key=item["key"], name=item["key"], keywords=[], sla_minutes={})
+            changes.assign(topic, values)
+            session.add(topic)
+            session.flush()
         differences = changes.assign(topic, values)
         if "responders" in item:
             before = topic_store.responders_by_level(topic)

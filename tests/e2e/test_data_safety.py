@@ -347,3 +347,14 @@ def test_done_pressed_twice_at_once_marks_it_done_once_and_answers_both(driver, 
     with db.session_scope() as session:
         records = session.scalars(select(AuditRecord).where(AuditRecord.entity == "followups", AuditRecord.entity_id == 1, AuditRecord.action == "update")).all()
         assert [r.after["status"] for r in records] == ["done"]
+
+
+def test_withdraw_on_an_old_message_of_a_visit_edited_since_says_who_changed_it(driver, visit_team):
+    speak(driver, "U0A1", "U0MGR")
+    message = logged(driver)
+    form = open_edit(driver, "U0MGR", message)
+    driver.submit("U0MGR", form, form_values(customer=customer_id("Acme Corp"), needs="25 lines",
+                                             followups=[("send quote", "2026-11-20", "U0A1"), ("call IT", "2026-11-25", "U0A1")]))  # fmt: skip
+    pressed = driver.press("U0A1", first_button(message, ids.VISIT_WITHDRAW))  # drawn at version 1
+    assert "<@U0MGR> changed this at" in pressed.reply_text
+    assert the_visit().withdrawn_at is None and the_visit().needs == "25 lines"
