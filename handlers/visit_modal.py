@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from storage.models import Customer
 
 # Refusals shown in the form beside the customer (others go beside the notes).
-CUSTOMER_ERRORS = ("customer_hidden", "customer_unowned", "customer_gone", "visit_gone", "visit_withdrawn", "not_member", "stale")
+CUSTOMER_ERRORS = ("customer_hidden", "customer_unowned", "customer_gone", "visit_gone", "visit_withdrawn", "not_member", "stale", "changed_meanwhile")
 
 
 def register(on: Listeners) -> None:

@@ -328,7 +328,7 @@ def test_two_forms_saved_at_the_same_instant_one_wins_whole_and_the_other_is_tol
     winner = next(user for user in forms if user not in refused)
     assert the_visit().needs == f"needs of {winner}" and the_visit().version == 2
     error = results[refused[0]]["errors"]["customer"]
-    assert "changed" in error and "Nothing of yours was saved" in error
+    assert "changed" in error and "nothing of yours was saved" in error.lower()  # refused by the version check, or by the database
 
 
 @pytest.mark.real_commits  # the presses race on connections of their own
