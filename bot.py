@@ -106,12 +106,12 @@ def cmd_socket(cli: Cli, args: argparse.Namespace) -> int:
     database = cli.serving_database()
     if database is None:
         return 2
-    from slack_bolt.adapter.socket_mode import SocketModeHandler
+    from slackio.socket_mode import CleanSocketModeHandler
 
     ambot = create_app(settings.with_(signing_secret=settings.signing_secret or "socket-mode"), database)
     scheduler = start_scheduler(ambot)
     try:
-        SocketModeHandler(ambot.bolt, settings.app_token).start()
+        CleanSocketModeHandler(ambot.bolt, settings.app_token).start()
     finally:
         scheduler.stop()
         ambot.close()
@@ -141,20 +141,36 @@ def cmd_migrate(cli: Cli, args: argparse.Namespace) -> int:
 def cmd_config(cli: Cli, args: argparse.Namespace) -> int:
     from domain.team_config import ConfigInvalid
     from services import team_config
+    from storage import audit
 
     database = cli.database(migrate=True)
     if args.action == "load":
         path = Path(args.file)
         if not path.exists():
             return cli.fail("file_missing", path=str(path))
+        # --replace asks first: the plan is shown, and nothing written, until --yes.
+        rehearsal = args.dry_run or (args.replace and not args.yes)
         try:
             with database.session_scope() as session:
-                loaded = team_config.load(session, path.read_text("utf-8"), datetime.now(UTC))
-                name = loaded.name
+                audit.act_as(session, None, "config")
+                report = team_config.load_report(session, path.read_text("utf-8"), datetime.now(UTC), replace=args.replace)
+                lines = [cli.texts.render("cli/config_change", change=change) for change in report.changes]
+                name, removed, changed = report.team.name, report.removed, report.changed
+                if rehearsal:
+                    session.rollback()
         except ConfigInvalid as invalid:
             print(cli.texts.macro("cli/messages", "config_refused", path=str(path), count=len(invalid.problems)), file=sys.stderr)
             for problem in invalid.problems:
                 print(cli.texts.render("cli/config_problem", path=str(path), problem=problem), file=sys.stderr)
+            return 1
+        if rehearsal or args.verbose:
+            for line in lines:
+                print(line)
+        if args.dry_run:
+            cli.say("config_dry_run", path=str(path), count=changed)
+            return 0
+        if args.replace and not args.yes:
+            cli.say("config_replace_confirm", path=str(path), removed=removed)
             return 1
         cli.say("config_loaded", name=name)
         return 0
@@ -196,16 +212,21 @@ def cmd_jobs(cli: Cli, args: argparse.Namespace) -> int:
 def cmd_export(cli: Cli, args: argparse.Namespace) -> int:
     from exports import EXPORTERS, ExportError, load_exporters, write_export
 
+    if args.kind == "all":
+        return export_all(cli, args)
     load_exporters()
     if args.kind not in EXPORTERS:
         return cli.fail("export_unavailable", kind=args.kind, kinds=", ".join(EXPORTERS) or "—")
-    if args.format == "xlsx" and not args.output:
+    fmt = args.format or "csv"
+    if fmt == "json":
+        return cli.fail("json_is_for_all")
+    if fmt == "xlsx" and not args.output:
         return cli.fail("xlsx_needs_output")
     database = cli.database(migrate=True)
     try:
         texts = Texts(args.lang) if args.lang else None
         header = (lambda kind, column: texts.macro("cli/export", "column", kind, column)) if texts else None
-        rows = write_export(database, args.kind, since=args.since, fmt=args.format, output=args.output, header=header)
+        rows = write_export(database, args.kind, since=args.since, fmt=fmt, output=args.output, header=header)
     except ExportError as error:
         return cli.fail("export_" + error.code, value=error.value)
     finally:
@@ -215,15 +236,41 @@ def cmd_export(cli: Cli, args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_import(cli: Cli, args: argparse.Namespace) -> int:
-    from services.kpi_import import KpiImportInvalid, decode_csv, import_kpi_csv
+def export_all(cli: Cli, args: argparse.Namespace) -> int:
+    """`export all --format json`: the whole database, to restore with `import all`."""
+    from storage import backup
 
-    path = Path(args.file)
-    if not path.exists():
-        return cli.fail("file_missing", path=str(path))
+    if (args.format or "json") != "json":
+        return cli.fail("all_is_json")
+    if args.since:
+        return cli.fail("all_has_no_since")
     database = cli.database(migrate=True)
     try:
         with database.session_scope() as session:
+            document = backup.dump(session, database.current_revision())
+    finally:
+        database.dispose()
+    if args.output:
+        Path(args.output).write_text(backup.to_json(document), "utf-8")
+        cli.say("backed_up", path=args.output, rows=sum(len(rows) for rows in document["tables"].values()))
+    else:
+        sys.stdout.write(backup.to_json(document))
+    return 0
+
+
+def cmd_import(cli: Cli, args: argparse.Namespace) -> int:
+    path = Path(args.file)
+    if not path.exists():
+        return cli.fail("file_missing", path=str(path))
+    if args.kind == "all":
+        return import_all(cli, path)
+    from services.kpi_import import KpiImportInvalid, decode_csv, import_kpi_csv
+    from storage import audit
+
+    database = cli.database(migrate=True)
+    try:
+        with database.session_scope() as session:
+            audit.act_as(session, None, "import")
             added = import_kpi_csv(session, decode_csv(path.read_bytes()), datetime.now(UTC))
     except KpiImportInvalid as invalid:
         print(cli.texts.macro("kpi/import", "refused", path=str(path), count=len(invalid.problems)), file=sys.stderr)
@@ -271,6 +318,28 @@ def cmd_calendar(cli: Cli, args: argparse.Namespace) -> int:
     return 0
 
 
+def import_all(cli: Cli, path: Path) -> int:
+    """`import all FILE`: restore an `export all` into an empty database, all or nothing."""
+    import json
+
+    from storage import backup
+
+    try:
+        document = json.loads(path.read_text("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        return cli.fail("restore_not_a_backup", path=str(path))
+    database = cli.database(migrate=True)
+    try:
+        with database.session_scope() as session:
+            written = backup.restore(session, document, database.current_revision())
+    except backup.RestoreRefused as refused:
+        return cli.fail("restore_" + refused.code, path=str(path), **refused.details)
+    finally:
+        database.dispose()
+    cli.say("restored", path=str(path), rows=sum(written.values()), tables=sum(1 for n in written.values() if n))
+    return 0
+
+
 def cmd_console(cli: Cli, args: argparse.Namespace) -> int:
     from console.simulator import run_console
 
@@ -310,8 +379,12 @@ def parser() -> argparse.ArgumentParser:
 
     config = sub.add_parser("config", help="team configuration as YAML")
     config_sub = config.add_subparsers(dest="action", required=True)
-    load = config_sub.add_parser("load", help="load a team file (idempotent; refused whole when invalid)")
+    load = config_sub.add_parser("load", help="load a team file: merges (what it does not mention is kept); refused whole when invalid")
     load.add_argument("file")
+    load.add_argument("--dry-run", action="store_true", help="print what would change, per member, customer, topic and target; write nothing")
+    load.add_argument("--replace", action="store_true", help="the file is the whole truth: what it leaves out is removed (asks for --yes)")
+    load.add_argument("--yes", action="store_true", help="with --replace: apply it")
+    load.add_argument("--verbose", action="store_true", help="print each change as it is written")
     dump = config_sub.add_parser("dump", help="write the team as YAML to standard output")
     dump.add_argument("--team", help="team name (default: the first team)")
     config.set_defaults(func=cmd_config)
@@ -325,16 +398,17 @@ def parser() -> argparse.ArgumentParser:
     jobs.set_defaults(func=cmd_jobs)
 
     export = sub.add_parser("export", help="data out for the CRM and Excel")
-    export.add_argument("kind", choices=["visits", "followups", "questions", "kpi"])
+    export.add_argument("kind", choices=["visits", "followups", "questions", "kpi", "audit", "all"],
+                        help="all: the whole database as JSON, to restore with `import all`")
     export.add_argument("--since", help="ISO date")
-    export.add_argument("--format", choices=["csv", "xlsx"], default="csv")
+    export.add_argument("--format", choices=["csv", "xlsx", "json"], default=None, help="csv (default), xlsx, or json (for all)")
     export.add_argument("--output", help="file to write (required for xlsx; CSV defaults to standard output)")
     export.add_argument("--lang", choices=["en", "zh"], help="column headers in this language (default: the field keys a CRM import expects)")
     export.set_defaults(func=cmd_export)
 
     imp = sub.add_parser("import", help="bulk data in from the CRM (validated as a whole; nothing written on error)")
-    imp.add_argument("kind", choices=["kpi"])
-    imp.add_argument("file", help="CSV: date, member, metric, value, customer, note (UTF-8 or GB18030)")
+    imp.add_argument("kind", choices=["kpi", "all"], help="all: restore an `export all` into an empty database")
+    imp.add_argument("file", help="kpi: CSV with date, member, metric, value, customer, note (UTF-8 or GB18030); all: the JSON backup")
     imp.set_defaults(func=cmd_import)
 
     cal = sub.add_parser("calendar", help="the team's working days: where each answer comes from")

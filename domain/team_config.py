@@ -1,7 +1,15 @@
 """Team configuration files (SPEC §7): parse, remember line numbers, validate as a whole.
 
-`parse_team_config(text)` returns a `TeamConfig` or raises `ConfigInvalid` listing every
-problem with its line, so a broken file is refused before anything is written.
+`parse_team_config(text, known)` returns a `TeamConfig` or raises `ConfigInvalid` listing
+every problem with its line, so a broken file is refused before anything is written.
+
+A file may describe only part of a team: each item holds the fields the file mentions and
+no others, so loading it changes those and keeps the rest (`services.team_config`). What
+the file leaves out is checked against what the team already has (`known`): a member
+already on the team needs no name or roles to be given a level; a customer's owner may
+be a member the file does not list. With `replace=True` the file is the whole truth:
+every field takes the file's value or its default, so new and existing rows alike need
+everything a new one would.
 """
 
 from __future__ import annotations
@@ -15,6 +23,7 @@ import yaml
 
 from domain import team_rules as rules
 from domain.metrics import METRIC_KEYS, parse_period
+from domain.text_hygiene import NAME_MAX, SHORT_MAX, clean_short, short_problem
 from domain.visit_types import visit_type_of
 from domain.workdays import known_country as valid_calendar
 
@@ -42,6 +51,26 @@ class TeamConfig:
     customers: list[dict[str, Any]] = field(default_factory=list)
     topics: list[dict[str, Any]] = field(default_factory=list)
     targets: list[dict[str, Any]] = field(default_factory=list)
+    replace: bool = False  # the file is the whole truth (`config load --replace`)
+    implied: list[str] = field(default_factory=list)  # responders added as support people
+
+
+@dataclass(frozen=True)
+class Known:
+    """What the team already has, for a file that describes only part of it."""
+
+    members: dict[str, list[str]] = field(default_factory=dict)  # Slack id → roles
+    customers: frozenset[str] = frozenset()
+    topics: frozenset[str] = frozenset()
+
+
+TEAM_DEFAULTS: dict[str, Any] = {
+    "channel": None, "timezone": "Asia/Shanghai", "language": "zh", "calendar": "CN",
+    "meeting_day": "fri", "meeting_time": "16:00", "require_followup_due": False,
+}
+MEMBER_DEFAULTS: dict[str, Any] = {"rep_level": None, "support_level": None, "backup": None}
+CUSTOMER_DEFAULTS: dict[str, Any] = {"aliases": [], "owner": None, "tier": "regular", "industry": None, "cadence_days": None}
+TOPIC_DEFAULTS: dict[str, Any] = {"keywords": [], "lead_time": None, "lead_time_days": None, "responders": {}, "sla_minutes": {}}
 
 
 # --- a loader that remembers where things were -------------------------------------------
@@ -136,7 +165,7 @@ class _Checker:
             if key not in allowed:
                 self.add(_line(mapping, key), "unknown_key", key)
 
-    def text(self, mapping: LineDict, key: str, *, required: bool = False) -> str | None:
+    def text(self, mapping: LineDict, key: str, *, required: bool = False, limit: int = NAME_MAX) -> str | None:
         value = mapping.get(key)
         if value is None:
             if required:
@@ -145,16 +174,24 @@ class _Checker:
         if not isinstance(value, str | int | float) or isinstance(value, bool) or not str(value).strip():
             self.add(_line(mapping, key), "expected_text", key)
             return None
-        return str(value).strip()
+        return self._short(mapping, key, str(value), limit)
 
-    def text_list(self, mapping: LineDict, key: str) -> list[str]:
+    def _short(self, mapping: LineDict, key: str, value: str, limit: int) -> str | None:
+        """A name-like value as ambot keeps it: no controls or direction overrides, one line."""
+        if short_problem(value, limit):
+            self.add(_line(mapping, key), "too_long", f"{key} ({limit})")
+            return None
+        return clean_short(value, key, limit)
+
+    def text_list(self, mapping: LineDict, key: str, limit: int = SHORT_MAX) -> list[str]:
         value = mapping.get(key)
         if value is None:
             return []
         if not isinstance(value, list) or not all(isinstance(v, str | int) and not isinstance(v, bool) for v in value):
             self.add(_line(mapping, key), "expected_list", key)
             return []
-        return [str(v).strip() for v in value if str(v).strip()]
+        cleaned = [self._short(mapping, key, str(v), limit) for v in value]
+        return [v for v in cleaned if v]
 
     def integer(self, mapping: LineDict, key: str, low: int, high: int) -> int | None:
         value = mapping.get(key)
@@ -166,7 +203,8 @@ class _Checker:
         return value
 
 
-def parse_team_config(text: str) -> TeamConfig:
+def parse_team_config(text: str, known: Known | None = None, *, replace: bool = False) -> TeamConfig:
+    known = known or Known()
     try:
         data = yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
     except yaml.MarkedYAMLError as exc:
@@ -177,20 +215,21 @@ def parse_team_config(text: str) -> TeamConfig:
     if root is None:
         raise ConfigInvalid(check.problems)
     check.unknown_keys(root, {"team", "schedule", "members", "customers", "topics", "targets"})
-    team = _team(check, root)
+    team = _team(check, root, replace)
     schedule = _schedule(check, root)
-    members = _members(check, root)
-    member_ids = {m["slack_id"] for m in members}
-    customers = _customers(check, root, member_ids)
+    members = _members(check, root, known, replace)
+    member_ids = {m["slack_id"] for m in members} | (set() if replace else set(known.members))
+    customers = _customers(check, root, member_ids, replace)
     implied: dict[str, int] = {}
-    topics = _topics(check, root, member_ids, implied)
+    topics = _topics(check, root, member_ids, implied, replace)
     for slack_id, level in implied.items():
         members.append({"slack_id": slack_id, "name": slack_id, "roles": ["support"], "rep_level": None,
                         "support_level": level, "backup": None})
-    targets = _targets(check, root, member_ids)
+    targets = _targets(check, root, member_ids | set(implied))
     if check.problems:
         raise ConfigInvalid(sorted(check.problems, key=lambda p: p.line))
-    return TeamConfig(team=team, schedule=schedule, members=members, customers=customers, topics=topics, targets=targets)
+    return TeamConfig(team=team, schedule=schedule, members=members, customers=customers, topics=topics, targets=targets,
+                      replace=replace, implied=sorted(implied))
 
 
 def _items(check: _Checker, root: LineDict, key: str) -> list[tuple[int, LineDict]]:
@@ -208,39 +247,51 @@ def _items(check: _Checker, root: LineDict, key: str) -> list[tuple[int, LineDic
     return out
 
 
-def _team(check: _Checker, root: LineDict) -> dict[str, Any]:
+def _team(check: _Checker, root: LineDict, replace: bool) -> dict[str, Any]:
+    """The team block: its name, and the settings the file gives (all of them with `replace`)."""
     raw = check.mapping(root.get("team"), _line(root, "team"), "team") if "team" in root else None
     if raw is None:
         if "team" not in root:
             check.add(1, "missing_key", "team")
         return {}
     check.unknown_keys(raw, {"name", "channel", "timezone", "language", "calendar", "meeting", "require_followup_due", "visit_types"})
-    team: dict[str, Any] = {"name": check.text(raw, "name", required=True), "channel": check.text(raw, "channel")}
-    timezone = check.text(raw, "timezone") or "Asia/Shanghai"
-    if not rules.valid_timezone(timezone):
-        check.add(_line(raw, "timezone"), "bad_timezone", timezone)
-    language = check.text(raw, "language") or "zh"
-    if language not in rules.LANGUAGES:
-        check.add(_line(raw, "language"), "bad_language", language)
-    calendar, calendar_days = _calendar(check, raw)
-    team.update(timezone=timezone, language=language, calendar=calendar, calendar_days=calendar_days, meeting_day="fri", meeting_time="16:00")
-    team["visit_types"] = _visit_types(check, raw)
+    team: dict[str, Any] = {"name": check.text(raw, "name", required=True)}
+    if "channel" in raw:
+        team["channel"] = check.text(raw, "channel")
+    if "timezone" in raw:
+        timezone = check.text(raw, "timezone") or ""
+        if not rules.valid_timezone(timezone):
+            check.add(_line(raw, "timezone"), "bad_timezone", timezone)
+        team["timezone"] = timezone
+    if "language" in raw:
+        language = check.text(raw, "language") or ""
+        if language not in rules.LANGUAGES:
+            check.add(_line(raw, "language"), "bad_language", language)
+        team["language"] = language
+    if "calendar" in raw:
+        team["calendar"], team["calendar_days"] = _calendar(check, raw)
+    if "visit_types" in raw:
+        team["visit_types"] = _visit_types(check, raw)
     meeting = raw.get("meeting")
     if meeting is not None:
         meeting_map = check.mapping(meeting, _line(raw, "meeting"), "meeting")
         if meeting_map is not None:
-            day = str(meeting_map.get("day", "fri")).lower()[:3]
-            time = hhmm(meeting_map.get("time", "16:00"))
-            if day not in rules.WEEKDAYS:
-                check.add(_line(meeting_map, "day"), "bad_weekday", meeting_map.get("day"))
-            if time is None:
-                check.add(_line(meeting_map, "time"), "bad_time", meeting_map.get("time"))
-            team.update(meeting_day=day, meeting_time=time or "16:00")
-    flag = raw.get("require_followup_due", False)
-    if not isinstance(flag, bool):
-        check.add(_line(raw, "require_followup_due"), "expected_boolean", "require_followup_due")
-    team["require_followup_due"] = bool(flag)
-    return team
+            if "day" in meeting_map:
+                day = str(meeting_map.get("day")).lower()[:3]
+                if day not in rules.WEEKDAYS:
+                    check.add(_line(meeting_map, "day"), "bad_weekday", meeting_map.get("day"))
+                team["meeting_day"] = day
+            if "time" in meeting_map:
+                time = hhmm(meeting_map.get("time"))
+                if time is None:
+                    check.add(_line(meeting_map, "time"), "bad_time", meeting_map.get("time"))
+                team["meeting_time"] = time or "16:00"
+    if "require_followup_due" in raw:
+        flag = raw.get("require_followup_due")
+        if not isinstance(flag, bool):
+            check.add(_line(raw, "require_followup_due"), "expected_boolean", "require_followup_due")
+        team["require_followup_due"] = bool(flag)
+    return {**TEAM_DEFAULTS, **team} if replace else team
 
 
 def _calendar(check: _Checker, raw: LineDict) -> tuple[str, dict[date, tuple[str, str | None]]]:
@@ -357,7 +408,7 @@ def _schedule(check: _Checker, root: LineDict) -> dict[str, dict[str, Any]]:
     return out
 
 
-def _members(check: _Checker, root: LineDict) -> list[dict[str, Any]]:
+def _members(check: _Checker, root: LineDict, known: Known, replace: bool) -> list[dict[str, Any]]:
     members: list[dict[str, Any]] = []
     seen: set[str] = set()
     raw_items = _items(check, root, "members")
@@ -369,37 +420,44 @@ def _members(check: _Checker, root: LineDict) -> list[dict[str, Any]]:
         if slack_id in seen:
             check.add(_line(raw, "slack_id"), "duplicate_member", slack_id)
         seen.add(slack_id or "")
+        existing = None if replace else known.members.get(slack_id or "")
+        member: dict[str, Any] = {"slack_id": slack_id}
+        name = check.text(raw, "name", required=existing is None)
+        if name is not None:
+            member["name"] = name
         roles = check.text_list(raw, "roles")
         for role in roles:
             if role not in rules.ROLES:
                 check.add(_line(raw, "roles"), "bad_role", role)
-        if not roles:
+        if roles:
+            member["roles"] = roles
+        elif existing is None:
             check.add(_line(raw, "roles") if "roles" in raw else line, "missing_key", "roles")
-        member: dict[str, Any] = {"slack_id": slack_id, "name": check.text(raw, "name", required=True), "roles": roles,
-                                  "rep_level": None, "support_level": None, "backup": check.text(raw, "backup")}
+        effective_roles = roles or existing or []
         level = raw.get("level")
         if level is not None:
-            if "support" in roles and isinstance(level, int) and not isinstance(level, bool):
+            if "support" in effective_roles and isinstance(level, int) and not isinstance(level, bool):
                 if level not in rules.SUPPORT_LEVELS:
                     check.add(_line(raw, "level"), "bad_support_level", level)
                 member["support_level"] = level
-            elif "rep" in roles and str(level) in rules.REP_LEVELS:
+            elif "rep" in effective_roles and str(level) in rules.REP_LEVELS:
                 member["rep_level"] = str(level)
             else:
                 check.add(_line(raw, "level"), "bad_level", level)
-        elif "support" in roles:
-            member["support_level"] = 1
-        members.append(member)
-    by_id = {m["slack_id"] for m in members}
+        if "backup" in raw:
+            member["backup"] = check.text(raw, "backup")
+        members.append({**MEMBER_DEFAULTS, **member} if replace else member)
+    by_id = {m["slack_id"] for m in members} | (set() if replace else set(known.members))
     for (_line_no, raw), member in zip(raw_items, members, strict=True):
-        if member["backup"] and member["backup"] not in by_id:
-            check.add(_line(raw, "backup"), "unknown_member", member["backup"])
-        if member["backup"] and member["backup"] == member["slack_id"]:
-            check.add(_line(raw, "backup"), "self_backup", member["backup"])
+        backup = member.get("backup")
+        if backup and backup not in by_id:
+            check.add(_line(raw, "backup"), "unknown_member", backup)
+        if backup and backup == member["slack_id"]:
+            check.add(_line(raw, "backup"), "self_backup", backup)
     return members
 
 
-def _customers(check: _Checker, root: LineDict, member_ids: set[str]) -> list[dict[str, Any]]:
+def _customers(check: _Checker, root: LineDict, member_ids: set[str], replace: bool) -> list[dict[str, Any]]:
     customers: list[dict[str, Any]] = []
     seen: set[str] = set()
     for _line_no, raw in _items(check, root, "customers"):
@@ -408,18 +466,28 @@ def _customers(check: _Checker, root: LineDict, member_ids: set[str]) -> list[di
         if name in seen:
             check.add(_line(raw, "name"), "duplicate_customer", name)
         seen.add(name or "")
-        owner = check.text(raw, "owner")
-        if owner and owner not in member_ids:
-            check.add(_line(raw, "owner"), "unknown_member", owner)
-        tier = check.text(raw, "tier") or "regular"
-        if tier not in rules.TIERS:
-            check.add(_line(raw, "tier"), "bad_tier", tier)
-        customers.append({"name": name, "aliases": check.text_list(raw, "aliases"), "owner": owner, "tier": tier,
-                          "industry": check.text(raw, "industry"), "cadence_days": check.integer(raw, "cadence_days", 1, 366)})
+        customer: dict[str, Any] = {"name": name}
+        if "aliases" in raw:
+            customer["aliases"] = check.text_list(raw, "aliases")
+        if "owner" in raw:
+            owner = check.text(raw, "owner")
+            if owner and owner not in member_ids:
+                check.add(_line(raw, "owner"), "unknown_member", owner)
+            customer["owner"] = owner
+        if "tier" in raw:
+            tier = check.text(raw, "tier") or ""
+            if tier not in rules.TIERS:
+                check.add(_line(raw, "tier"), "bad_tier", tier)
+            customer["tier"] = tier
+        if "industry" in raw:
+            customer["industry"] = check.text(raw, "industry", limit=SHORT_MAX)
+        if "cadence_days" in raw:
+            customer["cadence_days"] = check.integer(raw, "cadence_days", 1, 366)
+        customers.append({**CUSTOMER_DEFAULTS, **customer} if replace else customer)
     return customers
 
 
-def _topics(check: _Checker, root: LineDict, member_ids: set[str], implied: dict[str, int]) -> list[dict[str, Any]]:
+def _topics(check: _Checker, root: LineDict, member_ids: set[str], implied: dict[str, int], replace: bool) -> list[dict[str, Any]]:
     topics: list[dict[str, Any]] = []
     seen: set[str] = set()
     for _line_no, raw in _items(check, root, "topics"):
@@ -430,9 +498,18 @@ def _topics(check: _Checker, root: LineDict, member_ids: set[str], implied: dict
         if key in seen:
             check.add(_line(raw, "key"), "duplicate_topic", key)
         seen.add(key or "")
-        responders: dict[int, list[str]] = {}
+        topic: dict[str, Any] = {"key": (key or "").lower()}
+        if "name" in raw:
+            topic["name"] = check.text(raw, "name")
+        if "keywords" in raw:
+            topic["keywords"] = check.text_list(raw, "keywords")
+        if "lead_time" in raw:
+            topic["lead_time"] = check.text(raw, "lead_time", limit=500)
+        if "lead_time_days" in raw:
+            topic["lead_time_days"] = check.integer(raw, "lead_time_days", 0, 365)
         raw_responders = raw.get("responders")
         if raw_responders is not None:
+            responders: dict[int, list[str]] = {}
             mapping = check.mapping(raw_responders, _line(raw, "responders"), "responders")
             for level, people in (mapping or {}).items():
                 if level not in rules.SUPPORT_LEVELS:
@@ -445,12 +522,13 @@ def _topics(check: _Checker, root: LineDict, member_ids: set[str], implied: dict
                     if not _SLACK_USER.match(str(person)):
                         check.add(_line(mapping, level), "bad_slack_id", person)
                     elif str(person) not in member_ids:
-                        # A responder the file does not list: a support person at that level.
+                        # A responder nobody knows: a support person at that level.
                         implied.setdefault(str(person), level)
-                responders[level] = [str(p) for p in people]
-        sla: dict[str, int] = {}
+                responders[level] = list(dict.fromkeys(str(p) for p in people))
+            topic["responders"] = responders
         raw_sla = raw.get("sla_minutes")
         if raw_sla is not None:
+            sla: dict[str, int] = {}
             mapping = check.mapping(raw_sla, _line(raw, "sla_minutes"), "sla_minutes")
             for level, minutes in (mapping or {}).items():
                 if level not in rules.SUPPORT_LEVELS:
@@ -459,9 +537,8 @@ def _topics(check: _Checker, root: LineDict, member_ids: set[str], implied: dict
                     check.add(_line(mapping, level), "expected_integer", f"sla_minutes {level}")
                 else:
                     sla[str(level)] = minutes
-        topics.append({"key": (key or "").lower(), "name": check.text(raw, "name") or key, "keywords": check.text_list(raw, "keywords"),
-                       "lead_time": check.text(raw, "lead_time"), "lead_time_days": check.integer(raw, "lead_time_days", 0, 365),
-                       "responders": responders, "sla_minutes": sla})
+            topic["sla_minutes"] = sla
+        topics.append({**TOPIC_DEFAULTS, **topic} if replace else topic)
     return topics
 
 

@@ -12,6 +12,7 @@ from datetime import date
 from typing import Any
 
 from domain.quicklog import VISIT_TYPES, QuickLog
+from domain.text_hygiene import FOLLOWUP_MAX, TEXT_MAX, clean_long, clean_short
 
 MAX_FOLLOWUP_ROWS = 8
 TEXT_FIELDS = ("purpose", "needs", "concerns", "notes")
@@ -45,12 +46,19 @@ class VisitDraft:
         return replace(self, followups=rows)
 
 
-def clean_text(value: str | None) -> str | None:
-    """Trim; empty becomes None. Long text is kept whole (display truncates, storage does not)."""
+def clean_text(value: str | None, field: str = "notes", *, beside: str | None = None) -> str | None:
+    """Trim, without control characters; empty becomes None. Text up to its field's limit
+    is kept whole (display truncates, storage does not); longer is refused."""
     if value is None:
         return None
-    value = value.strip()
-    return value or None
+    return clean_long(value, field, TEXT_MAX, beside=beside) or None
+
+
+def clean_followup(value: str | None, *, beside: str | None = None) -> str | None:
+    """A follow-up is shown to others on one line: no direction overrides, bounded."""
+    if value is None:
+        return None
+    return clean_short(value, "followup", FOLLOWUP_MAX, beside=beside) or None
 
 
 def row_block_ids(index: int) -> tuple[str, str, str]:
@@ -63,11 +71,11 @@ def draft_from_quicklog(log: QuickLog) -> VisitDraft:
     return VisitDraft(
         visit_date=log.visit_date,
         type=log.type,
-        purpose=clean_text(log.purpose),
-        needs=clean_text(log.needs),
-        concerns=clean_text(log.concerns),
-        notes=clean_text(log.notes),
-        followups=tuple(FollowupRow(f.text, f.due, f.owner_slack_id) for f in log.followups),
+        purpose=clean_text(log.purpose, "purpose"),
+        needs=clean_text(log.needs, "needs"),
+        concerns=clean_text(log.concerns, "concerns"),
+        notes=clean_text(log.notes, "notes"),
+        followups=tuple(FollowupRow(clean_followup(f.text), f.due, f.owner_slack_id) for f in log.followups),
         next_visit=log.next_visit,
     )
 
@@ -149,7 +157,7 @@ def draft_from_state(values: dict[str, Any], rows: int, followup_ids: list[int |
         text_id, due_id, owner_id = row_block_ids(index)
         followups.append(
             FollowupRow(
-                text=clean_text(_element(values, text_id).get("value")),
+                text=clean_followup(_element(values, text_id).get("value"), beside=text_id),
                 due=_date(_element(values, due_id)),
                 owner_slack_id=_element(values, owner_id).get("selected_user") or None,
                 followup_id=ids[index] if index < len(ids) else None,
@@ -159,10 +167,10 @@ def draft_from_state(values: dict[str, Any], rows: int, followup_ids: list[int |
         customer_id=customer_id,
         visit_date=_date(_element(values, "date")),
         type=(_element(values, "type").get("selected_option") or {}).get("value"),
-        purpose=clean_text(_element(values, "purpose").get("value")),
-        needs=clean_text(_element(values, "needs").get("value")),
-        concerns=clean_text(_element(values, "concerns").get("value")),
-        notes=clean_text(_element(values, "notes").get("value")),
+        purpose=clean_text(_element(values, "purpose").get("value"), "purpose", beside="purpose"),
+        needs=clean_text(_element(values, "needs").get("value"), "needs", beside="needs"),
+        concerns=clean_text(_element(values, "concerns").get("value"), "concerns", beside="concerns"),
+        notes=clean_text(_element(values, "notes").get("value"), "notes", beside="notes"),
         followups=tuple(followups),
         next_visit=_date(_element(values, "next_visit")),
     )
@@ -170,3 +178,20 @@ def draft_from_state(values: dict[str, Any], rows: int, followup_ids: list[int |
 
 def selected_customer_option(values: dict[str, Any]) -> dict[str, Any] | None:
     return _element(values, "customer").get("selected_option") or None
+
+
+# --- `/visit restore #12`, `/visit restore followup 34` ----------------------------------
+
+FOLLOWUP_WORDS = {"followup", "follow-up", "跟进"}
+
+
+def parse_record_ref(words: list[str]) -> tuple[str, int] | None:
+    """("visits", 12) for `#12` or `12`, ("followups", 34) for `followup 34` / `跟进 #34`;
+    None when the words name no record."""
+    kind = "visits"
+    if words and words[0].lower() in FOLLOWUP_WORDS:
+        kind, words = "followups", words[1:]
+    if len(words) != 1:
+        return None
+    raw = words[0].removeprefix("#").removeprefix("＃")
+    return (kind, int(raw)) if raw.isascii() and raw.isdigit() and len(raw) < 10 else None

@@ -45,11 +45,11 @@ def kpi_rows(session: Session, since: date | None) -> Iterator[list[Any]]:
             yield [key, slack_id, p.metric_key, _plain(p.target), _plain(p.actual), _plain(p.expected)]
 
 
-def _plain(value: Decimal | None) -> str:
-    """`20`, `12000.5`: no trailing zeros, never scientific notation."""
+def _plain(value: Decimal | None) -> Decimal | None:
+    """A number, no trailing zeros (written `20`, `12000.5`, never in scientific notation)."""
     if value is None:
-        return ""
-    return format(Decimal(value).normalize(), "f")
+        return None
+    return Decimal(value).normalize()
 
 
 register("kpi", Exporter(columns=COLUMNS, rows=kpi_rows))

@@ -165,6 +165,12 @@ def _customer(req: Request, team: Team, words: list[str]) -> str:
         req.db.flush()
         req.db.refresh(customer)
         return req.texts.macro("amteam/messages", "done_customer", customer=customer)
+    if action in {"remove", "restore"} and rest:
+        if action == "remove":
+            customer = team_admin.withdraw_customer(req.db, team, " ".join(rest), by_slack_id=req.user_id, now=req.now)
+        else:
+            customer = team_admin.restore_customer(req.db, team, " ".join(rest))
+        return req.texts.macro("amteam/messages", f"done_customer_{action}", customer=customer)
     raise Refusal("amteam.customer_usage", usage=True)
 
 

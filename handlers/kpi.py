@@ -30,6 +30,7 @@ Subcommand = Callable[[Request, "Member", list[str]], dict[str, Any]]
 def register(on: Listeners) -> None:
     on.command(ids.KPI, handle_kpi, usage=USAGE)
     on.action(ids.KPI_UNDO_ENTRY, handle_undo_button)
+    on.action(ids.KPI_RESTORE_ENTRY, handle_restore_button)
 
 
 def handle_kpi(req: Request) -> None:
@@ -58,9 +59,26 @@ def handle_undo_button(req: Request) -> None:
     member = people.member_of(req.db, req.person)
     if member is None or not req.value.isdigit():
         raise Refusal("kpi.not_your_entry")
-    entry = kpi.undo_entry(req.db, member, int(req.value))
-    req.reply(ephemeral(req.texts.macro(MESSAGES, "undone", entry=entry, metric=METRICS[entry.metric])), replace_original=True)
+    entry = kpi.undo_entry(req.db, member, int(req.value), req.now)
+    req.reply(_undone_reply(req, entry), replace_original=True)
     req.refresh_home(req.user_id)
+
+
+def handle_restore_button(req: Request) -> None:
+    member = people.member_of(req.db, req.person)
+    if member is None or not req.value.isdigit():
+        raise Refusal("kpi.not_your_entry")
+    entry = kpi.restore_entry(req.db, member, int(req.value))
+    text = req.texts.macro(MESSAGES, "restored", entry=entry, metric=METRICS[entry.metric])
+    req.reply(ephemeral(text, [section(text)]), replace_original=True)
+    req.refresh_home(req.user_id)
+
+
+def _undone_reply(req: Request, entry: Any) -> dict[str, Any]:
+    """What was taken back, with a button that puts it back."""
+    text = req.texts.macro(MESSAGES, "undone", entry=entry, metric=METRICS[entry.metric])
+    restore = button(req.texts.macro(MESSAGES, "restore_button"), ids.KPI_RESTORE_ENTRY, value=str(entry.id))
+    return ephemeral(text, [section(text, accessory=restore)])
 
 
 # --- subcommands ----------------------------------------------------------------------
@@ -114,9 +132,7 @@ def _log(req: Request, member: Member, words: list[str]) -> dict[str, Any]:
 
 
 def _undo(req: Request, member: Member, words: list[str]) -> dict[str, Any]:
-    entry = kpi.undo_last(req.db, member)
-    text = req.texts.macro(MESSAGES, "undone", entry=entry, metric=METRICS[entry.metric])
-    return ephemeral(text, [section(text)])
+    return _undone_reply(req, kpi.undo_last(req.db, member, req.now))
 
 
 def _target(req: Request, member: Member, words: list[str]) -> dict[str, Any]:

@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from storage.models import Customer
 
 # Refusals shown in the form beside the customer (others go beside the notes).
-CUSTOMER_ERRORS = ("customer_hidden", "customer_unowned", "customer_gone", "visit_gone", "not_member")
+CUSTOMER_ERRORS = ("customer_hidden", "customer_unowned", "customer_gone", "visit_gone", "visit_withdrawn", "not_member", "stale", "changed_meanwhile")
 
 
 def _iso(day: date | None) -> str | None:
@@ -69,13 +69,15 @@ def handle_edit(req: Request) -> None:
             req.texts,
             draft,
             customer=visit_blocks.customer_option(visit.customer_id, visit.customer_name),
+            # The versions it is drawn from (a submission after anything changed is refused),
+            # and what the visit already had (an overdue due date or a passed plan stays editable).
             metadata={
                 "visit": visit.id,
                 "ids": [row.followup_id for row in draft.followups],
-                # what the visit already had: an overdue due date or a passed plan stays editable
                 "dues": {str(row.followup_id): _iso(row.due) for row in draft.followups},
                 "next": _iso(draft.next_visit),
                 "type": draft.type,
+                **seen_metadata(visits.Seen.of(visit)),
             },
             editing=True,
             require_due=access.require_followup_due,
@@ -84,6 +86,19 @@ def handle_edit(req: Request) -> None:
             visit_types=access.visit_types,
         )
     )
+
+
+def seen_metadata(seen: visits.Seen) -> dict[str, Any]:
+    return {"v": seen.visit, "fv": {str(k): v for k, v in seen.followups.items()}}
+
+
+def seen_from(meta: dict[str, Any]) -> visits.Seen:
+    """The versions an edit form carries; None (refused as stale) for a form drawn before
+    forms carried them, or for anything that is not ambot's."""
+    raw_visit, raw_rows = meta.get("v"), meta.get("fv")
+    rows = raw_rows if isinstance(raw_rows, dict) else {}
+    followups = {int(k): v for k, v in rows.items() if str(k).isdigit() and isinstance(v, int)}
+    return visits.Seen(raw_visit if isinstance(raw_visit, int) else None, followups)
 
 
 def handle_pick_customer(req: Request) -> None:
@@ -159,8 +174,10 @@ def handle_submission(req: Request) -> None:
         edit_key = f"edit:view:{view['id']}"
         outcome = visits.store_once(
             req.db,
-            lambda s: visits.update_visit(s, access, int(visit_id), visits.customer_for_form(s, access, customer_id), draft, edit_key=edit_key, now=req.now),
-            lambda s: visits.LogOutcome(visits.visit_for_edit(s, access, int(visit_id), req.now), created=False),
+            lambda s: visits.update_visit(
+                s, access, int(visit_id), visits.customer_for_form(s, access, customer_id), draft, seen=seen_from(meta), edit_key=edit_key, now=req.now
+            ),
+            lambda s: visits.find_edit(s, access, int(visit_id), edit_key=edit_key, now=req.now),
         )
     else:
         source_key = f"view:{view['id']}"

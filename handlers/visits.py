@@ -5,6 +5,8 @@
     /visit <customer>; needs: …; follow-up: … by fri; next: …   a one-line log
     /visit list [customer]      recent visits, and customers past their cadence
     /visit followups            my open follow-ups, with Done and Snooze
+    /visit history <customer>   every change to a customer's visits and follow-ups, and what was withdrawn
+    /visit restore #12          put back a withdrawn visit (`followup 34`: a follow-up)
 """
 
 from __future__ import annotations
@@ -13,13 +15,14 @@ import re
 
 from domain.args import tokenize
 from domain.quicklog import QuickLogError, is_bare_customer, parse_quick_log
-from domain.visit_form import draft_from_quicklog, is_empty
-from handlers import followup_actions, visit_modal
+from domain.refusal import Refusal
+from domain.visit_form import draft_from_quicklog, is_empty, parse_record_ref
+from handlers import followup_actions, visit_modal, visit_withdrawal
 from handlers.visit_common import USAGE, visit_access, visit_readers
 from listening.layer import Listeners
 from listening.request import Request
 from rendering import visit_blocks
-from services import followups, visits
+from services import followups, history, visits
 from services.customer_index import match_customer
 from services.visit_access import VisitAccess, check_may_see, require_customer_work
 from slackio import ids
@@ -27,6 +30,8 @@ from slackio import ids
 HELP_WORDS = {"help", "帮助", "?", "？"}
 LIST_WORDS = {"list", "列表", "记录"}
 FOLLOWUP_WORDS = {"followups", "follow-ups", "followup", "跟进", "待办"}
+RESTORE_WORDS = {"restore", "恢复"}
+HISTORY_WORDS = {"history", "历史"}
 _SEPARATOR = re.compile(r"[;；]")
 
 
@@ -34,6 +39,7 @@ def register(on: Listeners) -> None:
     on.command(ids.VISIT, handle_visit, usage=USAGE)
     visit_modal.register(on)
     followup_actions.register(on)
+    visit_withdrawal.register(on)
 
 
 def handle_visit(req: Request) -> None:
@@ -53,6 +59,10 @@ def handle_visit(req: Request) -> None:
     elif first in FOLLOWUP_WORDS and len(words) == 1:
         items = followups.my_open_followups(req.db, access, access.today(req.now))
         req.reply(visit_blocks.followups_message(req.texts, items, req.user_id))
+    elif first in RESTORE_WORDS and not _SEPARATOR.search(text):
+        _restore(req, access, words[1:])
+    elif first in HISTORY_WORDS and not _SEPARATOR.search(text):
+        _history(req, access, text[len(words[0]) :].strip())
     elif is_bare_customer(text):
         _form_for_customer(req, access, text)
     else:
@@ -99,3 +109,21 @@ def _list(req: Request, access: VisitAccess, customer_name: str) -> None:
     customer = visits.resolve_customer(req.db, access, customer_name) if customer_name else None
     listing = visits.list_visits(req.db, access, access.today(req.now), customer=customer)
     req.reply(visit_blocks.visit_list_message(req.texts, listing))
+
+
+def _restore(req: Request, access: VisitAccess, words: list[str]) -> None:
+    ref = parse_record_ref(words)
+    if ref is None:
+        raise Refusal("visit.restore_usage", usage=True)
+    kind, record_id = ref
+    if kind == "visits":
+        visit_withdrawal.restore_visit_command(req, access, record_id)
+    else:
+        visit_withdrawal.restore_followup_command(req, access, record_id)
+
+
+def _history(req: Request, access: VisitAccess, customer_name: str) -> None:
+    if not customer_name:
+        raise Refusal("visit.history_usage", usage=True)
+    customer = visits.resolve_customer(req.db, access, customer_name)
+    req.reply(visit_blocks.history_message(req.texts, history.customer_history(req.db, access, customer)))

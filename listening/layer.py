@@ -28,6 +28,7 @@ from typing import Any
 
 from slack_bolt import App, BoltContext
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm.exc import StaleDataError
 
 from domain.refusal import Refusal
 from listening.request import Request
@@ -114,8 +115,13 @@ class Listeners:
         failed (the caller acks with it); None when it went through."""
         answer = None
         try:
-            listener(req)
-            req.commit()
+            try:
+                listener(req)
+                req.commit()
+            except StaleDataError:
+                # Someone else's change to the same row committed first (the version it was
+                # read at is gone): nothing of this one was written, and the user is told so.
+                raise Refusal("common.changed_meanwhile") from None
         except Refusal as refusal:
             req.discard()
             try:

@@ -28,6 +28,7 @@ from rendering.blocks import ephemeral
 from rendering.i18n import Texts, negotiate_locale
 from services import people
 from slackio.profiles import fetch_profile
+from storage import audit
 
 log = logging.getLogger("ambot.request")
 
@@ -100,6 +101,7 @@ class Request:
         """The request's one transaction, committed by the layer after the listener."""
         if self._session is None:
             self._session = self.runtime.db.sessions()
+            audit.act_as(self._session, self.user_id or None, "slack")  # who the audit trail names
         return self._session
 
     @cached_property

@@ -71,7 +71,7 @@ def divider() -> Block:
 
 
 def button(
-    text: str, action_id: str, value: str = "", style: str | None = None, url: str | None = None
+    text: str, action_id: str, value: str = "", style: str | None = None, url: str | None = None, confirm: Block | None = None
 ) -> Block:
     element: Block = {"type": "button", "text": plain(text, BUTTON_LIMIT), "action_id": action_id}
     if value:
@@ -80,7 +80,20 @@ def button(
         element["style"] = style
     if url:
         element["url"] = url
+    if confirm:
+        element["confirm"] = confirm
     return element
+
+
+def confirm_dialog(title: str, text: str, confirm: str, deny: str) -> Block:
+    """"Are you sure?" before a button acts (Slack shows it; nothing is sent on Cancel)."""
+    return {
+        "title": plain(title, 100),
+        "text": plain(text, 300),
+        "confirm": plain(confirm, 30),
+        "deny": plain(deny, 30),
+        "style": "danger",
+    }
 
 
 def actions(*elements: Block, block_id: str | None = None) -> Block:

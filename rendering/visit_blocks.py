@@ -123,13 +123,41 @@ def _iso(day: date | None) -> str | None:
 
 
 def stored_message(texts: Texts, visit: Any, status: str) -> dict[str, Any]:
-    """What was stored, with an Edit button; `status` is logged, updated or already."""
+    """What was stored, with Edit and Withdraw buttons; `status` is logged, updated,
+    restored or already. Follow-ups the change withdrew each get an Undo button."""
+    m = lambda name, *a, **kw: texts.macro("visit/messages", name, *a, **kw)  # noqa: E731
     text = texts.render("visit/stored", v=visit, status=status)
     body = bk.sections(text)
+    for followup in visit.withdrawn:
+        undo = bk.button(m("button_undo"), ids.FOLLOWUP_RESTORE, value=str(followup.id))
+        body.append(bk.section(m("followup_withdrawn", followup.text), accessory=undo, block_id=f"fu_restore:{followup.id}"))
+    buttons = []
     if visit.editable:
-        edit = bk.button(texts.macro("visit/messages", "button_edit"), ids.VISIT_EDIT, value=str(visit.id))
-        body.append(bk.actions(edit, block_id=f"visit:{visit.id}"))
+        buttons.append(bk.button(m("button_edit"), ids.VISIT_EDIT, value=str(visit.id)))
+    if visit.withdrawable:
+        buttons.append(withdraw_button(texts, visit))
+    if buttons:
+        body.append(bk.actions(*buttons, block_id=f"visit:{visit.id}"))
     return bk.message(text, body)
+
+
+def withdraw_button(texts: Texts, visit: Any) -> Block:
+    """Withdraw, after a confirmation; its value carries the version it was drawn from."""
+    m = lambda name, *a, **kw: texts.macro("visit/messages", name, *a, **kw)  # noqa: E731
+    confirm = bk.confirm_dialog(m("confirm_withdraw_title"), m("confirm_withdraw_text", visit), m("button_withdraw"), m("button_keep"))
+    return bk.button(m("button_withdraw"), ids.VISIT_WITHDRAW, value=f"{visit.id}:{visit.version}", confirm=confirm)
+
+
+def withdrawn_message(texts: Texts, visit: Any) -> dict[str, Any]:
+    """A visit just withdrawn, with Undo."""
+    text = texts.macro("visit/messages", "visit_withdrawn", visit)
+    undo = bk.button(texts.macro("visit/messages", "button_undo"), ids.VISIT_RESTORE, value=str(visit.id))
+    return bk.message(text, [bk.section(text, accessory=undo)])
+
+
+def history_message(texts: Texts, history: Any) -> dict[str, Any]:
+    text = texts.render("visit/history", h=history)
+    return bk.message(bk.clip(text, 3000), bk.sections(text))
 
 
 def visit_list_message(texts: Texts, listing: Any) -> dict[str, Any]:

@@ -20,6 +20,7 @@ from domain.refusal import Refusal
 from services import coverage
 from services.visit_access import VisitAccess
 from services.visits import FollowupView, followup_view
+from storage import audit, withdrawal
 from storage import visits as store
 from storage.calendars import team_calendar
 from storage.models import Followup, Member, Team
@@ -63,8 +64,22 @@ def complete(session: Session, access: VisitAccess, followup_id: int, now: datet
     today = access.today(now)
     if followup.status == "done":
         return ActionOutcome(followup_view(followup, today), changed=False)
-    followup.status, followup.done_at, followup.done_by_id = "done", now, access.member_id
-    session.flush()
+    # Compare-and-set, like a snooze: of two presses at once (a double click, the reminder
+    # and the Home), one marks it done and the other finds it done.
+    marked = cast(CursorResult[Any], session.execute(
+        update(Followup)
+        .where(Followup.id == followup.id, Followup.status == "open", Followup.withdrawn_at.is_(None))
+        .values(status="done", done_at=now, done_by_id=access.member_id, version=Followup.version + 1)
+        .execution_options(synchronize_session=False)
+    )).rowcount
+    session.refresh(followup)
+    if not marked:
+        if followup.withdrawn_at is not None:
+            return complete(session, access, followup_id, now)  # says so
+        return ActionOutcome(followup_view(followup, today), changed=False)
+    audit.record(session, entity="followups", entity_id=followup.id, team_id=followup.team_id, action="update",
+                 before={"status": "open", "done_at": None, "done_by_id": None},
+                 after={"status": "done", "done_at": now, "done_by_id": access.member_id}, version=followup.version)
     return ActionOutcome(followup_view(followup, today), changed=True)
 
 
@@ -112,11 +127,14 @@ def snooze(session: Session, access: VisitAccess, followup_id: int, length: str,
     # UPDATE gives a CursorResult (rowcount); Session.execute is typed as plain Result
     moved = cast(CursorResult[Any], session.execute(
         update(Followup)
-        .where(Followup.id == followup.id, Followup.status != "done", same_due)
-        .values(due=new_due)
+        .where(Followup.id == followup.id, Followup.status != "done", Followup.withdrawn_at.is_(None), same_due)
+        .values(due=new_due, version=Followup.version + 1)
         .execution_options(synchronize_session=False)
     )).rowcount
     session.refresh(followup)  # what is stored now, whoever changed it
+    if moved:
+        audit.record(session, entity="followups", entity_id=followup.id, team_id=followup.team_id, action="update",
+                     before={"due": expected}, after={"due": new_due}, version=followup.version)
     if not moved:
         if followup.status == "done":
             raise Refusal("visit.followup_already_done", usage=True, text=followup.text)
@@ -125,9 +143,13 @@ def snooze(session: Session, access: VisitAccess, followup_id: int, length: str,
 
 
 def _actionable(session: Session, access: VisitAccess, followup_id: int) -> Followup:
-    followup = store.get_followup(session, followup_id)
+    with withdrawal.included(session):
+        followup = store.get_followup(session, followup_id)
     if followup is None or followup.team_id != access.team_id:
         raise Refusal("visit.followup_gone", usage=True)
+    if followup.withdrawn_at is not None:  # an old message's button: say what it is now
+        by = session.get(Member, followup.withdrawn_by_id) if followup.withdrawn_by_id else None
+        raise Refusal("visit.followup_withdrawn", text=followup.text, by=by.slack_id if by else None, at=followup.withdrawn_at)
     if followup.owner_id in access.owner_ids or access.may_see(followup.customer):
         return followup
     owner = followup.owner.slack_id if followup.owner else None

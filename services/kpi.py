@@ -21,6 +21,7 @@ from domain.kpi_input import leave_dates, local_today
 from domain.metrics import METRICS, Metric, Period, metric_order, parse_period, period_containing
 from domain.pace import MetricPace, most_behind, pace_for
 from domain.refusal import Refusal
+from domain.text_hygiene import clean_short
 from services.visit_access import VisitAccess
 from storage import kpi as queries
 from storage.calendars import team_calendar
@@ -241,13 +242,14 @@ def _fold(text: str) -> str:
 def log_entry(session: Session, member: Member, metric: Metric, value: Decimal, *, occurred_on: date, now: datetime, customer: Customer | None = None, note: str | None = None, entered_by: Member | None = None, source: str = "slash", source_key: str | None = None) -> KpiEntry:
     """Record one result; a retried request (same source_key) returns the first entry."""
     check_value(metric, value)
+    note = clean_short(note, "note", NOTE_LIMIT) if note else None
     if source_key:
         existing = session.scalar(select(KpiEntry).where(KpiEntry.source_key == source_key))
         if existing is not None:
             return existing
     entry = KpiEntry(
         team_id=member.team_id, member_id=member.id, metric=metric.key, value=value, occurred_on=occurred_on,
-        customer_id=customer.id if customer else None, note=(note or None) and note[:NOTE_LIMIT], source=source,
+        customer_id=customer.id if customer else None, note=note or None, source=source,
         entered_by_id=(entered_by or member).id, entered_at=now, undone=False, source_key=source_key,
     )
     session.add(entry)
@@ -255,8 +257,8 @@ def log_entry(session: Session, member: Member, metric: Metric, value: Decimal, 
     return entry
 
 
-def undo_last(session: Session, member: Member) -> KpiEntry:
-    """Take back the latest live entry this member logged by hand."""
+def undo_last(session: Session, member: Member, now: datetime) -> KpiEntry:
+    """Withdraw the latest live entry this member logged by hand."""
     entry = session.scalar(
         select(KpiEntry)
         .where(KpiEntry.entered_by_id == member.id, KpiEntry.undone.is_(False), KpiEntry.source == "slash")
@@ -265,21 +267,38 @@ def undo_last(session: Session, member: Member) -> KpiEntry:
     )
     if entry is None:
         raise Refusal("kpi.nothing_to_undo")
-    entry.undone = True
+    _withdraw(entry, member, now)
     session.flush()
     return entry
 
 
-def undo_entry(session: Session, member: Member, entry_id: int) -> KpiEntry:
-    """The Undo button on a `/kpi log` confirmation: only the person who logged it."""
+def undo_entry(session: Session, member: Member, entry_id: int, now: datetime) -> KpiEntry:
+    """The Undo button on a `/kpi log` confirmation: only the person who logged it. The
+    entry is withdrawn — kept with who and when, counted nowhere — and can be put back."""
     entry = session.get(KpiEntry, entry_id)
     if entry is None or entry.entered_by_id != member.id:
         raise Refusal("kpi.not_your_entry")
     if entry.undone:
         raise Refusal("kpi.already_undone")
-    entry.undone = True
+    _withdraw(entry, member, now)
     session.flush()
     return entry
+
+
+def restore_entry(session: Session, member: Member, entry_id: int) -> KpiEntry:
+    """The Restore button on an undo's confirmation: the entry counts again."""
+    entry = session.get(KpiEntry, entry_id)
+    if entry is None or entry.entered_by_id != member.id:
+        raise Refusal("kpi.not_your_entry")
+    if not entry.undone:
+        raise Refusal("kpi.already_restored")
+    entry.undone, entry.withdrawn_at, entry.withdrawn_by_id = False, None, None
+    session.flush()
+    return entry
+
+
+def _withdraw(entry: KpiEntry, member: Member, now: datetime) -> None:
+    entry.undone, entry.withdrawn_at, entry.withdrawn_by_id = True, now, member.id
 
 
 def customer_name(session: Session, customer_id: int | None) -> str | None:
@@ -299,14 +318,16 @@ def set_target(session: Session, team: Team, member: Member, metric: Metric, val
     if member.team_id != team.id:
         raise Refusal("kpi.not_on_team", usage=True, user=member.slack_id)
     target = session.scalar(
-        select(KpiTarget).where(KpiTarget.member_id == member.id, KpiTarget.period == period.key, KpiTarget.metric == metric.key)
+        select(KpiTarget)
+        .where(KpiTarget.member_id == member.id, KpiTarget.period == period.key, KpiTarget.metric == metric.key)
+        .execution_options(include_withdrawn=True)  # one removed by a load is set again, not doubled
     )
-    previous = target.value if target else None
+    previous = target.value if target and target.withdrawn_at is None else None
     if target is None:
         target = KpiTarget(team_id=team.id, member_id=member.id, period=period.key, metric=metric.key, value=value)
         session.add(target)
     else:
-        target.value = value
+        target.value, target.withdrawn_at = value, None
     session.flush()
     return target, previous
 

@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session
 from domain.kpi_input import parse_amount
 from domain.metrics import resolve_metric
 from domain.refusal import Refusal
+from domain.text_hygiene import clean_short, short_problem
 from services.kpi import NOTE_LIMIT, check_value
 from storage.models import Customer, KpiEntry, Member
 
@@ -155,8 +156,10 @@ def _row(line: int, cells: dict[str, str], members: dict, customers: dict, probl
         if customer is None:
             problems.append(ImportProblem(line, "unknown_customer", name))
     note = cells.get("note", "") or None
-    if note and len(note) > NOTE_LIMIT:
+    if note and short_problem(note, NOTE_LIMIT):
         problems.append(ImportProblem(line, "note_too_long"))
+    elif note:
+        note = clean_short(note, "note", NOTE_LIMIT) or None  # as typed in Slack: no controls, no direction overrides
     if len(problems) > found or day is None or metric is None or value is None:  # each one a problem above
         return None
     return _Row(line, day, candidates[0], metric.key, value, customer, note)

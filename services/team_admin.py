@@ -14,8 +14,10 @@ from sqlalchemy.orm import Session
 
 from domain import team_rules as rules
 from domain.refusal import Refusal
+from domain.text_hygiene import SHORT_MAX, clean_short
 from domain.workdays import known_country
-from storage.models import Customer, Member, Team, Topic, TopicResponder
+from storage import topics as topic_store
+from storage.models import Customer, Followup, Member, Team, Topic
 
 
 @dataclass
@@ -72,9 +74,10 @@ def validate_setup(changes: dict[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key, value in changes.items():
         if key == "name":
-            if not str(value).strip():
+            name = clean_short(str(value), "team_name")
+            if not name:
                 raise Refusal("amteam.bad_value", usage=True, field="name", value=value)
-            out["name"] = str(value).strip()[:200]
+            out["name"] = name
         elif key == "channel":
             out["channel"] = value
         elif key == "timezone":
@@ -144,6 +147,7 @@ def add_member(session: Session, team: Team, slack_id: str, name: str, roles: li
                 raise Refusal("amteam.bad_rep_level", usage=True, value=level)
     if "support" in roles and support_level is None:
         support_level = 1
+    name = clean_short(name or "", "member_name")  # a Slack display name too: no direction overrides
     member = member_by_slack_id(session, team, slack_id, active_only=False)
     if member is None:
         member = Member(team_id=team.id, slack_id=slack_id, name=name or slack_id, roles=roles)
@@ -214,27 +218,55 @@ def parse_cadence(value: str) -> int:
 
 
 def add_customer(session: Session, team: Team, name: str, *, owner: str | None, tier: str | None, industry: str | None, cadence: str | None, aliases: list[str]) -> Customer:
-    name = name.strip()
+    name = clean_short(name, "customer_name")
     if not name:
         raise Refusal("amteam.missing_customer_name", usage=True)
+    aliases = [a for a in (clean_short(alias, "alias", SHORT_MAX) for alias in aliases) if a]
+    industry = clean_short(industry, "industry", SHORT_MAX) if industry else None
     owner_member = require_member(session, team, owner) if owner else None
     tier_value = parse_tier(tier) if tier else None
     cadence_value = parse_cadence(cadence) if cadence else None
     customer = customer_by_name(session, team, name)
     if customer is None:
-        customer = Customer(team_id=team.id, name=name[:200], aliases=[], tier=tier_value or "regular")
+        customer = Customer(team_id=team.id, name=name, aliases=[], tier=tier_value or "regular")
         session.add(customer)
     if owner_member:
         customer.owner_id = owner_member.id
     if tier_value:
         customer.tier = tier_value
     if industry:
-        customer.industry = industry[:100]
+        customer.industry = industry
     if cadence_value:
         customer.cadence_days = cadence_value
     if aliases:
         customer.aliases = sorted(set(customer.aliases or []) | set(aliases))
     customer.active = True
+    session.flush()
+    return customer
+
+
+def withdraw_customer(session: Session, team: Team, name: str, *, by_slack_id: str, now: datetime) -> Customer:
+    """Take a customer off the team's list: kept with who and when (its visits and history
+    too), restorable. Never while follow-ups promised to it are still open."""
+    customer = require_customer(session, team, name.strip())
+    if not customer.active:
+        raise Refusal("amteam.customer_already_removed", name=customer.name)
+    open_count = session.scalar(
+        select(func.count(Followup.id)).where(Followup.customer_id == customer.id, Followup.status == "open")
+    ) or 0
+    if open_count:
+        raise Refusal("amteam.customer_has_followups", name=customer.name, count=open_count)
+    by = member_by_slack_id(session, team, by_slack_id)
+    customer.active, customer.withdrawn_at, customer.withdrawn_by_id = False, now, by.id if by else None
+    session.flush()
+    return customer
+
+
+def restore_customer(session: Session, team: Team, name: str) -> Customer:
+    customer = require_customer(session, team, name.strip())
+    if customer.active:
+        raise Refusal("amteam.customer_not_removed", name=customer.name)
+    customer.active, customer.withdrawn_at, customer.withdrawn_by_id = True, None, None
     session.flush()
     return customer
 
@@ -259,6 +291,9 @@ def add_topic(session: Session, team: Team, key: str, *, name: str | None, keywo
         raise Refusal("amteam.bad_topic_key", usage=True, value=key)
     if lead_days is not None and not lead_days.isdigit():
         raise Refusal("amteam.bad_lead_days", usage=True, value=lead_days)
+    name = clean_short(name, "topic_name") if name else None
+    keywords = [k for k in (clean_short(word, "keyword", SHORT_MAX) for word in keywords) if k]
+    lead_note = clean_short(lead_note, "lead_time", 500) if lead_note else None
     topic = topic_by_key(session, team, key)
     if topic is None:
         topic = Topic(team_id=team.id, key=key, name=name or key, keywords=[], sla_minutes={})
@@ -282,11 +317,7 @@ def set_responders(session: Session, team: Team, key: str, level: str, slack_ids
     members = [require_member(session, team, s) for s in slack_ids]
     if not members:
         raise Refusal("amteam.missing_people", usage=True)
-    level_no = int(level)
-    topic.responders = [r for r in topic.responders if r.level != level_no] + [
-        TopicResponder(level=level_no, member_id=m.id, position=i) for i, m in enumerate(members)
-    ]
-    session.flush()
+    topic_store.set_responders(session, topic, {int(level): [m.id for m in members]})
     return topic
 
 

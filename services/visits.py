@@ -11,17 +11,19 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
 from domain.refusal import Refusal
 from domain.visit_form import FollowupRow, VisitDraft, row_block_ids
 from services.customer_index import match_customer
 from services.visit_access import VisitAccess, check_may_see, team_member_by_slack_id
+from storage import audit, withdrawal
 from storage import visits as store
 from storage.models import Customer, Followup, Member, ProcessedRequest, Visit
 
@@ -41,6 +43,7 @@ class FollowupView:
     customer_name: str
     overdue_days: int  # 0 when not overdue
     done_at: datetime | None = None
+    version: int = 1
 
 
 @dataclass(frozen=True)
@@ -60,12 +63,27 @@ class VisitView:
     logged_at: datetime
     followups: tuple[FollowupView, ...] = ()
     editable: bool = False
+    version: int = 1
+    withdrawable: bool = False  # this reader may withdraw it (its customer's owner, its logger, a manager)
+    withdrawn: tuple[FollowupView, ...] = ()  # follow-ups this change withdrew (for their Undo buttons)
 
 
 @dataclass(frozen=True)
 class LogOutcome:
     visit: VisitView
     created: bool  # False: this request (or an identical one) had already stored it
+
+
+@dataclass(frozen=True)
+class Seen:
+    """The versions an edit form was drawn from: the visit's and each follow-up row's."""
+
+    visit: int | None
+    followups: dict[int, int] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, view: VisitView) -> Seen:
+        return cls(view.version, {f.id: f.version for f in view.followups if f.status == "open"})
 
 
 @dataclass(frozen=True)
@@ -185,7 +203,7 @@ def log_visit(
         source_key=source_key,
     )
     _apply(visit, draft)
-    visit.followups = [_new_followup(visit, row, owners, now) for row in draft.followups]
+    visit.followups = [_new_followup(visit, row, owners, now, access.member_id) for row in draft.followups]
     session.add(visit)
     session.flush()
     if fingerprint:
@@ -194,35 +212,72 @@ def log_visit(
     return LogOutcome(view_of(visit, access, access.today(now)), created=True)
 
 
-def update_visit(session: Session, access: VisitAccess, visit_id: int, customer: Customer, draft: VisitDraft, *, edit_key: str, now: datetime) -> LogOutcome:
-    """Apply an edit once (`edit_key` identifies the submission) and return the visit."""
+def update_visit(session: Session, access: VisitAccess, visit_id: int, customer: Customer, draft: VisitDraft, *, seen: Seen, edit_key: str, now: datetime) -> LogOutcome:
+    """Apply an edit once (`edit_key` identifies the submission) and return the visit.
+
+    Only if nothing the form showed has changed since it was drawn (`seen`): otherwise
+    `Refusal("visit.stale")` names who changed what and when, and nothing is written.
+    An emptied row withdraws its follow-up (kept, restorable), if this person may."""
     visit = _editable_visit(session, access, visit_id)
     if session.get(ProcessedRequest, edit_key) is not None:
         return LogOutcome(view_of(visit, access, access.today(now)), created=False)
+    _check_seen(session, visit, seen)
     check_may_see(access, customer)
-    # A row the person emptied withdraws that promise; follow-ups the form did not show stay.
-    withdrawn = {row.followup_id for row in draft.followups if row.followup_id and not row.text}
+    by_id = {f.id: f for f in visit.followups if f.withdrawn_at is None}
+    withdrawn = [by_id[row.followup_id] for row in draft.followups if row.followup_id in by_id and not row.text]
+    for index, row in enumerate(draft.followups):
+        if row.followup_id in by_id and not row.text:
+            _check_may_withdraw(access, by_id[row.followup_id], beside=row_block_ids(index)[0])
     draft = draft.with_defaults(access.slack_id)
     owners = _followup_owners(session, access, draft.followups)
-    visit.customer = customer
+    if visit.customer_id != customer.id:
+        visit.customer = customer
     _apply(visit, draft)
-    for followup in list(visit.followups):
-        if followup.status == "open" and followup.id in withdrawn:
-            visit.followups.remove(followup)
-    by_id = {f.id: f for f in visit.followups}
+    for followup in withdrawn:
+        if followup.status == "open":
+            _withdraw(followup, access, now)
     for row in draft.followups:
         existing = by_id.get(row.followup_id) if row.followup_id else None
         if existing is None:
-            visit.followups.append(_new_followup(visit, row, owners, now))
+            visit.followups.append(_new_followup(visit, row, owners, now, access.member_id))
             continue
-        existing.text, existing.due = row.text or existing.text, row.due
-        if row.owner_slack_id:
+        if row.text and existing.text != row.text:
+            existing.text = row.text
+        if existing.due != row.due:
+            existing.due = row.due
+        if row.owner_slack_id and existing.owner_id != owners[row.owner_slack_id].id:
             existing.owner = owners[row.owner_slack_id]
     for followup in visit.followups:  # a visit moved to another customer takes its promises along
-        followup.customer = customer
+        if followup.customer_id != customer.id:
+            followup.customer = customer
     session.add(ProcessedRequest(key=edit_key, created_at=now, result={"visit_id": visit.id}))
     session.flush()
-    return LogOutcome(view_of(visit, access, access.today(now)), created=True)
+    today = access.today(now)
+    view = view_of(visit, access, today)
+    return LogOutcome(replace(view, withdrawn=tuple(followup_view(f, today) for f in withdrawn)), created=True)
+
+
+def _check_seen(session: Session, visit: Visit, seen: Seen) -> None:
+    """Refuse an edit drawn from an older version of the visit or of one of its rows."""
+    if seen.visit is None or visit.version != seen.visit:
+        raise stale(session, "visits", visit.id, seen.visit)
+    with withdrawal.included(session):
+        current = {f.id: f for f in visit_followups_all(session, visit.id)}
+    for followup_id, version in seen.followups.items():
+        followup = current.get(followup_id)
+        if followup is None or followup.version != version or followup.withdrawn_at is not None:
+            raise stale(session, "followups", followup_id, version)
+
+
+def stale(session: Session, entity: str, entity_id: int, seen_version: int | None) -> Refusal:
+    """`visit.stale`, naming who made the change that came after `seen_version`, and when."""
+    change = audit.last_change(session, entity, entity_id, after_version=seen_version) if seen_version else None
+    change = change or audit.last_change(session, entity, entity_id)
+    return Refusal("visit.stale", beside="customer", by=change.actor if change else None, at=change.at if change else None)
+
+
+def visit_followups_all(session: Session, visit_id: int) -> list[Followup]:
+    return list(session.scalars(select(Followup).where(Followup.visit_id == visit_id).order_by(Followup.id)))
 
 
 def visit_for_edit(session: Session, access: VisitAccess, visit_id: int, now: datetime) -> VisitView:
@@ -230,22 +285,140 @@ def visit_for_edit(session: Session, access: VisitAccess, visit_id: int, now: da
 
 
 def _editable_visit(session: Session, access: VisitAccess, visit_id: int) -> Visit:
-    visit = store.get_visit(session, visit_id)
-    if visit is None or visit.team_id != access.team_id:
-        raise Refusal("visit.visit_gone", usage=True)
+    visit = _team_visit(session, access, visit_id)
+    if visit.withdrawn_at is not None:
+        raise withdrawn_refusal(session, visit)
     check_may_see(access, visit.customer)
     return visit
 
 
+def _team_visit(session: Session, access: VisitAccess, visit_id: int) -> Visit:
+    """The visit, withdrawn or not, if it is this person's team's."""
+    with withdrawal.included(session):
+        visit = store.get_visit(session, visit_id)
+    if visit is None or visit.team_id != access.team_id:
+        raise Refusal("visit.visit_gone", usage=True)
+    return visit
+
+
+def withdrawn_refusal(session: Session, visit: Visit) -> Refusal:
+    by = session.get(Member, visit.withdrawn_by_id) if visit.withdrawn_by_id else None
+    return Refusal("visit.visit_withdrawn", id=visit.id, by=by.slack_id if by else None, at=visit.withdrawn_at)
+
+
+# --- withdrawing and restoring ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WithdrawOutcome:
+    visit: VisitView | None
+    followup: FollowupView | None
+    changed: bool  # False: it already was (a double click, an old button)
+
+
+def may_withdraw(access: VisitAccess, customer: Customer, creator_id: int | None) -> bool:
+    """The customer's account manager, whoever created the record, or a manager. A
+    colleague covering during a handover may add and complete, not withdraw."""
+    if customer.team_id != access.team_id:
+        return False
+    return access.is_manager or customer.owner_id == access.member_id or (creator_id is not None and creator_id == access.member_id)
+
+
+def _check_may_withdraw(access: VisitAccess, followup: Followup, *, beside: str | None = None) -> None:
+    if not may_withdraw(access, followup.customer, followup.created_by_id):
+        owner = followup.customer.owner.slack_id if followup.customer.owner else None
+        raise Refusal("visit.withdraw_not_allowed", beside=beside, owner=owner, text=followup.text)
+
+
+def _withdraw(row: Visit | Followup, access: VisitAccess, now: datetime) -> None:
+    row.withdrawn_at, row.withdrawn_by_id = now, access.member_id
+
+
+def withdraw_visit(session: Session, access: VisitAccess, visit_id: int, now: datetime, *, seen_version: int | None = None) -> WithdrawOutcome:
+    """Withdraw a visit and its follow-ups: kept with who and when, hidden from every list,
+    report and export, shown in its customer's history, restorable."""
+    visit = _team_visit(session, access, visit_id)
+    today = access.today(now)
+    if visit.withdrawn_at is not None:
+        return WithdrawOutcome(view_of(visit, access, today), None, changed=False)
+    if not may_withdraw(access, visit.customer, visit.logged_by_id):
+        owner = visit.customer.owner.slack_id if visit.customer.owner else None
+        raise Refusal("visit.withdraw_visit_not_allowed", owner=owner, name=visit.customer.name)
+    if seen_version is not None and visit.version != seen_version:
+        raise stale(session, "visits", visit.id, seen_version)
+    _withdraw(visit, access, now)
+    for followup in visit.followups:
+        if followup.withdrawn_at is None:
+            _withdraw(followup, access, now)
+    session.flush()
+    return WithdrawOutcome(view_of(visit, access, today), None, changed=True)
+
+
+def restore_visit(session: Session, access: VisitAccess, visit_id: int, now: datetime) -> WithdrawOutcome:
+    """Put a withdrawn visit back, with the follow-ups withdrawn along with it."""
+    visit = _team_visit(session, access, visit_id)
+    today = access.today(now)
+    if visit.withdrawn_at is None:
+        return WithdrawOutcome(view_of(visit, access, today), None, changed=False)
+    if not may_withdraw(access, visit.customer, visit.logged_by_id):
+        owner = visit.customer.owner.slack_id if visit.customer.owner else None
+        raise Refusal("visit.withdraw_visit_not_allowed", owner=owner, name=visit.customer.name)
+    with withdrawal.included(session):
+        taken_along = [f for f in visit_followups_all(session, visit.id) if f.withdrawn_at == visit.withdrawn_at]
+    visit.withdrawn_at = visit.withdrawn_by_id = None
+    for followup in taken_along:
+        followup.withdrawn_at = followup.withdrawn_by_id = None
+    session.flush()
+    session.expire(visit, ["followups"])
+    return WithdrawOutcome(view_of(visit, access, today), None, changed=True)
+
+
+def _team_followup(session: Session, access: VisitAccess, followup_id: int) -> Followup:
+    with withdrawal.included(session):
+        followup = store.get_followup(session, followup_id)
+    if followup is None or followup.team_id != access.team_id:
+        raise Refusal("visit.followup_gone", usage=True)
+    return followup
+
+
+def withdraw_followup(session: Session, access: VisitAccess, followup_id: int, now: datetime) -> WithdrawOutcome:
+    followup = _team_followup(session, access, followup_id)
+    today = access.today(now)
+    if followup.withdrawn_at is not None:
+        return WithdrawOutcome(None, followup_view(followup, today), changed=False)
+    _check_may_withdraw(access, followup)
+    _withdraw(followup, access, now)
+    session.flush()
+    return WithdrawOutcome(None, followup_view(followup, today), changed=True)
+
+
+def restore_followup(session: Session, access: VisitAccess, followup_id: int, now: datetime) -> WithdrawOutcome:
+    followup = _team_followup(session, access, followup_id)
+    today = access.today(now)
+    if followup.withdrawn_at is None:
+        return WithdrawOutcome(None, followup_view(followup, today), changed=False)
+    _check_may_withdraw(access, followup)
+    if followup.visit_id is not None:
+        with withdrawal.included(session):
+            visit = session.get(Visit, followup.visit_id)
+        if visit is not None and visit.withdrawn_at is not None:  # its visit is withdrawn: restore that
+            raise Refusal("visit.restore_visit_first", id=visit.id)
+    followup.withdrawn_at = followup.withdrawn_by_id = None
+    session.flush()
+    return WithdrawOutcome(None, followup_view(followup, today), changed=True)
+
+
 def _apply(visit: Visit, draft: VisitDraft) -> None:
+    """The draft's values, each set only where it differs (an unchanged visit keeps its version)."""
     assert draft.visit_date is not None and draft.type is not None
-    visit.visit_date = draft.visit_date
-    visit.type = draft.type
-    visit.purpose, visit.needs, visit.concerns, visit.notes = draft.purpose, draft.needs, draft.concerns, draft.notes
-    visit.next_visit = draft.next_visit
+    values = dict(visit_date=draft.visit_date, type=draft.type, purpose=draft.purpose, needs=draft.needs,
+                  concerns=draft.concerns, notes=draft.notes, next_visit=draft.next_visit)
+    for name, value in values.items():
+        if getattr(visit, name) != value:
+            setattr(visit, name, value)
 
 
-def _new_followup(visit: Visit, row: FollowupRow, owners: dict[str, Member], now: datetime) -> Followup:
+def _new_followup(visit: Visit, row: FollowupRow, owners: dict[str, Member], now: datetime, created_by_id: int) -> Followup:
     return Followup(
         team_id=visit.team_id,
         customer=visit.customer,
@@ -254,6 +427,7 @@ def _new_followup(visit: Visit, row: FollowupRow, owners: dict[str, Member], now
         due=row.due,
         status="open",
         created_at=now,
+        created_by_id=created_by_id,
     )
 
 
@@ -315,8 +489,10 @@ def view_of(visit: Visit, access: VisitAccess | None, today: date) -> VisitView:
         rep_slack_id=visit.rep.slack_id if visit.rep else None,
         logged_by_slack_id=visit.logged_by.slack_id if visit.logged_by else None,
         logged_at=visit.logged_at,
-        followups=tuple(followup_view(f, today) for f in visit.followups),
-        editable=access is not None and access.may_log(visit.customer),
+        followups=tuple(followup_view(f, today) for f in visit.followups if f.withdrawn_at is None),
+        editable=access is not None and visit.withdrawn_at is None and access.may_log(visit.customer),
+        version=visit.version,
+        withdrawable=access is not None and visit.withdrawn_at is None and may_withdraw(access, visit.customer, visit.logged_by_id),
     )
 
 
@@ -332,6 +508,7 @@ def followup_view(followup: Followup, today: date) -> FollowupView:
         customer_name=followup.customer.name,
         overdue_days=overdue,
         done_at=followup.done_at,
+        version=followup.version,
     )
 
 
@@ -353,13 +530,21 @@ def draft_of(view: VisitView) -> VisitDraft:
     )
 
 
+def find_edit(session: Session, access: VisitAccess, visit_id: int, *, edit_key: str, now: datetime) -> LogOutcome | None:
+    """The visit as a concurrent copy of the same edit left it (None: no copy stored it)."""
+    if session.get(ProcessedRequest, edit_key) is None:
+        return None
+    return LogOutcome(visit_for_edit(session, access, visit_id, now), created=False)
+
+
 def store_once(session: Session, store: Callable[[Session], LogOutcome], recover: Callable[[Session], LogOutcome | None]) -> LogOutcome:
     """Run `store` in a savepoint; if a concurrent copy of the same request won the race
-    (a unique key was taken), return what that copy stored instead."""
+    (a unique key was taken, or the row's version moved under it), return what that copy
+    stored instead. When no copy did, the error stands (another person's change won)."""
     try:
         with session.begin_nested():
             return store(session)
-    except IntegrityError:
+    except (IntegrityError, StaleDataError):
         found = recover(session)
         if found is None:
             raise

@@ -36,6 +36,7 @@ QUESTION_FOLLOWUP_MODAL = "question_followup_modal"
 
 # kpi
 KPI_UNDO_ENTRY = "kpi_undo_entry"
+KPI_RESTORE_ENTRY = "kpi_restore_entry"  # put back an entry taken back (the undo's confirmation)
 
 # --- visits (handlers/visits.py, handlers/visit_modal.py, handlers/followup_actions.py) ---
 VISIT_MODAL = "visit_modal"  # view callback id of the visit form (new and edit)
@@ -43,6 +44,9 @@ VISIT_CUSTOMER = "visit_customer"  # the form's searchable customer select (opti
 VISIT_ADD_FOLLOWUP = "visit_add_followup"  # form button: one more follow-up row
 VISIT_EDIT = "visit_edit"  # message button: reopen a stored visit in the form
 VISIT_PICK_CUSTOMER = "visit_pick_customer"  # message button: one of several matching customers
+VISIT_WITHDRAW = "visit_withdraw"  # message button: withdraw a visit ("<id>:<version>")
+VISIT_RESTORE = "visit_restore"  # message button: Undo a visit's withdrawal (its id)
+FOLLOWUP_RESTORE = "followup_restore"  # message button: Undo a follow-up's withdrawal (its id)
 FOLLOWUP_DONE = "followup_done"
 FOLLOWUP_SNOOZE_DAY = "followup_snooze_day"
 FOLLOWUP_SNOOZE_WEEK = "followup_snooze_week"

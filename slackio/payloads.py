@@ -6,6 +6,11 @@ takes any form containing the text `payload` for interactivity, so a slash comma
 text says "payload" would be routed nowhere. `problem` then checks the shape every
 listener relies on, so a correctly signed but unusable body is answered 400 here instead
 of failing deep inside a listener.
+
+Every string of what `parse_body` returns — keys and values, at any depth — has its
+control characters removed (`domain.text_hygiene.strip_controls`): this is the one place
+text typed in Slack enters ambot, so a NUL byte or an escape sequence reaches no service,
+and SQLite and PostgreSQL store the same text.
 """
 
 from __future__ import annotations
@@ -14,12 +19,18 @@ import json
 from typing import Any
 from urllib.parse import parse_qsl
 
+from domain.text_hygiene import strip_controls
+
 
 class Unreadable(ValueError):
     """The body is not a Slack payload at all (bad JSON, not an object, not UTF-8)."""
 
 
 def parse_body(body: str, content_type: str | None) -> dict[str, Any]:
+    return clean(_parse(body, content_type))
+
+
+def _parse(body: str, content_type: str | None) -> dict[str, Any]:
     if not body:
         raise Unreadable("empty body")
     if (content_type or "").split(";")[0].strip() == "application/json" or body.lstrip().startswith("{"):
@@ -28,6 +39,17 @@ def parse_body(body: str, content_type: str | None) -> dict[str, Any]:
     if "payload" in form and "command" not in form:
         return _json_object(form["payload"])
     return form
+
+
+def clean(value: Any) -> Any:
+    """`value` with control characters removed from every string in it, at any depth."""
+    if isinstance(value, str):
+        return strip_controls(value)
+    if isinstance(value, dict):
+        return {clean(k): clean(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [clean(v) for v in value]
+    return value
 
 
 def _json_object(text: str) -> dict[str, Any]:

@@ -21,6 +21,9 @@ from sqlalchemy import Connection, create_engine, event, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+# Their Session hooks: every change recorded in the audit trail, withdrawn rows hidden.
+from storage import audit, withdrawal  # noqa: F401
+
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 # An arbitrary, fixed 64-bit key: "ambot-migrate". Distinct from the scheduler's.
 MIGRATION_LOCK_KEY = 0x616D626F74_4D47

@@ -12,6 +12,7 @@ from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session
 
 from domain.handover_rules import LIVE_STATUSES, Absence
+from storage import audit
 from storage.models import Handover, Member
 
 # Asked, but nobody stands in yet.
@@ -118,18 +119,22 @@ def unanswered_since_start(session: Session, team_id: int, now: datetime) -> lis
 
 
 def change_status(session: Session, handover_id: int, from_statuses: Iterable[str], **values: Any) -> bool:
-    """Set `values` (a new `status` among them) only if the row is still in `from_statuses`."""
+    """Set `values` (a new `status` among them) only if the row is still in `from_statuses`
+    (compare-and-set: a button pressed on an old message changes nothing), bumping its
+    version and recording the change in the audit trail."""
+    row = session.get(Handover, handover_id)
+    before = {key: getattr(row, key) for key in values} if row is not None else None
     # UPDATE gives a CursorResult (rowcount); Session.execute is typed as plain Result
     result = cast(CursorResult[Any], session.execute(
         update(Handover)
         .where(Handover.id == handover_id, Handover.status.in_(sorted(from_statuses)))
-        .values(**values)
+        .values(**values, version=Handover.version + 1)
         .execution_options(synchronize_session=False)
     ))
-    if result.rowcount:
-        row = session.get(Handover, handover_id)
-        if row is not None:
-            session.refresh(row)
+    if result.rowcount and row is not None:
+        session.refresh(row)
+        audit.record(session, entity="handovers", entity_id=row.id, team_id=row.team_id, action="update",
+                     before=before, after={key: getattr(row, key) for key in values}, version=row.version)
     return bool(result.rowcount)
 
 

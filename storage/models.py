@@ -26,6 +26,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     event,
+    update,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
@@ -87,10 +88,13 @@ class Team(Base):
     customers_stamp: Mapped[str | None] = mapped_column(String(32), default=lambda: uuid4().hex)
     # The kinds of visit the team logs (domain.visit_types); None: all of them.
     visit_types: Mapped[list[str] | None] = mapped_column(JSON, default=None)
+    version: Mapped[int] = mapped_column(Integer, server_default="1")
 
     members: Mapped[list[Member]] = relationship(
         back_populates="team", foreign_keys="Member.team_id", order_by="Member.id"
     )
+
+    __mapper_args__ = {"version_id_col": version}
 
 
 class Member(Base):
@@ -135,9 +139,15 @@ class Customer(Base):
     tier: Mapped[str] = mapped_column(String(10), default="regular")  # key, premium, regular
     industry: Mapped[str | None] = mapped_column(String(100))
     cadence_days: Mapped[int | None] = mapped_column(Integer)  # None: the tier's default
+    # False once withdrawn (kept, with who and when, and restorable) or removed by a load.
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    withdrawn_at: Mapped[datetime | None]
+    withdrawn_by_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"))
+    version: Mapped[int] = mapped_column(Integer, server_default="1")
 
     owner: Mapped[Member | None] = relationship(foreign_keys=[owner_id])
+
+    __mapper_args__ = {"version_id_col": version}
 
 
 class Topic(Base):
@@ -153,9 +163,11 @@ class Topic(Base):
     lead_time_days: Mapped[int | None] = mapped_column(Integer)
     sla_minutes: Mapped[dict[str, Any]] = mapped_column(default=dict)  # {"1": 120, …}
 
+    # Changed only through storage.topics.set_responders (rows updated in place, never
+    # replaced wholesale: a new row beside its old self breaks the UNIQUE constraint).
     responders: Mapped[list[TopicResponder]] = relationship(
         back_populates="topic",
-        cascade="all, delete-orphan",
+        cascade="save-update, merge",
         order_by="(TopicResponder.level, TopicResponder.position)",
     )
 
@@ -184,6 +196,8 @@ class KpiTarget(Base):
     period: Mapped[str] = mapped_column(String(7))  # 2026Q4 or 2026-12
     metric: Mapped[str] = mapped_column(String(40))
     value: Mapped[Decimal] = mapped_column(Numeric(18, 2))
+    # Removed by `config load --replace`: kept, hidden from every read (storage.withdrawal).
+    withdrawn_at: Mapped[datetime | None]
 
     member: Mapped[Member] = relationship()
 
@@ -202,8 +216,14 @@ class KpiEntry(Base):
     source: Mapped[str] = mapped_column(String(16), default="slash")  # slash, import, visit
     entered_by_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"))
     entered_at: Mapped[datetime]
+    # Withdrawn (`/kpi undo`, the Undo button): kept with who and when, counted nowhere.
     undone: Mapped[bool] = mapped_column(Boolean, default=False)
+    withdrawn_at: Mapped[datetime | None]
+    withdrawn_by_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"))
     source_key: Mapped[str | None] = mapped_column(String(200), unique=True)
+    version: Mapped[int] = mapped_column(Integer, server_default="1")
+
+    __mapper_args__ = {"version_id_col": version}
 
 
 class CalendarOverride(Base):
@@ -250,13 +270,18 @@ class Visit(Base):
     logged_at: Mapped[datetime]
     # Idempotency: a retried or double-clicked submission carries the same key.
     source_key: Mapped[str | None] = mapped_column(String(200), unique=True)
+    # Withdrawn visits are kept, hidden from every read unless asked for (storage.withdrawal).
+    withdrawn_at: Mapped[datetime | None]
+    withdrawn_by_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"))
+    version: Mapped[int] = mapped_column(Integer, server_default="1")
 
     customer: Mapped[Customer] = relationship()
     rep: Mapped[Member | None] = relationship(foreign_keys=[rep_id])
     logged_by: Mapped[Member | None] = relationship(foreign_keys=[logged_by_id])
-    followups: Mapped[list[Followup]] = relationship(
-        back_populates="visit", cascade="all, delete-orphan", order_by="Followup.id"
-    )
+    # No delete-orphan: a follow-up leaves a visit only by being withdrawn.
+    followups: Mapped[list[Followup]] = relationship(back_populates="visit", cascade="save-update, merge", order_by="Followup.id")
+
+    __mapper_args__ = {"version_id_col": version}
 
 
 class Followup(Base):
@@ -274,10 +299,16 @@ class Followup(Base):
     done_at: Mapped[datetime | None]
     done_by_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"))
     created_at: Mapped[datetime]
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"))
+    withdrawn_at: Mapped[datetime | None]
+    withdrawn_by_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"))
+    version: Mapped[int] = mapped_column(Integer, server_default="1")
 
     visit: Mapped[Visit | None] = relationship(back_populates="followups")
     customer: Mapped[Customer] = relationship()
     owner: Mapped[Member | None] = relationship(foreign_keys=[owner_id])
+
+    __mapper_args__ = {"version_id_col": version}
 
 
 # --- handovers ------------------------------------------------------------------------
@@ -301,9 +332,12 @@ class Handover(Base):
     started_at: Mapped[datetime | None]
     ended_at: Mapped[datetime | None]
     source_key: Mapped[str | None] = mapped_column(String(200), unique=True)
+    version: Mapped[int] = mapped_column(Integer, server_default="1")
 
     member: Mapped[Member] = relationship(foreign_keys=[member_id])
     cover: Mapped[Member | None] = relationship(foreign_keys=[cover_id])
+
+    __mapper_args__ = {"version_id_col": version}
 
 
 # --- questions ------------------------------------------------------------------------
@@ -343,7 +377,7 @@ class Question(Base):
     assignee: Mapped[Member | None] = relationship(foreign_keys=[assignee_id])
     topic: Mapped[Topic | None] = relationship()
     events: Mapped[list[QuestionEvent]] = relationship(
-        back_populates="question", cascade="all, delete-orphan", order_by="QuestionEvent.id"
+        back_populates="question", cascade="save-update, merge", order_by="QuestionEvent.id"
     )
 
 
@@ -360,6 +394,34 @@ class QuestionEvent(Base):
     detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
 
     question: Mapped[Question] = relationship(back_populates="events")
+
+
+# --- the audit trail -------------------------------------------------------------------
+
+
+class AuditRecord(Base):
+    """One change to team data: who, when, what, and the values before and after.
+
+    Written by storage.audit in the flush that makes the change (and by the few bulk
+    updates that bypass the ORM), never changed afterwards."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (
+        Index("ix_audit_log_entity", "entity", "entity_id", "id"),
+        Index("ix_audit_log_team_at", "team_id", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"))
+    at: Mapped[datetime]
+    actor: Mapped[str | None] = mapped_column(String(32))  # a Slack user id; None: ambot itself
+    source: Mapped[str] = mapped_column(String(16))  # slack, config, import, job, cli
+    entity: Mapped[str] = mapped_column(String(32))  # the table: visits, followups, customers…
+    entity_id: Mapped[int] = mapped_column(Integer)
+    action: Mapped[str] = mapped_column(String(16))  # create, update, withdraw, restore, delete
+    version: Mapped[int | None] = mapped_column(Integer)  # the row's version after the change
+    before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
 
 # --- delivery -------------------------------------------------------------------------
@@ -409,8 +471,12 @@ def _restamp_customers(session: Session, _context: Any, _instances: Any) -> None
         for obj in (*session.new, *session.dirty, *session.deleted)
         if isinstance(obj, Customer) and (obj not in session.dirty or session.is_modified(obj))
     }
+    # A statement, not an attribute change: the stamp is no setting of the team, so it
+    # neither bumps the team's version nor waits on an edit of its settings.
     with session.no_autoflush:
         for team_id in teams:
-            team = session.get(Team, team_id) if team_id is not None else None
-            if team is not None:
-                team.customers_stamp = uuid4().hex
+            if team_id is not None:
+                session.execute(
+                    update(Team).where(Team.id == team_id).values(customers_stamp=uuid4().hex),
+                    execution_options={"synchronize_session": "evaluate"},
+                )

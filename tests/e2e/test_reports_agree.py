@@ -80,7 +80,7 @@ def test_summary_digest_kpi_team_and_exports_agree(driver, demo):
     assert f"{len(asked)} asked · {summary.questions.answered} answered" in weekly
 
 
-def _plain(value) -> str:
+def _plain(value):
     from exports.kpi import _plain as plain
 
     return plain(value)

@@ -86,6 +86,8 @@ def test_the_command_line_writes_csv_to_stdout_and_xlsx_to_a_file(tmp_path, bot_
     assert sheet is not None
     rows = list(sheet.iter_rows(values_only=True))
     assert ",".join(map(str, rows[0])) == VISIT_HEADER
-    assert rows[1][:3] == ("2026-11-16", "华东制造集团", "U0A1") and rows[1][5] == "专线扩容"
+    # Real date cells; a moment in the team's time zone (09:00 UTC is 17:00 in Shanghai).
+    assert rows[1][:3] == (datetime(2026, 11, 16), "华东制造集团", "U0A1") and rows[1][5] == "专线扩容"
+    assert rows[1][10] == datetime(2026, 11, 16, 17, 0)
     refused = bot("export", "visits", "--since", "yesterday-ish")
     assert refused.returncode == 2 and "“yesterday-ish” is not a date" in refused.stderr and refused.stdout == ""

@@ -93,8 +93,9 @@ def test_an_edit_updates_keeps_adds_and_withdraws_follow_ups_once(visit_team):
     with db.session_scope() as session:
         access = access_for(session, "U0A1", NOW)
         customer = session.get(Customer, stored.customer_id)
-        result = visits.update_visit(session, access, stored.id, customer, edited, edit_key="edit:view:V9", now=NOW)
-        again = visits.update_visit(session, access, stored.id, customer, edited, edit_key="edit:view:V9", now=NOW)
+        seen = visits.Seen.of(visits.visit_for_edit(session, access, stored.id, NOW))  # the form opens after the done
+        result = visits.update_visit(session, access, stored.id, customer, edited, seen=seen, edit_key="edit:view:V9", now=NOW)
+        again = visits.update_visit(session, access, stored.id, customer, edited, seen=seen, edit_key="edit:view:V9", now=NOW)
     assert (result.created, again.created) == (True, False)
     view = result.visit
     assert (view.visit_date, view.type, view.needs, view.concerns) == (date(2026, 11, 17), "video", "y", "price")
@@ -102,6 +103,9 @@ def test_an_edit_updates_keeps_adds_and_withdraws_follow_ups_once(visit_team):
         ("finished", "done", "U0A1"), ("kept, reworded", "open", "U0B1"), ("new one", "open", "U0A1"),
     ]  # fmt: skip
     assert count(Visit) == 1 and count(Followup) == 3
+    with db.session_scope() as session:
+        dropped = session.scalars(select(Followup).where(Followup.id == drop.id).execution_options(include_withdrawn=True)).one()
+        assert (dropped.text, dropped.withdrawn_at, dropped.withdrawn_by_id is not None) == ("drop", NOW, True)  # kept, withdrawn
 
 
 def test_done_twice_is_done_once(visit_team):
@@ -186,5 +190,5 @@ def test_an_edit_leaves_alone_the_follow_ups_the_form_did_not_show(visit_team):
         access = access_for(session, "U0A1", NOW)
         customer = session.get(Customer, stored.customer_id)
         edited = VisitDraft(visit_date=date(2026, 11, 18), type="onsite", followups=(FollowupRow(None, None, None, shown[0].followup_id), *shown[1:]))
-        visits.update_visit(session, access, stored.id, customer, edited, edit_key="edit:view:V10", now=NOW)
+        visits.update_visit(session, access, stored.id, customer, edited, seen=visits.Seen.of(stored), edit_key="edit:view:V10", now=NOW)
     assert count(Followup) == 9  # the emptied row is withdrawn; promises 8 and 9 were not on the form and stay
