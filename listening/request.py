@@ -28,6 +28,7 @@ from rendering.blocks import ephemeral
 from rendering.i18n import Texts, negotiate_locale
 from services import people
 from slackio.profiles import fetch_profile
+from slackio.text import unescape
 
 log = logging.getLogger("ambot.request")
 
@@ -67,8 +68,10 @@ class Request:
 
     @property
     def text(self) -> str:
-        """A slash command's text."""
-        return str(self.body.get("text") or "")
+        """A slash command's text (or a direct message's) as the person typed it: Slack
+        escapes `&`, `<` and `>`; its own `<@U…>`, `<#C…>`, `<!…>` and links stay whole."""
+        raw = self.body.get("text") if "command" in self.body else self.event.get("text")
+        return unescape(str(raw or ""))
 
     @property
     def trigger_id(self) -> str:
