@@ -132,8 +132,7 @@ class Request:
                     people.remember_profile(self.db, slack_id, profile.locale, profile.tz, self.now)
                     person = replace(person, slack_locale=profile.locale, tz=profile.tz or person.tz, profile_stale=False)
         elif not person.is_member:
-            profile = self.runtime.profiles.get(self.client, slack_id)
-            person = replace(person, slack_locale=profile.locale, tz=profile.tz)
+            person = with_slack_profile(self.runtime, person)
         return person
 
     def texts_for(self, who: people.Person | str) -> Texts:
@@ -142,7 +141,7 @@ class Request:
 
     def fallback_texts(self) -> Texts:
         """The asker's texts, or — when even that fails (the database is away) — the
-        language their payload carries, else English."""
+        language their Slack profile (or their payload) says, else English."""
         try:
             return self.texts
         except Exception:
@@ -150,7 +149,8 @@ class Request:
                 self._session.rollback()
             user = self.body.get("user")
             locale = user.get("locale") if isinstance(user, dict) else None
-            return Texts(negotiate_locale(locale, None))
+            person = with_slack_profile(self.runtime, people.Person(self.user_id, slack_locale=locale))
+            return texts_of(person)
 
     def names_in(self, text: str) -> dict[str, str]:
         """Members' names for the `<@U…>` mentions in `text` (plain text shows no mentions)."""
@@ -241,6 +241,17 @@ class Request:
     def take_effects(self) -> list[Effect]:
         effects, self._effects = self._effects, []
         return effects
+
+
+def with_slack_profile(runtime: Runtime, person: people.Person) -> people.Person:
+    """Someone ambot knows no language for yet (not a member, or a member Slack has not
+    told us about) in their own Slack locale and zone: `users.info`, cached an hour."""
+    if person.is_member and (person.profile_known or person.slack_locale):
+        return person
+    profile = runtime.profiles.get(runtime.client, person.slack_id) if person.slack_id else None
+    if profile is None or not profile.known:
+        return person
+    return replace(person, slack_locale=profile.locale or person.slack_locale, tz=profile.tz or person.tz)
 
 
 def texts_of(person: people.Person) -> Texts:
