@@ -16,8 +16,11 @@ from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+from sqlalchemy.orm import Session
 
 from core.clock import REAL_TIME, MonotonicClock
+from rendering.mentions import mentioned, plain_fallback
+from services import people
 from storage import outbox
 from storage.db import Database
 
@@ -72,6 +75,7 @@ class OutboxSender:
         report = DrainReport()
         with self.database.session_scope() as session:
             batch = outbox.claim(session, now, limit=limit)
+            names = _names_mentioned(session, batch)
         started = self.clock.monotonic()
         lock = threading.Lock()
         attempted: set[int] = set()
@@ -85,7 +89,7 @@ class OutboxSender:
                 # The batch's clock moves on while Slack answers: leases are renewed from it.
                 current = now + timedelta(seconds=self.clock.monotonic() - started)
                 own = DrainReport()
-                pause = self._deliver(message, current, own)
+                pause = self._deliver(message, current, own, names)
                 with lock:
                     report.add(own)
                     if pause:
@@ -127,9 +131,10 @@ class OutboxSender:
             self.clock.sleep(min(wait, 5.0))
         return total
 
-    def _deliver(self, message: outbox.Claimed, now: datetime, report: DrainReport) -> int | None:
+    def _deliver(self, message: outbox.Claimed, now: datetime, report: DrainReport, names: dict[str, str] | None = None) -> int | None:
         key = str(message.id)
-        payload = dict(message.payload)
+        # Notifications show `text` as plain text: people by name, not `<@U…>`.
+        payload = plain_fallback(dict(message.payload), names or {})
         channel, thread_ts = message.recipient, payload.get("thread_ts")
         if "thread_parent" in payload:
             parent = self._thread_parent(message, payload.pop("thread_parent"), now, report)
@@ -227,6 +232,12 @@ class OutboxSender:
             if meta.get("event_type") == METADATA_EVENT and (meta.get("event_payload") or {}).get("key") == key:
                 return channel, item["ts"]
         return None
+
+
+def _names_mentioned(session: Session, batch: list[outbox.Claimed]) -> dict[str, str]:
+    """Names of everyone the batch's notification texts mention, in one query."""
+    ids = set().union(*(mentioned(m.payload.get("text")) for m in batch if m.payload.get("blocks"))) if batch else set()
+    return people.names_of(session, ids) if ids else {}
 
 
 def _outbox_spec() -> None:

@@ -10,7 +10,6 @@ refusal or an error discards everything queued.
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import date, datetime
@@ -26,6 +25,7 @@ from core.settings import Settings
 from listening.runtime import Runtime
 from rendering.blocks import ephemeral
 from rendering.i18n import Texts, negotiate_locale
+from rendering.mentions import mentioned, plain_fallback
 from services import people
 from slackio.profiles import fetch_profile
 from slackio.text import unescape
@@ -33,7 +33,6 @@ from slackio.text import unescape
 log = logging.getLogger("ambot.request")
 
 Effect = Callable[[], Any]
-MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
 
 
 class Request:
@@ -154,7 +153,7 @@ class Request:
 
     def names_in(self, text: str) -> dict[str, str]:
         """Members' names for the `<@U…>` mentions in `text` (plain text shows no mentions)."""
-        found = set(MENTION.findall(text))
+        found = mentioned(text)
         if not found:
             return {}
         try:
@@ -180,9 +179,17 @@ class Request:
         """Run `effect` once the request's writes are committed (in order of asking)."""
         self._effects.append(effect)
 
+    def named(self, payload: dict[str, Any]) -> dict[str, Any]:
+        """A message whose notification text names the people its blocks mention."""
+        text = payload.get("text")
+        if not payload.get("blocks") or not isinstance(text, str):
+            return payload
+        return plain_fallback(payload, self.names_in(text))
+
     def reply(self, payload: dict[str, Any], *, replace_original: bool | None = None) -> None:
         """Answer where the user asked: ephemeral under a command, in place of (or beside)
         the message whose button was pressed."""
+        payload = self.named(payload)
         extra = {} if replace_original is None else {"replace_original": replace_original}
         if "response_type" not in payload and replace_original is not True:
             payload = dict(payload, response_type="ephemeral")
@@ -207,6 +214,7 @@ class Request:
     def post(self, channel: str | None, payload: dict[str, Any], **extra: Any) -> None:
         """A message to a channel or a person's DM (skipped when there is nobody)."""
         if channel:
+            payload = self.named(payload)
             self.after(lambda: self.client.chat_postMessage(channel=channel, **payload, **extra))
 
     def refresh_home(self, *slack_ids: str | None) -> None:

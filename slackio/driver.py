@@ -129,11 +129,15 @@ class SlackDriver:
 
     def submit(self, user: str, view: dict[str, Any], values: dict[str, dict[str, Any]], *, retry_num: int | None = None) -> Result:
         payload = self.shapes.view_submission(user, view, values)
-        return self.post(inbound.interactivity_body(payload), retry_num=retry_num)
+        result = self.post(inbound.interactivity_body(payload), retry_num=retry_num)
+        self.fake.check_answer("view_submission", result.json)
+        return result
 
     def suggest(self, user: str, action_id: str, value: str, *, block_id: str, view: dict | None = None) -> Result:
         payload = self.shapes.block_suggestion(user, action_id, value, block_id=block_id, view=view)
-        return self.post(inbound.interactivity_body(payload))
+        result = self.post(inbound.interactivity_body(payload))
+        self.fake.check_answer("block_suggestion", result.json)
+        return result
 
     def close_view(self, user: str, view: dict[str, Any]) -> Result:
         return self.post(inbound.interactivity_body(self.shapes.view_closed(user, view)))

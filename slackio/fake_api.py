@@ -23,7 +23,13 @@ from urllib.parse import parse_qsl, urlparse
 
 from core.clock import REAL_TIME, MonotonicClock
 from slackio.fake_methods import WebApiMethods
-from slackio.fake_validation import validate_blocks, validate_view
+from slackio.fake_validation import (
+    validate_blocks,
+    validate_fallback,
+    validate_field_errors,
+    validate_options,
+    validate_view,
+)
 
 MESSAGE_METHODS = {"chat.postMessage", "chat.postEphemeral", "chat.update", "chat.scheduleMessage"}
 VIEW_METHODS = {"views.open", "views.update", "views.push", "views.publish"}
@@ -258,6 +264,22 @@ class FakeSlack(WebApiMethods):
                     return
                 self._changed.wait(min(quiet_at, deadline) - now)
 
+    def check_answer(self, kind: str, answer: dict[str, Any]) -> list[str]:
+        """What Slack would refuse in an ack's answer (a form's errors or next view, a
+        type-ahead's options); recorded with the invalid Web API calls."""
+        problems: list[str] = []
+        if kind == "view_submission":
+            action = answer.get("response_action")
+            if action == "errors":
+                problems = validate_field_errors(answer.get("errors"))
+            elif action in {"update", "push"}:
+                problems = validate_view(answer.get("view") or {})
+        elif kind == "block_suggestion":
+            problems = validate_options(answer)
+        with self._lock:
+            self.invalid.extend((f"{kind} answer", p) for p in problems)
+        return problems
+
     def dm_texts(self, user: str) -> list[str]:
         return [c.body.get("text", "") for c in self.calls_to("chat.postMessage") if c.body.get("channel") == user]
 
@@ -378,6 +400,7 @@ class FakeSlack(WebApiMethods):
                 if not body.get("text"):
                     problems.append("a `text` fallback is required beside blocks")
                 problems += validate_blocks(blocks, limit=50)
+                problems += validate_fallback(body.get("text"))
             elif not body.get("text") and not body.get("delete_original"):
                 problems.append("message without text or blocks")
             if len(body.get("text") or "") > 40000:
