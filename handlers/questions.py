@@ -84,9 +84,19 @@ def handle_ask(req: Request) -> None:
         shown = req.texts.render("ask/search", words=rest.strip(), hits=lists.search(req.db, req.user_id, rest.strip()))
         req.say(shown, sections(shown))
     else:
-        request = parse_ask(text)
-        draft = Draft(request.question, request.topic_key, request.level)
-        _proceed(req, draft, f"ask:{req.user_id}:{req.trigger_id}", with_similar=True)
+        ask_text(req, text, f"ask:{req.user_id}:{req.trigger_id}")
+
+
+def ask_text(req: Request, text: str, source_key: str) -> None:
+    """`/ask <text>` from anywhere (the command, a question sent to ambot as a DM)."""
+    request = parse_ask(text)
+    draft = Draft(request.question, request.topic_key, request.level)
+    _proceed(req, draft, source_key, with_similar=True)
+
+
+def ask_pressed(req: Request) -> None:
+    """A button carrying a question's text: asked once however often it is pressed."""
+    ask_text(req, req.value, _click_key(req, req.value))
 
 
 # --- from a draft to a routed question ---------------------------------------------------

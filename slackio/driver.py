@@ -139,6 +139,13 @@ class SlackDriver:
         self.fake.check_answer("block_suggestion", result.json)
         return result
 
+    def dm(self, user: str, text: str, *, ts: str | None = None, event_id: str | None = None, retry_num: int | None = None, **extra: Any) -> Result:
+        """`user` writes `text` in their DM with the bot: Slack delivers `message.im`."""
+        event: dict[str, Any] = {"type": "message", "channel_type": "im", "user": user, "channel": "D" + user, "text": text, **extra}
+        if ts:
+            event["ts"] = ts
+        return self.event(event, event_id=event_id, retry_num=retry_num)
+
     def close_view(self, user: str, view: dict[str, Any]) -> Result:
         return self.post(inbound.interactivity_body(self.shapes.view_closed(user, view)))
 

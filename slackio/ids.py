@@ -49,3 +49,11 @@ FOLLOWUP_SNOOZE_WEEK = "followup_snooze_week"
 
 # home (handlers/home.py): the App Home's Done button; its value is the follow-up id.
 HOME_FOLLOWUP_DONE = "home_followup_done"
+
+# direct messages (handlers/direct.py): the preview card of a visit sent as a DM; Save and
+# Edit carry the message (its day, its ts and the line), Ask carries the question.
+DM_SAVE = "dm_save"
+DM_EDIT = "dm_edit"
+DM_CANCEL = "dm_cancel"
+DM_ASK = "dm_ask"
+DM_NOT_NOW = "dm_not_now"
