@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from domain import team_rules as rules
 from domain.refusal import Refusal
+from services import channel_health
 from storage.models import Customer, Member, Team, Topic, TopicResponder
 
 
@@ -26,6 +27,7 @@ class TeamSnapshot:
     customers_by_tier: dict[str, int] = field(default_factory=dict)
     topics: list[Topic] = field(default_factory=list)
     unpaired: list[Member] = field(default_factory=list)
+    channel_problem: str | None = None  # Slack's error for the team channel, until a post gets through
 
 
 def team_count(session: Session) -> int:
@@ -321,4 +323,5 @@ def snapshot(session: Session, team: Team) -> TeamSnapshot:
         customers_by_tier={tier: counts.get(tier, 0) for tier in rules.TIERS},
         topics=list(topics),
         unpaired=[m for m in members if m.has_role("rep") and m.backup_id is None],
+        channel_problem=channel_health.current_problem(team),
     )

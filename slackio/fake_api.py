@@ -126,6 +126,9 @@ class FakeSlack(WebApiMethods):
         # no reply, without guessing how long that window must be.
         self._holds: dict[str, tuple[threading.Event, float]] = {}
         self.messages: dict[str, list[dict[str, Any]]] = {}
+        # Channels the bot cannot post to, and what Slack says: `not_in_channel` (a channel
+        # it was removed from) or `channel_not_found` (a private one it was never invited to).
+        self.outside: dict[str, str] = {}
         self.views: dict[str, dict[str, Any]] = {}
         self._ts = itertools.count(1)
         self._ids = itertools.count(1)
@@ -223,6 +226,7 @@ class FakeSlack(WebApiMethods):
             self.calls.clear()
             self.invalid.clear()
             self.faults.clear()
+            self.outside.clear()
             self.messages.clear()
             self.views.clear()
 
@@ -359,6 +363,9 @@ class FakeSlack(WebApiMethods):
             with self._lock:
                 self.invalid.extend((method, p) for p in problems)
             return 200, {"ok": False, "error": "invalid_blocks", "errors": problems}, {}
+        refused = self._outside(method, body)
+        if refused:
+            return 200, {"ok": False, "error": refused}, {}
         limited = self._rate_limited(method, body)
         if limited:
             return 429, {"ok": False, "error": "ratelimited"}, {"Retry-After": str(limited)}
@@ -366,6 +373,23 @@ class FakeSlack(WebApiMethods):
         if handler is None:
             return 200, {"ok": True}, {}
         return 200, handler(body), {}
+
+    def keep_out(self, channel: str, error: str = "channel_not_found") -> None:
+        """From now on posts to `channel` fail as Slack fails them for a private channel
+        the bot is not in; `invite` lets it in."""
+        with self._lock:
+            self.outside[channel] = error
+
+    def invite(self, channel: str) -> None:
+        """`/invite @ambot` in that channel."""
+        with self._lock:
+            self.outside.pop(channel, None)
+
+    def _outside(self, method: str, body: dict) -> str | None:
+        if method not in {"chat.postMessage", "chat.update", "chat.scheduleMessage"}:
+            return None
+        with self._lock:
+            return self.outside.get(str(body.get("channel")))
 
     def _rate_limited(self, method: str, body: dict) -> int:
         if self.rate_limit is None or method != "chat.postMessage":

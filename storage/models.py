@@ -85,6 +85,11 @@ class Team(Base):
     # A new random value whenever one of the team's customers is added, changed or
     # removed (see `_restamp_customers`): per-process caches of the list compare it.
     customers_stamp: Mapped[str | None] = mapped_column(String(32), default=lambda: uuid4().hex)
+    # Slack refused the last post to `post_error_channel` (e.g. `not_in_channel`: ambot was
+    # never invited to a private channel); cleared by the next post that gets through.
+    post_error: Mapped[str | None] = mapped_column(String(40))
+    post_error_channel: Mapped[str | None] = mapped_column(String(40))
+    post_error_at: Mapped[datetime | None]
 
     members: Mapped[list[Member]] = relationship(
         back_populates="team", foreign_keys="Member.team_id", order_by="Member.id"
