@@ -13,6 +13,7 @@ import zlib
 from dataclasses import replace
 from typing import Any
 
+from domain.args import take_page
 from domain.refusal import Refusal
 from domain.routing import parse_ask
 from handlers import question_actions
@@ -21,6 +22,7 @@ from listening.layer import Listeners
 from listening.request import Request
 from rendering import question_blocks as qb
 from rendering.blocks import option, sections
+from rendering.pages import read_more_value
 from services import question_lists as lists
 from services import questions as service
 from services.questions import Draft
@@ -41,6 +43,7 @@ def register(on: Listeners) -> None:
     on.action(ids.ASK_STILL_ASK, handle_still_ask)
     on.action(ids.ASK_DEFLECTED, handle_deflected)
     on.options(ids.ASK_CUSTOMER, handle_customer_options)
+    on.action(ids.ASK_SEARCH_MORE, handle_search_more)
     question_actions.register(on)
 
 
@@ -81,10 +84,21 @@ def handle_ask(req: Request) -> None:
         shown = req.texts.render("ask/mine", mine=lists.mine(req.db, req.user_id))
         req.say(shown, sections(shown))
     elif word in SEARCH_WORDS:
-        shown = req.texts.render("ask/search", words=rest.strip(), hits=lists.search(req.db, req.user_id, rest.strip()))
-        req.say(shown, sections(shown))
+        words, page = take_page(rest.strip())
+        _search(req, words, page)
     else:
         ask_text(req, text, f"ask:{req.user_id}:{req.trigger_id}")
+
+
+def _search(req: Request, words: str, page: int) -> None:
+    hits = lists.search(req.db, req.user_id, words)
+    more = req.body.get("type") == "block_actions"
+    req.reply(qb.search_message(req.texts, words, hits, page=page), replace_original=False if more else None)
+
+
+def handle_search_more(req: Request) -> None:
+    page, words = read_more_value(req.value)
+    _search(req, words, page)
 
 
 def ask_text(req: Request, text: str, source_key: str) -> None:

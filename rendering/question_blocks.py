@@ -25,6 +25,7 @@ from rendering.blocks import (
     users_select,
 )
 from rendering.i18n import Texts
+from rendering.pages import Entry, More, list_message
 from services.knowledge import KnowledgeHit
 from services.questions import Routing, TopicChoice
 from slackio import ids
@@ -189,3 +190,15 @@ def followup_modal(texts: Texts, card: QuestionCard) -> dict[str, Any]:
         ids.QUESTION_FOLLOWUP_MODAL, _say(texts, "modal_followup_title", card.id), blocks,
         submit=_say(texts, "submit_send"), close=_say(texts, "close_cancel"), private_metadata={"q": card.id},
     )
+
+
+def search_message(texts: Texts, words: str, hits: Sequence[KnowledgeHit], *, page: int = 1) -> dict[str, Any]:
+    """`/ask search <words>`, page `page`: each answered question with its answer."""
+    m = texts.macros("ask/search")
+    if not hits:
+        text = str(m.nothing(words)).strip()
+        return message(text, [section(text)])
+    head = str(m.heading(words, len(hits))).strip()
+    entries = [Entry(str(m.hit(h)).strip(), spaced=True) for h in hits]
+    more = More(ids.ASK_SEARCH_MORE, f"{ids.ASK} search {words}", words)
+    return list_message(texts, [section(head)], entries, page=page, more=more, fallback=head)

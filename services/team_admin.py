@@ -30,6 +30,28 @@ class TeamSnapshot:
     channel_problem: str | None = None  # Slack's error for the team channel, until a post gets through
 
 
+@dataclass(frozen=True)
+class CustomerLine:
+    """A customer as `/amteam customer list` shows it."""
+
+    name: str
+    aliases: list[str]
+    tier: str
+    owner_slack_id: str | None
+    cadence_days: int
+
+
+def customer_lines(session: Session, team: Team) -> list[CustomerLine]:
+    """The team's active customers by name, with their account managers (one query)."""
+    rows = session.execute(
+        select(Customer.name, Customer.aliases, Customer.tier, Member.slack_id, Customer.cadence_days)
+        .outerjoin(Member, Member.id == Customer.owner_id)
+        .where(Customer.team_id == team.id, Customer.active.is_(True))
+        .order_by(Customer.name)
+    ).all()
+    return [CustomerLine(name, list(aliases or []), tier, owner, rules.cadence_days(tier, cadence)) for name, aliases, tier, owner, cadence in rows]
+
+
 def team_count(session: Session) -> int:
     return session.scalar(select(func.count(Team.id))) or 0
 

@@ -27,7 +27,7 @@ from storage import visits as store
 from storage.models import Customer, Followup, Member, ProcessedRequest, Visit
 
 REPEAT_WINDOW = timedelta(minutes=2)
-LIST_LIMIT = 10
+LIST_LIMIT = 100  # the newest visits `/visit list` pages through
 
 
 @dataclass(frozen=True)

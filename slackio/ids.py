@@ -57,3 +57,11 @@ DM_EDIT = "dm_edit"
 DM_CANCEL = "dm_cancel"
 DM_ASK = "dm_ask"
 DM_NOT_NOW = "dm_not_now"
+
+# pages of long lists (rendering/pages.py): More carries the next page and what was asked.
+VISIT_LIST_MORE = "visit_list_more"
+FOLLOWUPS_MORE = "followups_more"
+AMTEAM_SHOW_MORE = "amteam_show_more"
+CUSTOMER_LIST_MORE = "customer_list_more"
+ASK_SEARCH_MORE = "ask_search_more"
+KPI_TEAM_MORE = "kpi_team_more"
