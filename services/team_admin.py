@@ -306,9 +306,15 @@ def set_responders(session: Session, team: Team, key: str, level: str, slack_ids
     if not members:
         raise Refusal("amteam.missing_people", usage=True)
     level_no = int(level)
-    topic.responders = [r for r in topic.responders if r.level != level_no] + [
-        TopicResponder(level=level_no, member_id=m.id, position=i) for i, m in enumerate(members)
-    ]
+    # Someone already answering at this level keeps their row (a new row for them would
+    # collide with the old one, which is deleted only after the insert).
+    current = {r.member_id: r for r in topic.responders if r.level == level_no}
+    rows = []
+    for position, member in enumerate(dict.fromkeys(members)):
+        row = current.pop(member.id, None) or TopicResponder(level=level_no, member_id=member.id)
+        row.position = position
+        rows.append(row)
+    topic.responders = [r for r in topic.responders if r.level != level_no] + rows
     session.flush()
     return topic
 
