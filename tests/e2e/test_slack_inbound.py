@@ -115,3 +115,11 @@ def test_a_closed_modal_is_acknowledged_and_changes_nothing(driver, team):
     before = row_counts()
     result = driver.close_view("U0A1", {"id": "V0CLOSED", "type": "modal", "callback_id": "visit_modal", "title": {"type": "plain_text", "text": "Log a visit"}})
     assert result.status in (200, 404) and row_counts() == before
+
+
+def test_a_topic_that_is_also_a_channel_name_still_names_the_topic(driver, team):
+    """A workspace with a #circuit channel: Slack delivers `/ask #circuit …` as `<#C…|circuit>`."""
+    speak(driver, "U0A1", "U0S1")
+    result = driver.command("U0A1", "/ask", "<#C0CIRCUIT|circuit> 苏州到上海要多久？")
+    assert "#circuit" in result.reply_text and "<@U0S1>" in result.reply_text
+    assert "<#C0CIRCUIT" not in "\n".join(driver.fake.dm_texts("U0S1"))
