@@ -81,7 +81,7 @@ class Console:
         self.input = input_fn
         self.echo = not sys.stdin.isatty()
         self.texts = Texts(negotiate_locale(None, language))
-        self.screen = Screen(names=lambda uid: names.get(uid, uid), color=sys.stdout.isatty())
+        self.screen = Screen(names=lambda uid: names.get(uid, uid), color=sys.stdout.isatty(), channels={cid: name for name, cid in self.channels.items()})
         self.seen = 0
         self.home_wanted = False  # show the next Home in full: it was opened or pressed
         self.acked: dict[str, Any] = {}
