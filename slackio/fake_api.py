@@ -293,6 +293,8 @@ class FakeSlack(WebApiMethods):
         parsed = urlparse(request.path)
         length = int(request.headers.get("Content-Length") or 0)
         raw = request.rfile.read(length) if length else b""
+        if len(raw) < length:  # the client died mid-request (a kill drill): Slack never saw it either
+            return
         body = self._parse_body(raw, request.headers.get("Content-Type", ""))
         body.update(dict(parse_qsl(parsed.query)))
         headers = {k.lower(): v for k, v in request.headers.items()}
