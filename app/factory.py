@@ -21,10 +21,9 @@ from core.settings import Settings
 from handlers import home
 from listening.home_refresh import HomeRefresher
 from listening.layer import Listeners
-from listening.request import texts_of
+from listening.request import texts_of, with_slack_profile
 from listening.runtime import Runtime, create_runtime
 from rendering.blocks import ephemeral
-from rendering.i18n import Texts
 from services import people
 from slackio.web import WSGIApplication, wsgi_app
 from storage.db import Database
@@ -41,13 +40,15 @@ class Ambot:
         return wsgi_app(self.bolt, self.runtime.settings.signing_secret, unreadable_reply=self.unreadable_reply)
 
     def unreadable_reply(self, slack_id: str) -> dict[str, Any]:
-        """"ambot could not read that request", in the sender's language when it is known."""
+        """"ambot could not read that request", in the sender's language: a member's, else
+        their Slack locale (a newcomer reads their own language, not the team's)."""
         try:
             with self.runtime.db.session_scope() as session:
-                texts = texts_of(people.find_person(session, slack_id, clock.now()))
-        except Exception:  # the database may be the reason; English still tells them
-            texts = Texts("en")
-        return ephemeral(texts.macro("common", "unreadable_request"))
+                person = people.find_person(session, slack_id, clock.now())
+        except Exception:  # the database may be the reason; Slack still knows their language
+            person = people.Person(slack_id)
+        # users.info (cached); when Slack cannot say either: the team's language, else English.
+        return ephemeral(texts_of(with_slack_profile(self.runtime, person)).macro("common", "unreadable_request"))
 
     def close(self) -> None:
         self.runtime.close()

@@ -96,10 +96,33 @@ def run_demo(settings: Settings, at: str | None = None) -> int:
     return 0
 
 
+# Slack handles of the demo people (what `@` completes in Slack), and people of the
+# workspace who are not on the team yet — to add with `/amteam add @xu.li rep`.
+DEMO_HANDLES = {
+    "U0MGR": "wang.jianguo", "U0REP1": "zhang.wei", "U0REP2": "li.na", "U0REP3": "liu.yang",
+    "U0REP4": "chen.jing", "U0REP5": "yang.fan", "U0REP6": "zhao.min", "U0REP7": "huang.lei",
+    "U0REP8": "zhou.ting", "U0SUP1": "sun", "U0SUP2": "wu", "U0SUP3": "zheng", "U0SUP4": "feng",
+    "U0SUP5": "he",
+}  # fmt: skip
+WORKSPACE_GUESTS = {
+    "U0NEW1": ("chen", "陈工"),  # a support engineer, not on the team yet
+    "U0NEW2": ("xu.li", "徐丽"),  # a new account manager
+    "U0NEW3": ("amy.lee", "Amy Lee"),  # an English-speaking colleague (en-US)
+}
+DEMO_CHANNEL_NAME = "team"  # the team channel, as `#team` in Slack
+
+
 def demo_profiles(team) -> dict[str, dict[str, str]]:
-    """What Slack's users.info would say about the demo people."""
+    """What Slack's users.info would say about the demo people, and the workspace's
+    other people (not on the team)."""
     locale = "zh-CN" if team.language == "zh" else "en-US"
-    return {m.slack_id: {"real_name": m.name, "locale": locale, "tz": team.timezone} for m in team.members}
+    profiles = {
+        m.slack_id: {"name": DEMO_HANDLES.get(m.slack_id, m.slack_id.lower()), "real_name": m.name, "locale": locale, "tz": team.timezone}
+        for m in team.members
+    }
+    for slack_id, (handle, real_name) in WORKSPACE_GUESTS.items():
+        profiles.setdefault(slack_id, {"name": handle, "real_name": real_name, "locale": "en-US" if real_name.isascii() else "zh-CN", "tz": team.timezone})
+    return profiles
 
 
 def job_fire_time(spec: registry.JobSpec, team: registry.TeamSchedule, anchor: datetime) -> datetime:

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import secrets
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import select
 
 from app import create_app
-from console.demo import demo_profiles
+from console.demo import DEMO_CHANNEL_NAME, demo_profiles
 from console.demo_seed import load_demo_team, seed_history
 from core import clock
 from core.settings import Settings
@@ -25,12 +26,20 @@ from rendering.i18n import Texts, negotiate_locale
 from slackio.driver import SlackDriver
 from slackio.fake_api import Call, FakeSlack
 from slackio.terminal import Pressable, Screen
+from slackio.text import as_slack_delivers
 from slackio.web import BackgroundServer
 from storage.db import open_database
 from storage.models import Member, Team
 
 
 def run_console(settings: Settings, as_user: str | None = None, demo: bool = True, input_fn: Callable[[str], str] = input) -> int:
+    with open_console(settings, as_user, demo, input_fn) as console:
+        return console.loop()
+
+
+@contextmanager
+def open_console(settings: Settings, as_user: str | None = None, demo: bool = True, input_fn: Callable[[str], str] = input) -> Iterator[Console]:
+    """The bot behind its HTTP front, a local Slack, and the console acting on them."""
     with FakeSlack(token="xoxb-console") as fake:
         console_settings = settings.with_(
             bot_token="xoxb-console",
@@ -48,28 +57,31 @@ def run_console(settings: Settings, as_user: str | None = None, demo: bool = Tru
             if team is not None:
                 fake.users.update(demo_profiles(team))
             names = {m.slack_id: m.name for m in members}
+            for slack_id, profile in fake.users.items():  # the workspace's other people
+                names.setdefault(slack_id, profile.get("real_name") or slack_id)
+            channels = {DEMO_CHANNEL_NAME: team.channel} if team is not None and team.channel else {}
             language = team.language if team else "en"
             default_user = next((m.slack_id for m in members if m.has_role("rep")), members[0].slack_id if members else "U0YOU")
         try:
             with BackgroundServer(ambot.wsgi()) as server:
                 driver = SlackDriver(server.url, ambot.runtime.settings.signing_secret or "", fake)
-                console = Console(driver, fake, names, as_user or default_user, language, input_fn, ambot.runtime)
-                return console.loop()
+                yield Console(driver, fake, names, as_user or default_user, language, input_fn, ambot.runtime, channels=channels)
         finally:
             ambot.close()
 
 
 class Console:
-    def __init__(self, driver: SlackDriver, fake: FakeSlack, names: dict[str, str], user: str, language: str, input_fn: Callable[[str], str], runtime: Runtime) -> None:
+    def __init__(self, driver: SlackDriver, fake: FakeSlack, names: dict[str, str], user: str, language: str, input_fn: Callable[[str], str], runtime: Runtime, *, channels: dict[str, str] | None = None) -> None:
         self.driver = driver
         self.runtime = runtime
         self.fake = fake
         self.names = names
+        self.channels = channels or {}
         self.user = user
         self.input = input_fn
         self.echo = not sys.stdin.isatty()
         self.texts = Texts(negotiate_locale(None, language))
-        self.screen = Screen(names=lambda uid: names.get(uid, uid), color=sys.stdout.isatty())
+        self.screen = Screen(names=lambda uid: names.get(uid, uid), color=sys.stdout.isatty(), channels={cid: name for name, cid in self.channels.items()})
         self.seen = 0
         self.home_wanted = False  # show the next Home in full: it was opened or pressed
         self.acked: dict[str, Any] = {}
@@ -105,7 +117,7 @@ class Console:
             return
         if line.startswith("/"):
             command, _, text = line.partition(" ")
-            self.acked = self.driver.command(self.user, command, text).json
+            self.acked = self.driver.command(self.user, command, self.as_slack_delivers(text)).json
         elif line.isdigit():
             self.press(int(line))
         elif line.startswith(":as"):
@@ -120,10 +132,21 @@ class Console:
             self.driver.event({"type": "app_home_opened", "user": self.user, "channel": "D" + self.user, "tab": "home", "event_ts": "1.0"})
         elif line.startswith(":run"):
             self.run_job(line[4:].strip())
-        else:
+        elif line.startswith(":"):
             self.say("console_help")
             return
+        else:  # written to ambot in its Messages tab
+            self.driver.dm(self.user, self.as_slack_delivers(line, labelled=False))
         self.show_new()
+
+    def as_slack_delivers(self, typed: str, *, labelled: bool = True) -> str:
+        """`@name` and `#channel` as Slack delivers them (`should_escape`): mentions."""
+        people: dict[str, str] = {}
+        for slack_id, profile in self.fake.users.items():
+            for name in (profile.get("name"), profile.get("real_name"), self.names.get(slack_id)):
+                if name:
+                    people.setdefault(name, slack_id)
+        return as_slack_delivers(typed, people, self.channels, labelled=labelled)
 
     def switch(self, who: str) -> None:
         match = next((sid for sid, name in self.names.items() if who in {sid, name}), None)

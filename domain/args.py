@@ -73,3 +73,14 @@ def take_options(tokens: list[str], keys: dict[str, int]) -> tuple[list[str], di
                 leading.append(tokens[i])
             i += 1
     return leading, options
+
+
+_PAGE = re.compile(r"(?:^|\s)(?:page\s*(\d{1,4})|第\s*(\d{1,4})\s*页)\s*$", re.IGNORECASE)
+
+
+def take_page(text: str) -> tuple[str, int]:
+    """`list 华东制造 page 2` → ("list 华东制造", 2); `第2页` likewise; no page → (text, 1)."""
+    match = _PAGE.search(text or "")
+    if match is None:
+        return text, 1
+    return text[: match.start()].rstrip(), max(1, int(match[1] or match[2]))

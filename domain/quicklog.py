@@ -102,6 +102,38 @@ class QuickLogError(Refusal, ValueError):
         self.args = (f"{code}: {detail}" if detail else code,)
 
 
+# A label as people type it in a message: after a space, a line break or punctuation (a
+# Chinese label may follow the customer's name directly), before its colon.
+_LABELS_IN_MESSAGE = re.compile(
+    r"(?:(?<=[\s,，。;；])|^|(?<=[\u4e00-\u9fff]))("
+    + "|".join(re.escape(label) for label in sorted(_LABELS, key=len, reverse=True) if label != "customer")
+    + r")\s*[:：]",
+    re.IGNORECASE,
+)
+
+
+def message_line(text: str) -> str:
+    """A quick log written as a chat message — `东海银行 需求：扩容 跟进：报价 截止 周五`,
+    labels after spaces or on new lines instead of `;` — as the one-line form (a `;`
+    before each known label). Text already written with `;` is left as it is."""
+    if _SEGMENT_SEPARATOR.search(text):
+        return text
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    joined = "；".join(_LABELS_IN_MESSAGE.sub(lambda m: "；" + m[0], line) for line in lines)
+    return "；".join(part.strip() for part in _SEGMENT_SEPARATOR.split(joined) if part.strip())
+
+
+def has_labels(text: str) -> bool:
+    """Whether a message reads as a quick log: a customer, then at least one known label."""
+    segments = _segments(message_line(text))
+    return len(segments) > 1 and any(_known_label(segment) for segment in segments[1:])
+
+
+def _known_label(segment: str) -> bool:
+    label, _ = _split_label(segment)
+    return label is not None and _fold(label) in _LABELS
+
+
 def is_bare_customer(text: str) -> bool:
     """True when `text` is only a customer name (`/visit Acme`): open the modal instead."""
     segments = _segments(text)

@@ -182,6 +182,7 @@ class AskRequest:
 
 
 _TOPIC_TOKEN = re.compile(r"#([^\s#<>|!]+)")
+_CHANNEL_TOKEN = re.compile(r"<#[CG][A-Z0-9]+\|([^\s#<>|!]+)>")
 _LEVEL_TOKEN = re.compile(r"!([+-]?\d+)")
 _LEADING_TOKEN = re.compile(r"\s*(\S+)")
 
@@ -189,15 +190,17 @@ _LEADING_TOKEN = re.compile(r"\s*(\S+)")
 def parse_ask(text: str | None) -> AskRequest:
     """`/ask [#topic] [!1|!2|!3] <question>`; the two options lead, in either order.
 
-    Only a plain `#word` names a topic: Slack's `<#C123|name>` is a channel mention and
-    stays in the question. Full-width `＃` and `！` from a Chinese IME count as well.
+    A leading `#word` names a topic — and so does Slack's `<#C123|word>`: when the
+    workspace has a channel called `#word`, Slack delivers what was typed as a channel
+    mention. A channel mentioned later stays in the question. Full-width `＃` and `！` from
+    a Chinese IME count as well.
     """
     rest = text or ""
     topic_key: str | None = None
     level: int | None = None
     while match := _LEADING_TOKEN.match(rest):
         token = unicodedata.normalize("NFKC", match.group(1))
-        if topic_key is None and (topic := _TOPIC_TOKEN.fullmatch(token)):
+        if topic_key is None and (topic := _TOPIC_TOKEN.fullmatch(token) or _CHANNEL_TOKEN.fullmatch(token)):
             topic_key = topic.group(1).casefold()
         elif level is None and (given := _LEVEL_TOKEN.fullmatch(token)):
             level = int(given.group(1))

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from handlers import admin, digest, handover, home, kpi, questions, visits
+from handlers import admin, digest, direct, handover, home, kpi, questions, visits
 from listening.layer import Listeners
 
 
 def register(on: Listeners) -> None:
-    for capability in (admin, visits, handover, questions, kpi, digest, home):
+    for capability in (admin, visits, handover, questions, kpi, digest, home, direct):
         capability.register(on)

@@ -11,7 +11,9 @@ from domain.dates import NEXT, read_range
 from domain.refusal import Refusal
 from listening.layer import Listeners
 from listening.request import Request
+from rendering import admin_blocks
 from rendering.blocks import section
+from rendering.pages import read_more_value
 from services import calendars, team_admin
 from slackio import ids
 from slackio.profiles import fetch_profile
@@ -36,6 +38,8 @@ CALENDAR_KINDS = {
 
 def register(on: Listeners) -> None:
     on.command(ids.AMTEAM, handle_amteam, usage=USAGE)
+    on.action(ids.AMTEAM_SHOW_MORE, handle_show_more)
+    on.action(ids.CUSTOMER_LIST_MORE, handle_customer_list_more)
 
 
 def handle_amteam(req: Request) -> None:
@@ -48,11 +52,20 @@ def handle_amteam(req: Request) -> None:
     if handler is None:
         raise Refusal("amteam.unknown_subcommand", usage=True, word=sub)
     bootstrapping = sub == "setup" and team_admin.team_count(req.db) == 0
+    team = team_admin.managed_team(req.db, req.user_id) if bootstrapping else _team(req)
+    answer = handler(req, team, words[1:])
+    if isinstance(answer, str):
+        req.say(answer, [section(answer)])
+    else:  # a list, paged
+        req.reply(answer)
+
+
+def _team(req: Request) -> Team:
+    """The team the asker manages; refused for anyone else."""
     team = team_admin.managed_team(req.db, req.user_id)
-    if team is None and not bootstrapping:
+    if team is None:
         raise Refusal("common.not_member" if not req.person.is_member else "common.not_manager", command=ids.AMTEAM)
-    text = handler(req, team, words[1:])
-    req.say(text, [section(text)])
+    return team
 
 
 def _setup(req: Request, team: Team, words: list[str]) -> str:
@@ -127,9 +140,11 @@ def _first(options: dict[str, list[str]], key: str) -> str | None:
     return values[0] if values else None
 
 
-def _customer(req: Request, team: Team, words: list[str]) -> str:
+def _customer(req: Request, team: Team, words: list[str]) -> str | dict[str, Any]:
     action = words[0].lower() if words else ""
     rest = words[1:]
+    if action in {"list", "列表"}:
+        return _customer_list(req, team, rest)
     if action == "add":
         leading, options = argparse_slack.take_options(rest, CUSTOMER_KEYS)
         owner = _first(options, "owner")
@@ -205,10 +220,36 @@ def _topic(req: Request, team: Team, words: list[str]) -> str:
     raise Refusal("amteam.topic_usage", usage=True)
 
 
-def _show(req: Request, team: Team, words: list[str]) -> str:
-    return req.texts.render(
-        "amteam/show",
-        s=team_admin.snapshot(req.db, team),
+def _show(req: Request, team: Team, words: list[str]) -> dict[str, Any]:
+    rest, page = argparse_slack.take_page(" ".join(words))
+    if rest:
+        raise Refusal("amteam.unknown_subcommand", usage=True, word=f"show {rest}")
+    return _show_page(req, team, page)
+
+
+def _customer_list(req: Request, team: Team, words: list[str]) -> dict[str, Any]:
+    rest, page = argparse_slack.take_page(" ".join(words))
+    if rest:
+        raise Refusal("amteam.customer_usage", usage=True)
+    return admin_blocks.customer_list_message(req.texts, team.name, team_admin.customer_lines(req.db, team), page=page)
+
+
+def handle_show_more(req: Request) -> None:
+    page, _ = read_more_value(req.value)
+    req.reply(_show_page(req, _team(req), page), replace_original=False)
+
+
+def handle_customer_list_more(req: Request) -> None:
+    page, _ = read_more_value(req.value)
+    team = _team(req)
+    req.reply(admin_blocks.customer_list_message(req.texts, team.name, team_admin.customer_lines(req.db, team), page=page), replace_original=False)
+
+
+def _show_page(req: Request, team: Team, page: int) -> dict[str, Any]:
+    return admin_blocks.show_message(
+        req.texts,
+        team_admin.snapshot(req.db, team),
+        page=page,
         years_to_confirm=calendars.years_to_confirm(req.db, team, req.today),
         own_days=calendars.upcoming_own_days(req.db, team, req.today),
     )
@@ -259,7 +300,7 @@ def _display_name(req: Request, slack_id: str, label: str | None) -> str:
     return label or fetch_profile(req.client, slack_id).real_name or slack_id
 
 
-SUBCOMMANDS: dict[str, Callable[[Request, Any, list[str]], str]] = {
+SUBCOMMANDS: dict[str, Callable[[Request, Any, list[str]], str | dict[str, Any]]] = {
     "setup": _setup,
     "add": _add,
     "remove": _remove,

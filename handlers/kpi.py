@@ -6,13 +6,15 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from domain import args as argparse_slack
+from domain.args import take_page
 from domain.kpi_input import parse_amount
 from domain.metrics import METRICS, Metric, parse_period, period_containing, resolve_metric
 from domain.refusal import Refusal
 from listening.layer import Listeners
 from listening.request import Request
 from rendering.blocks import button, context, ephemeral, section, sections
-from rendering.kpi_text import pace_text, team_pace_text
+from rendering.kpi_text import pace_text, team_pace_message
+from rendering.pages import read_more_value
 from services import kpi, people
 from services.visit_access import access_for
 from slackio import ids
@@ -31,6 +33,7 @@ def register(on: Listeners) -> None:
     on.command(ids.KPI, handle_kpi, usage=USAGE)
     on.action(ids.KPI_UNDO_ENTRY, handle_undo_button)
     on.action(ids.KPI_RESTORE_ENTRY, handle_restore_button)
+    on.action(ids.KPI_TEAM_MORE, handle_team_more)
 
 
 def handle_kpi(req: Request) -> None:
@@ -156,9 +159,23 @@ def _target(req: Request, member: Member, words: list[str]) -> dict[str, Any]:
     return ephemeral(text, [section(text)])
 
 
-def _team(req: Request, member: Member, words: list[str]) -> dict[str, Any]:
-    text = team_pace_text(req.texts, kpi.team_pace(req.db, member.team_id, kpi.team_today(member.team, req.now)))
-    return ephemeral(text, [*sections(text), context(req.texts.macro(MESSAGES, "footer"))])
+def _team(req: Request, member: Member, words: list[str], page: int = 1) -> dict[str, Any]:
+    rest, page = take_page(" ".join(words)) if words else ("", page)
+    if rest:
+        raise Refusal("kpi.unknown_subcommand", usage=True, word=f"team {rest}")
+    pace = kpi.team_pace(req.db, member.team_id, kpi.team_today(member.team, req.now))
+    return dict(team_pace_message(req.texts, pace, page=page), response_type="ephemeral")
+
+
+def handle_team_more(req: Request) -> None:
+    page, _ = read_more_value(req.value)
+    if not req.person.is_member:
+        raise Refusal("common.not_member", command=ids.KPI)
+    if not req.person.is_manager:
+        raise Refusal("kpi.not_manager", what=f"{ids.KPI} team")
+    member = people.member_of(req.db, req.person)
+    assert member is not None
+    req.reply(_team(req, member, [], page), replace_original=False)
 
 
 def _team_member(req: Request, member: Member, token: str) -> Member:

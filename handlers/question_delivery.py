@@ -19,18 +19,18 @@ from slackio.posting import post_message, update_message
 
 def update(req: Request, channel: str | None, ts: str | None, payload: dict[str, Any]) -> None:
     """Redraw a message the bot sent (once the action is saved)."""
-    client = req.client
+    client, payload = req.client, req.named(payload)
     req.after(lambda: update_message(client, channel, ts, payload))
 
 
 def to_asker(req: Request, card: Any, payload: dict[str, Any], *, broadcast: bool = False) -> None:
     """A message in the asker's thread about the question (a new DM if there is none)."""
-    client, asker, thread = req.client, card.asker, card.asker_ts
+    client, asker, thread, payload = req.client, card.asker, card.asker_ts, req.named(payload)
     req.after(lambda: post_message(client, asker, payload, thread_ts=thread, broadcast=broadcast))
 
 
 def to_responder_thread(req: Request, card: Any, payload: dict[str, Any]) -> None:
-    client, assignee, thread = req.client, card.assignee, card.assignee_ts
+    client, assignee, thread, payload = req.client, card.assignee, card.assignee_ts, req.named(payload)
     req.after(lambda: post_message(client, assignee, payload, thread_ts=thread))
 
 
@@ -41,9 +41,9 @@ def deliver_routing(req: Request, routing: Any) -> None:
     if card.assignee:
         texts = req.texts_for(card.assignee)
         note = texts.macro(qb.NOTICES, "routed_note", routing) or None
-        to_responder = qb.responder_message(texts, card, note=note)
+        to_responder = req.named(qb.responder_message(texts, card, note=note))
     if card.asker:
-        to_asker_dm = qb.routed_message(req.texts_for(card.asker), routing, in_dm=True)
+        to_asker_dm = req.named(qb.routed_message(req.texts_for(card.asker), routing, in_dm=True))
     client, database = req.client, req.runtime.db
 
     def send() -> None:
@@ -62,7 +62,7 @@ def deliver_move(req: Request, routing: Any, kind: str) -> None:
     to_responder = None
     if card.assignee:
         texts = req.texts_for(card.assignee)
-        to_responder = qb.responder_message(texts, card, note=texts.macro(qb.NOTICES, "moved_note", routing, kind))
+        to_responder = req.named(qb.responder_message(texts, card, note=texts.macro(qb.NOTICES, "moved_note", routing, kind)))
     client, database = req.client, req.runtime.db
 
     def send() -> None:

@@ -13,6 +13,7 @@ import zlib
 from dataclasses import replace
 from typing import Any
 
+from domain.args import take_page
 from domain.refusal import Refusal
 from domain.routing import parse_ask
 from handlers import question_actions
@@ -21,6 +22,7 @@ from listening.layer import Listeners
 from listening.request import Request
 from rendering import question_blocks as qb
 from rendering.blocks import option, sections
+from rendering.pages import read_more_value
 from services import question_lists as lists
 from services import questions as service
 from services.questions import Draft
@@ -41,6 +43,9 @@ def register(on: Listeners) -> None:
     on.action(ids.ASK_STILL_ASK, handle_still_ask)
     on.action(ids.ASK_DEFLECTED, handle_deflected)
     on.options(ids.ASK_CUSTOMER, handle_customer_options)
+    on.options(ids.ASK_TOPIC, handle_topic_options)
+    on.action(ids.ASK_OPEN_FORM, handle_open_form)
+    on.action(ids.ASK_SEARCH_MORE, handle_search_more)
     question_actions.register(on)
 
 
@@ -81,12 +86,33 @@ def handle_ask(req: Request) -> None:
         shown = req.texts.render("ask/mine", mine=lists.mine(req.db, req.user_id))
         req.say(shown, sections(shown))
     elif word in SEARCH_WORDS:
-        shown = req.texts.render("ask/search", words=rest.strip(), hits=lists.search(req.db, req.user_id, rest.strip()))
-        req.say(shown, sections(shown))
+        words, page = take_page(rest.strip())
+        _search(req, words, page)
     else:
-        request = parse_ask(text)
-        draft = Draft(request.question, request.topic_key, request.level)
-        _proceed(req, draft, f"ask:{req.user_id}:{req.trigger_id}", with_similar=True)
+        ask_text(req, text, f"ask:{req.user_id}:{req.trigger_id}")
+
+
+def _search(req: Request, words: str, page: int) -> None:
+    hits = lists.search(req.db, req.user_id, words)
+    more = req.body.get("type") == "block_actions"
+    req.reply(qb.search_message(req.texts, words, hits, page=page), replace_original=False if more else None)
+
+
+def handle_search_more(req: Request) -> None:
+    page, words = read_more_value(req.value)
+    _search(req, words, page)
+
+
+def ask_text(req: Request, text: str, source_key: str) -> None:
+    """`/ask <text>` from anywhere (the command, a question sent to ambot as a DM)."""
+    request = parse_ask(text)
+    draft = Draft(request.question, request.topic_key, request.level)
+    _proceed(req, draft, source_key, with_similar=True)
+
+
+def ask_pressed(req: Request) -> None:
+    """A button carrying a question's text: asked once however often it is pressed."""
+    ask_text(req, req.value, _click_key(req, req.value))
 
 
 # --- from a draft to a routed question ---------------------------------------------------
@@ -116,8 +142,8 @@ def _proceed(req: Request, draft: Draft, source_key: str, *, with_similar: bool)
 
 
 def _picker(req: Request, draft: Draft, topics: Any, *, lead: str | None = None) -> dict[str, Any]:
-    drafts = {t.key: encode_draft(replace(draft, topic_key=t.key)) for t in topics}
-    return qb.topic_picker(req.texts, topics, drafts, draft.question, lead=lead)
+    drafts = {t.key: encode_draft(replace(draft, topic_key=t.key)) for t in topics} if len(topics) <= qb.STATIC_CHOICES else {}
+    return qb.topic_picker(req.texts, topics, drafts, draft.question, lead=lead, form_value=encode_draft(draft))
 
 
 def _route(req: Request, draft: Draft, source_key: str) -> None:
@@ -166,7 +192,7 @@ def handle_ask_submission(req: Request) -> None:
     customer = _selected(values, "customer", ids.ASK_CUSTOMER)
     draft = Draft(
         question=((values.get("question") or {}).get("question") or {}).get("value") or "",
-        topic_key=_selected(values, "topic", "topic"),
+        topic_key=_selected(values, "topic", "topic") or _selected(values, "topic", ids.ASK_TOPIC),
         level=int(level) if level and level.isdigit() else None,
         customer_id=int(customer) if customer and customer.isdigit() else None,
     )
@@ -183,6 +209,18 @@ def handle_ask_submission(req: Request) -> None:
     req.answer_form(response_action="update", view=qb.result_view(texts, payload, title=texts.macro(qb.MSG, "modal_sent_title")))
     if routing.created:
         delivery.deliver_routing(req, routing)
+
+
+def handle_open_form(req: Request) -> None:
+    """Too many topics for buttons: the form, with the question as typed, to pick one."""
+    draft = decode_draft(req.value)
+    _member, team = service.member_and_team(req.db, req.user_id)
+    req.open_view(qb.ask_modal(req.texts, service.topic_choices(req.db, team), question=draft.question, level=draft.level))
+
+
+def handle_topic_options(req: Request) -> None:
+    found = service.search_topics(req.db, req.user_id, str(req.body.get("value") or ""), limit=qb.STATIC_CHOICES)
+    req.options = [qb.topic_option(t) for t in found]
 
 
 def handle_customer_options(req: Request) -> None:

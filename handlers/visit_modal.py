@@ -60,6 +60,13 @@ def new_form(req: Request, access: VisitAccess, *, customer: Customer | None = N
     )
 
 
+def form_for_draft(req: Request, access: VisitAccess, draft: VisitDraft, customer: dict[str, Any]) -> dict[str, Any]:
+    """The form filled in from a draft written elsewhere (a visit sent as a DM)."""
+    return visit_blocks.visit_modal(
+        req.texts, draft, customer=customer, metadata={}, require_due=access.require_followup_due, default_owner=access.slack_id
+    )
+
+
 def handle_edit(req: Request) -> None:
     access = visit_access(req)
     visit = visits.visit_for_edit(req.db, access, id_value(req), req.now)

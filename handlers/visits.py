@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from domain.args import tokenize
+from domain.args import take_page, tokenize
 from domain.quicklog import QuickLogError, is_bare_customer, parse_quick_log
 from domain.refusal import Refusal
 from domain.visit_form import draft_from_quicklog, is_empty, parse_record_ref
@@ -22,6 +22,7 @@ from handlers.visit_common import USAGE, visit_access, visit_readers
 from listening.layer import Listeners
 from listening.request import Request
 from rendering import visit_blocks
+from rendering.pages import read_more_value
 from services import followups, history, visits
 from services.customer_index import match_customer
 from services.visit_access import VisitAccess, check_may_see, require_customer_work
@@ -37,6 +38,8 @@ _SEPARATOR = re.compile(r"[;；]")
 
 def register(on: Listeners) -> None:
     on.command(ids.VISIT, handle_visit, usage=USAGE)
+    on.action(ids.VISIT_LIST_MORE, handle_list_more)
+    on.action(ids.FOLLOWUPS_MORE, handle_followups_more)
     visit_modal.register(on)
     followup_actions.register(on)
     visit_withdrawal.register(on)
@@ -46,6 +49,10 @@ def handle_visit(req: Request) -> None:
     text = req.text.strip()
     words = tokenize(text)
     first = words[0].lower() if words else ""
+    page = 1
+    if first in LIST_WORDS | FOLLOWUP_WORDS:  # `/visit list 华东制造 page 2`
+        text, page = take_page(text)
+        words = tokenize(text)
     if first in HELP_WORDS and len(words) == 1:
         req.say(req.texts.render(USAGE))
         return
@@ -55,10 +62,9 @@ def handle_visit(req: Request) -> None:
     if not text:
         req.open_view(visit_modal.new_form(req, access))
     elif first in LIST_WORDS and not _SEPARATOR.search(text):
-        _list(req, access, text[len(words[0]) :].strip())
+        _list(req, access, text[len(words[0]) :].strip(), page)
     elif first in FOLLOWUP_WORDS and len(words) == 1:
-        items = followups.my_open_followups(req.db, access, access.today(req.now))
-        req.reply(visit_blocks.followups_message(req.texts, items, req.user_id))
+        _followups(req, access, page)
     elif first in RESTORE_WORDS and not _SEPARATOR.search(text):
         _restore(req, access, words[1:])
     elif first in HISTORY_WORDS and not _SEPARATOR.search(text):
@@ -105,10 +111,33 @@ def _quick_log(req: Request, access: VisitAccess, text: str) -> None:
     req.refresh_home(req.user_id, *visit_readers(outcome.visit))
 
 
-def _list(req: Request, access: VisitAccess, customer_name: str) -> None:
+def _list(req: Request, access: VisitAccess, customer_name: str, page: int = 1) -> None:
     customer = visits.resolve_customer(req.db, access, customer_name) if customer_name else None
     listing = visits.list_visits(req.db, access, access.today(req.now), customer=customer)
-    req.reply(visit_blocks.visit_list_message(req.texts, listing))
+    req.reply(visit_blocks.visit_list_message(req.texts, listing, page=page, query=customer_name), replace_original=_more(req))
+
+
+def _followups(req: Request, access: VisitAccess, page: int = 1) -> None:
+    items = followups.my_open_followups(req.db, access, access.today(req.now))
+    req.reply(visit_blocks.followups_message(req.texts, items, req.user_id, page=page), replace_original=_more(req))
+
+
+def _more(req: Request) -> bool | None:
+    """A More button's page comes as a new message under the one pressed."""
+    return False if req.body.get("type") == "block_actions" else None
+
+
+def handle_list_more(req: Request) -> None:
+    page, customer_name = read_more_value(req.value)
+    access = visit_access(req)
+    require_customer_work(access)
+    _list(req, access, customer_name, page)
+
+
+def handle_followups_more(req: Request) -> None:
+    page, _ = read_more_value(req.value)
+    _followups(req, visit_access(req), page)
+
 
 
 def _restore(req: Request, access: VisitAccess, words: list[str]) -> None:

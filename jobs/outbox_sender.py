@@ -16,8 +16,13 @@ from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+from sqlalchemy.orm import Session
 
 from core.clock import REAL_TIME, MonotonicClock
+from rendering import digest_blocks
+from rendering.i18n import Texts, negotiate_locale
+from rendering.mentions import mentioned, plain_fallback
+from services import channel_health, people
 from storage import outbox
 from storage.db import Database
 
@@ -27,6 +32,7 @@ PARENT_WAIT = timedelta(seconds=5)
 LEASE_MARGIN = outbox.LEASE / 2
 SEND_LANES = 4  # posts in flight per sender
 METADATA_EVENT = "ambot_outbox"
+CHANNEL_PROBLEM = "channel_problem"  # the outbox job of the DM telling managers
 PERMANENT_ERRORS = {
     "channel_not_found", "user_not_found", "invalid_blocks", "not_in_channel", "is_archived",
     "msg_too_long", "no_text", "cannot_dm_bot", "user_disabled", "account_inactive", "invalid_auth",
@@ -72,6 +78,7 @@ class OutboxSender:
         report = DrainReport()
         with self.database.session_scope() as session:
             batch = outbox.claim(session, now, limit=limit)
+            names = _names_mentioned(session, batch)
         started = self.clock.monotonic()
         lock = threading.Lock()
         attempted: set[int] = set()
@@ -85,7 +92,7 @@ class OutboxSender:
                 # The batch's clock moves on while Slack answers: leases are renewed from it.
                 current = now + timedelta(seconds=self.clock.monotonic() - started)
                 own = DrainReport()
-                pause = self._deliver(message, current, own)
+                pause = self._deliver(message, current, own, names)
                 with lock:
                     report.add(own)
                     if pause:
@@ -127,9 +134,10 @@ class OutboxSender:
             self.clock.sleep(min(wait, 5.0))
         return total
 
-    def _deliver(self, message: outbox.Claimed, now: datetime, report: DrainReport) -> int | None:
+    def _deliver(self, message: outbox.Claimed, now: datetime, report: DrainReport, names: dict[str, str] | None = None) -> int | None:
         key = str(message.id)
-        payload = dict(message.payload)
+        # Notifications show `text` as plain text: people by name, not `<@U…>`.
+        payload = plain_fallback(dict(message.payload), names or {})
         channel, thread_ts = message.recipient, payload.get("thread_ts")
         if "thread_parent" in payload:
             parent = self._thread_parent(message, payload.pop("thread_parent"), now, report)
@@ -161,6 +169,8 @@ class OutboxSender:
             # If another sender took the row over during a very slow post, it will find this
             # message by its metadata and record it: no second post either way.
             outbox.mark_sent(session, message.id, now, ts=response.get("ts"), channel=response.get("channel"), attempts=message.attempts)
+            if message.team_id is not None and channel_health.is_channel(channel):
+                channel_health.record_success(session, message.team_id, channel)
         report.sent += 1
         return None
 
@@ -177,6 +187,8 @@ class OutboxSender:
             log.error("outbox %s to %s failed for good: %s", message.id, message.recipient, error)
             with self.database.session_scope() as session:
                 outbox.mark_failed(session, message.id, error=error)
+                if error in channel_health.NOT_INVITED and message.team_id is not None and channel_health.is_channel(message.recipient):
+                    _tell_managers(session, message, error, now)
             report.failed += 1
             report.errors.append(error)
             return None
@@ -227,6 +239,22 @@ class OutboxSender:
             if meta.get("event_type") == METADATA_EVENT and (meta.get("event_payload") or {}).get("key") == key:
                 return channel, item["ts"]
         return None
+
+
+def _tell_managers(session: Session, message: outbox.Claimed, error: str, now: datetime) -> None:
+    """Once per breakdown: each manager hears by DM (through the outbox) how to fix it."""
+    assert message.team_id is not None
+    for manager in channel_health.record_failure(session, message.team_id, message.recipient, error, now):
+        texts = Texts(negotiate_locale(manager.locale, manager.team.language), manager.tz or manager.team.timezone)
+        payload = digest_blocks.channel_problem_message(texts, message.recipient, message.job)
+        period = f"{message.recipient}@{now.strftime('%Y%m%dT%H%M%S')}"
+        outbox.enqueue(session, job=CHANNEL_PROBLEM, recipient=manager.slack_id, period=period, payload=payload, now=now, team_id=message.team_id)
+
+
+def _names_mentioned(session: Session, batch: list[outbox.Claimed]) -> dict[str, str]:
+    """Names of everyone the batch's notification texts mention, in one query."""
+    ids = set().union(*(mentioned(m.payload.get("text")) for m in batch if m.payload.get("blocks"))) if batch else set()
+    return people.names_of(session, ids) if ids else {}
 
 
 def _outbox_spec() -> None:

@@ -10,7 +10,6 @@ refusal or an error discards everything queued.
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import date, datetime
@@ -26,14 +25,15 @@ from core.settings import Settings
 from listening.runtime import Runtime
 from rendering.blocks import ephemeral
 from rendering.i18n import Texts, negotiate_locale
+from rendering.mentions import mentioned, plain_fallback
 from services import people
 from slackio.profiles import fetch_profile
+from slackio.text import unescape
 from storage import audit
 
 log = logging.getLogger("ambot.request")
 
 Effect = Callable[[], Any]
-MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
 
 
 class Request:
@@ -68,8 +68,10 @@ class Request:
 
     @property
     def text(self) -> str:
-        """A slash command's text."""
-        return str(self.body.get("text") or "")
+        """A slash command's text (or a direct message's) as the person typed it: Slack
+        escapes `&`, `<` and `>`; its own `<@U…>`, `<#C…>`, `<!…>` and links stay whole."""
+        raw = self.body.get("text") if "command" in self.body else self.event.get("text")
+        return unescape(str(raw or ""))
 
     @property
     def trigger_id(self) -> str:
@@ -131,8 +133,7 @@ class Request:
                     people.remember_profile(self.db, slack_id, profile.locale, profile.tz, self.now)
                     person = replace(person, slack_locale=profile.locale, tz=profile.tz or person.tz, profile_stale=False)
         elif not person.is_member:
-            profile = self.runtime.profiles.get(self.client, slack_id)
-            person = replace(person, slack_locale=profile.locale, tz=profile.tz)
+            person = with_slack_profile(self.runtime, person)
         return person
 
     def texts_for(self, who: people.Person | str) -> Texts:
@@ -141,7 +142,7 @@ class Request:
 
     def fallback_texts(self) -> Texts:
         """The asker's texts, or — when even that fails (the database is away) — the
-        language their payload carries, else English."""
+        language their Slack profile (or their payload) says, else English."""
         try:
             return self.texts
         except Exception:
@@ -149,11 +150,12 @@ class Request:
                 self._session.rollback()
             user = self.body.get("user")
             locale = user.get("locale") if isinstance(user, dict) else None
-            return Texts(negotiate_locale(locale, None))
+            person = with_slack_profile(self.runtime, people.Person(self.user_id, slack_locale=locale))
+            return texts_of(person)
 
     def names_in(self, text: str) -> dict[str, str]:
         """Members' names for the `<@U…>` mentions in `text` (plain text shows no mentions)."""
-        found = set(MENTION.findall(text))
+        found = mentioned(text)
         if not found:
             return {}
         try:
@@ -179,9 +181,17 @@ class Request:
         """Run `effect` once the request's writes are committed (in order of asking)."""
         self._effects.append(effect)
 
+    def named(self, payload: dict[str, Any]) -> dict[str, Any]:
+        """A message whose notification text names the people its blocks mention."""
+        text = payload.get("text")
+        if not payload.get("blocks") or not isinstance(text, str):
+            return payload
+        return plain_fallback(payload, self.names_in(text))
+
     def reply(self, payload: dict[str, Any], *, replace_original: bool | None = None) -> None:
         """Answer where the user asked: ephemeral under a command, in place of (or beside)
         the message whose button was pressed."""
+        payload = self.named(payload)
         extra = {} if replace_original is None else {"replace_original": replace_original}
         if "response_type" not in payload and replace_original is not True:
             payload = dict(payload, response_type="ephemeral")
@@ -206,6 +216,7 @@ class Request:
     def post(self, channel: str | None, payload: dict[str, Any], **extra: Any) -> None:
         """A message to a channel or a person's DM (skipped when there is nobody)."""
         if channel:
+            payload = self.named(payload)
             self.after(lambda: self.client.chat_postMessage(channel=channel, **payload, **extra))
 
     def refresh_home(self, *slack_ids: str | None) -> None:
@@ -240,6 +251,17 @@ class Request:
     def take_effects(self) -> list[Effect]:
         effects, self._effects = self._effects, []
         return effects
+
+
+def with_slack_profile(runtime: Runtime, person: people.Person) -> people.Person:
+    """Someone ambot knows no language for yet (not a member, or a member Slack has not
+    told us about) in their own Slack locale and zone: `users.info`, cached an hour."""
+    if person.is_member and (person.profile_known or person.slack_locale):
+        return person
+    profile = runtime.profiles.get(runtime.client, person.slack_id) if person.slack_id else None
+    if profile is None or not profile.known:
+        return person
+    return replace(person, slack_locale=profile.locale or person.slack_locale, tz=profile.tz or person.tz)
 
 
 def texts_of(person: people.Person) -> Texts:

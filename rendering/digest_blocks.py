@@ -132,3 +132,9 @@ def table_replies(texts: Texts, heading: str, rows: list[str]) -> list[dict[str,
 
 def _footer(texts: Texts, footer: str, preview: bool) -> Block:
     return context(footer, texts.macro(MESSAGES, "preview_note")) if preview else context(footer)
+
+
+def channel_problem_message(texts: Texts, channel: str, job: str) -> dict[str, Any]:
+    """To a manager: ambot could not post to the team channel, and how to fix it."""
+    text = texts.macro("amteam/messages", "channel_problem_dm", channel, job)
+    return message(text, [section(text)])

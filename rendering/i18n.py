@@ -13,6 +13,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from babel import Locale
@@ -142,6 +143,12 @@ class Texts:
         template = self.env.get_template(template_name if template_name.endswith(".j2") else f"{template_name}.j2")
         module = template.make_module({"reader_tz": self.tz})
         return str(getattr(module, macro_name)(*args, **kwargs)).strip()
+
+    def macros(self, template_name: str, /) -> Any:
+        """A template's macros as one module, for a long list: `m = texts.macros(…)`, then
+        `str(m.line(item)).strip()` for each item (no new module per call)."""
+        template = self.env.get_template(template_name if template_name.endswith(".j2") else f"{template_name}.j2")
+        return template.make_module({"reader_tz": self.tz})
 
     def gettext(self, message: str, **variables: object) -> str:
         # jinja2 infers Environment.globals as dict[str, object]; i18n put a callable there.

@@ -25,6 +25,7 @@ from rendering.blocks import (
     users_select,
 )
 from rendering.i18n import Texts
+from rendering.pages import Entry, More, list_message
 from services.knowledge import KnowledgeHit
 from services.questions import Routing, TopicChoice
 from slackio import ids
@@ -33,7 +34,7 @@ from storage.questions import QuestionCard
 MSG = "ask/messages"
 NOTICES = "ask/notices"
 PICKER_ROW = 5
-PICKER_ROWS = 40
+STATIC_CHOICES = 100  # Slack's most for a menu (and a wall of buttons): past it, type to search
 
 
 def _say(texts: Texts, name: str, *args: Any, **kwargs: Any) -> str:
@@ -98,24 +99,23 @@ def notice_with_buttons(texts: Texts, text: str, question_id: int) -> dict[str, 
     return message(text, [*sections(text), responder_buttons(texts, question_id, claimed=True)])
 
 
-def topic_picker(texts: Texts, topics: Sequence[TopicChoice], drafts: dict[str, str], question: str, *, lead: str | None = None) -> dict[str, Any]:
-    """Buttons, one per topic, each carrying the draft with that topic filled in."""
+def topic_option(topic: TopicChoice) -> dict[str, Any]:
+    return option(f"#{topic.key} · {topic.name}" if topic.name and topic.name != topic.key else f"#{topic.key}", topic.key)
+
+
+def topic_picker(texts: Texts, topics: Sequence[TopicChoice], drafts: dict[str, str], question: str, *, lead: str | None = None, form_value: str = "") -> dict[str, Any]:
+    """Buttons, one per topic, each carrying the draft with that topic filled in; past
+    `STATIC_CHOICES` topics, one button opening the form, where the topic is typed to search."""
     intro = _say(texts, "picker_intro", question)
     text = f"{lead}\n{intro}" if lead else intro
     blocks = [section(f":warning: {lead}")] if lead else []
     blocks.append(section(intro))
-    row: list[dict[str, Any]] = []
-    rows = 0
-    for topic in topics:
-        label = f"#{topic.key} · {topic.name}" if topic.name and topic.name != topic.key else f"#{topic.key}"
-        row.append(button(label, f"{ids.ASK_PICK_TOPIC}:{topic.key}"[:255], drafts[topic.key]))
-        if len(row) == PICKER_ROW:
+    if len(topics) > STATIC_CHOICES:
+        blocks.append(section(_say(texts, "picker_many", len(topics)), accessory=button(_say(texts, "button_pick_in_form"), ids.ASK_OPEN_FORM, form_value, style="primary")))
+    else:
+        for start in range(0, len(topics), PICKER_ROW):
+            row = [button(topic_option(t)["text"]["text"], f"{ids.ASK_PICK_TOPIC}:{t.key}"[:255], drafts[t.key]) for t in topics[start : start + PICKER_ROW]]
             blocks.append(actions(*row))
-            row, rows = [], rows + 1
-        if rows >= PICKER_ROWS:
-            break
-    if row and rows < PICKER_ROWS:
-        blocks.append(actions(*row))
     blocks.append(context(_say(texts, "picker_tip")))
     return message(text, blocks)
 
@@ -133,16 +133,19 @@ def deflection(texts: Texts, hits: Sequence[KnowledgeHit], draft_value: str) -> 
 # --- modals ----------------------------------------------------------------------------
 
 
-def ask_modal(texts: Texts, topics: Sequence[TopicChoice], *, question: str | None = None, topic_key: str | None = None) -> dict[str, Any]:
-    topic_options = [option(f"#{t.key} · {t.name}" if t.name != t.key else f"#{t.key}", t.key) for t in topics]
+def ask_modal(texts: Texts, topics: Sequence[TopicChoice], *, question: str | None = None, topic_key: str | None = None, level: int | None = None) -> dict[str, Any]:
+    """The question form. Up to `STATIC_CHOICES` topics are a menu; more, a type-ahead."""
     level_options = [option(_say(texts, "level_option", n), str(n)) for n in (1, 2, 3)]
     blocks = []
-    if topic_options:
-        blocks.append(
-            input_block("topic", _say(texts, "label_topic"), static_select("topic", topic_options, initial_value=topic_key), optional=True, hint=_say(texts, "hint_topic"))
-        )
+    if len(topics) > STATIC_CHOICES:
+        chosen = next((topic_option(t) for t in topics if t.key == topic_key), None)
+        picker = external_select(ids.ASK_TOPIC, initial=chosen, placeholder=_say(texts, "placeholder_topic"), min_query_length=0)
+        blocks.append(input_block("topic", _say(texts, "label_topic"), picker, optional=True, hint=_say(texts, "hint_topic")))
+    elif topics:
+        menu = static_select("topic", [topic_option(t) for t in topics], initial_value=topic_key)
+        blocks.append(input_block("topic", _say(texts, "label_topic"), menu, optional=True, hint=_say(texts, "hint_topic")))
     blocks += [
-        input_block("level", _say(texts, "label_level"), static_select("level", level_options, initial_value="1")),
+        input_block("level", _say(texts, "label_level"), static_select("level", level_options, initial_value=str(level or 1))),
         input_block("customer", _say(texts, "label_customer"), external_select(ids.ASK_CUSTOMER, min_query_length=0), optional=True),
         input_block(
             "question",
@@ -189,3 +192,15 @@ def followup_modal(texts: Texts, card: QuestionCard) -> dict[str, Any]:
         ids.QUESTION_FOLLOWUP_MODAL, _say(texts, "modal_followup_title", card.id), blocks,
         submit=_say(texts, "submit_send"), close=_say(texts, "close_cancel"), private_metadata={"q": card.id},
     )
+
+
+def search_message(texts: Texts, words: str, hits: Sequence[KnowledgeHit], *, page: int = 1) -> dict[str, Any]:
+    """`/ask search <words>`, page `page`: each answered question with its answer."""
+    m = texts.macros("ask/search")
+    if not hits:
+        text = str(m.nothing(words)).strip()
+        return message(text, [section(text)])
+    head = str(m.heading(words, len(hits))).strip()
+    entries = [Entry(str(m.hit(h)).strip(), spaced=True) for h in hits]
+    more = More(ids.ASK_SEARCH_MORE, f"{ids.ASK} search {words}", words)
+    return list_message(texts, [section(head)], entries, page=page, more=more, fallback=head)

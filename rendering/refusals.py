@@ -3,14 +3,13 @@ usage when ambot could not read what was typed), a form field error, or a small 
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from domain.refusal import Refusal
 from rendering.blocks import context, ephemeral, modal, section
 from rendering.i18n import Texts
+from rendering.mentions import plain_mentions
 
-_MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
 FIELD_ERROR_LIMIT = 300
 
 
@@ -35,8 +34,7 @@ def error_with_usage(texts: Texts, error_text: str, usage_template: str) -> dict
 def field_text(text: str, names: dict[str, str]) -> str:
     """A message as a form field error: plain text, so `<@U…>` becomes `@name` and mrkdwn
     marks go (Slack shows them literally under an input)."""
-    text = _MENTION.sub(lambda m: "@" + names.get(m[1], m[1]), text)
-    return text.replace("*", "").replace("`", "")[:FIELD_ERROR_LIMIT]
+    return plain_mentions(text, names).replace("*", "").replace("`", "")[:FIELD_ERROR_LIMIT]
 
 
 def failure_text(texts: Texts, key: str, request_id: str) -> str:

@@ -13,11 +13,13 @@ from domain.quicklog import VISIT_TYPES
 from domain.visit_form import MAX_FOLLOWUP_ROWS, FollowupRow, VisitDraft, row_block_ids
 from rendering import blocks as bk
 from rendering.i18n import Texts, slack_escape
+from rendering.pages import Entry, More, list_message
 from slackio import ids
 
 Block = dict[str, Any]
 MESSAGE_ITEMS = 20  # follow-ups in one message: 2 blocks each, well inside 50
-LIST_ITEMS = 10
+PLAN_ITEMS = 10  # planned visits listed under `/visit list`; the rest are counted
+LIST_PAGE_CHARS = 6000  # a page of visit summaries: about a dozen
 TEXT_MAX = 3000  # Slack's plain_text_input maximum
 
 
@@ -160,7 +162,9 @@ def history_message(texts: Texts, history: Any) -> dict[str, Any]:
     return bk.message(bk.clip(text, 3000), bk.sections(text))
 
 
-def visit_list_message(texts: Texts, listing: Any) -> dict[str, Any]:
+def visit_list_message(texts: Texts, listing: Any, *, page: int = 1, query: str = "") -> dict[str, Any]:
+    """`/visit list [customer]`, page `page`: each visit with its Edit button, then the
+    customers past their cadence, a line each."""
     head = texts.render(
         "visit/list",
         customer=listing.customer,
@@ -169,24 +173,21 @@ def visit_list_message(texts: Texts, listing: Any) -> dict[str, Any]:
         total=listing.total,
         shown=len(listing.visits),
     )
-    body: list[Block] = [bk.section(head)]
-    for visit in listing.visits[:LIST_ITEMS]:
-        summary = texts.macro("visit/parts", "summary", visit)
-        accessory = None
-        if visit.editable:
-            accessory = bk.button(texts.macro("visit/messages", "button_edit"), ids.VISIT_EDIT, value=str(visit.id))
-        body.append(bk.section(summary, accessory=accessory))
+    parts = texts.macros("visit/parts")
+    edit = texts.macro("visit/messages", "button_edit")
+    entries = [
+        Entry(str(parts.summary(v)).strip(), accessory=bk.button(edit, ids.VISIT_EDIT, value=str(v.id)) if v.editable else None)
+        for v in listing.visits
+    ]
     if listing.plans:
-        body.append(bk.divider())
-        body.extend(bk.sections(texts.render("visit/plans", plans=listing.plans[:LIST_ITEMS], today=listing.today, owners=listing.owners, show_owner=listing.team_wide, more=max(0, len(listing.plans) - LIST_ITEMS))))
+        entries.append(Entry(texts.render("visit/plans", plans=listing.plans[:PLAN_ITEMS], today=listing.today, owners=listing.owners, show_owner=listing.team_wide, more=max(0, len(listing.plans) - PLAN_ITEMS))))
     if listing.past_cadence:
-        body.append(bk.divider())
-        cadence = texts.render(
-            "visit/cadence", items=listing.past_cadence, owners=listing.owners, show_owner=listing.team_wide, limit=15
-        )
-        body.extend(bk.sections(cadence))
+        entries.append(Entry(texts.macro("visit/cadence", "heading", len(listing.past_cadence))))
+        show_owner = listing.team_wide
+        entries += [Entry(str(parts.cadence_line(s, listing.owners.get(s.owner_id) if show_owner else None)).strip()) for s in listing.past_cadence]
+    more = More(ids.VISIT_LIST_MORE, f"{ids.VISIT} list {query}".rstrip(), query)
     fallback = "\n".join([head] + [f"• {slack_escape(v.customer_name)} {v.visit_date.isoformat()}" for v in listing.visits])
-    return bk.message(fallback, body)
+    return list_message(texts, [bk.section(head)], entries, page=page, more=more, fallback=fallback, chars=LIST_PAGE_CHARS)
 
 
 def snooze_button_value(followup_id: int, due: date | None) -> str:
@@ -211,14 +212,15 @@ def followup_blocks(texts: Texts, followup: Any, reader: str) -> list[Block]:
     ]
 
 
-def followups_message(texts: Texts, items: list[Any], reader: str) -> dict[str, Any]:
+def followups_message(texts: Texts, items: list[Any], reader: str, *, page: int = 1) -> dict[str, Any]:
+    """`/visit followups`, page `page`: each follow-up with Done / Snooze."""
     head = texts.render("visit/followups", count=len(items))
-    body: list[Block] = [bk.section(head)]
-    for item in items[:MESSAGE_ITEMS]:
-        body.extend(followup_blocks(texts, item, reader))
-    if len(items) > MESSAGE_ITEMS:
-        body.append(bk.context(texts.macro("common", "more", len(items) - MESSAGE_ITEMS)))
-    return bk.message(head, body)
+    entries = [
+        Entry(blocks[0]["text"]["text"], after=tuple(blocks[1:]), block_id=blocks[0].get("block_id"))
+        for blocks in (followup_blocks(texts, item, reader) for item in items)
+    ]
+    more = More(ids.FOLLOWUPS_MORE, f"{ids.VISIT} followups")
+    return list_message(texts, [bk.section(head)], entries, page=page, more=more, fallback=head)
 
 
 def reminder_message(texts: Texts, reminder: Any) -> dict[str, Any]:

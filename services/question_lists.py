@@ -24,6 +24,9 @@ class Mine:
     assigned: list[QuestionCard]
 
 
+SEARCH_RESULTS = 50  # `/ask search` pages through the best matches
+
+
 def mine(session: Session, slack_id: str) -> Mine:
     member, _team = member_and_team(session, slack_id)
     asked = [store.card(session, q) for q in store.asked_by(session, member.id)]
@@ -35,7 +38,7 @@ def search(session: Session, slack_id: str, words: str) -> list[KnowledgeHit]:
     _member, team = member_and_team(session, slack_id)
     if not words.strip():
         raise Refusal("ask.empty_search", usage=True)
-    return knowledge.search(session, team.id, words)
+    return knowledge.search(session, team.id, words, limit=SEARCH_RESULTS)
 
 
 def customer_options(session: Session, slack_id: str, query: str, now: datetime, *, limit: int = 20) -> list[tuple[int, str]]:

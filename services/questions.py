@@ -112,6 +112,21 @@ def topic_choices(session: Session, team: Team) -> list[TopicChoice]:
     return [TopicChoice(t.key, t.name) for t in store.topics_of(session, team.id)]
 
 
+def search_topics(session: Session, slack_id: str, query: str, *, limit: int = 100) -> list[TopicChoice]:
+    """Topics for a type-ahead: those whose key, name or a keyword contains what was typed
+    (any case), keys first; everything, by key, when nothing was typed."""
+    _member, team = member_and_team(session, slack_id)
+    wanted = " ".join(query.lower().split()).lstrip("#")
+    found: list[tuple[int, str, TopicChoice]] = []
+    for topic in store.topics_of(session, team.id):
+        haystacks = [topic.key.lower(), (topic.name or "").lower(), *(k.lower() for k in topic.keywords or [])]
+        if not wanted:
+            found.append((0, topic.key, TopicChoice(topic.key, topic.name)))
+        elif any(wanted in h for h in haystacks):
+            found.append((0 if topic.key.lower().startswith(wanted) else 1, topic.key, TopicChoice(topic.key, topic.name)))
+    return [choice for _, _, choice in sorted(found, key=lambda item: item[:2])][:limit]
+
+
 def _resolve_topic(session: Session, team: Team, draft: Draft) -> Topic | None:
     topics = store.topics_of(session, team.id)
     if not topics:

@@ -16,6 +16,7 @@ from domain import team_rules as rules
 from domain.refusal import Refusal
 from domain.text_hygiene import SHORT_MAX, clean_short
 from domain.workdays import known_country
+from services import channel_health
 from storage import topics as topic_store
 from storage.models import Customer, Followup, Member, Team, Topic
 
@@ -29,6 +30,29 @@ class TeamSnapshot:
     customers_by_tier: dict[str, int] = field(default_factory=dict)
     topics: list[Topic] = field(default_factory=list)
     unpaired: list[Member] = field(default_factory=list)
+    channel_problem: str | None = None  # Slack's error for the team channel, until a post gets through
+
+
+@dataclass(frozen=True)
+class CustomerLine:
+    """A customer as `/amteam customer list` shows it."""
+
+    name: str
+    aliases: list[str]
+    tier: str
+    owner_slack_id: str | None
+    cadence_days: int
+
+
+def customer_lines(session: Session, team: Team) -> list[CustomerLine]:
+    """The team's active customers by name, with their account managers (one query)."""
+    rows = session.execute(
+        select(Customer.name, Customer.aliases, Customer.tier, Member.slack_id, Customer.cadence_days)
+        .outerjoin(Member, Member.id == Customer.owner_id)
+        .where(Customer.team_id == team.id, Customer.active.is_(True))
+        .order_by(Customer.name)
+    ).all()
+    return [CustomerLine(name, list(aliases or []), tier, owner, rules.cadence_days(tier, cadence)) for name, aliases, tier, owner, cadence in rows]
 
 
 def team_count(session: Session) -> int:
@@ -353,4 +377,5 @@ def snapshot(session: Session, team: Team) -> TeamSnapshot:
         customers_by_tier={tier: counts.get(tier, 0) for tier in rules.TIERS},
         topics=list(topics),
         unpaired=[m for m in members if m.has_role("rep") and m.backup_id is None],
+        channel_problem=channel_health.current_problem(team),
     )

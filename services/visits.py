@@ -13,6 +13,7 @@ import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
+from uuid import uuid4
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -28,7 +29,7 @@ from storage import visits as store
 from storage.models import Customer, Followup, Member, ProcessedRequest, Visit
 
 REPEAT_WINDOW = timedelta(minutes=2)
-LIST_LIMIT = 10
+LIST_LIMIT = 100  # the newest visits `/visit list` pages through
 PLANS_LOOK_BACK = timedelta(days=14)  # a plan missed longer ago than this is history, not news
 
 
@@ -158,6 +159,17 @@ def quick_log(session: Session, access: VisitAccess, customer_query: str, draft:
     """A one-line log: find the customer it names and store the visit, in one transaction."""
     customer, fingerprint = _quick_log_target(session, access, customer_query, text)
     return log_visit(session, access, customer, draft, source_key=source_key, now=now, fingerprint=fingerprint)
+
+
+def preview_quick_log(session: Session, access: VisitAccess, customer_query: str, draft: VisitDraft, *, now: datetime) -> VisitView:
+    """Exactly what `quick_log` would store — the same customer look-up, owners and
+    checks — stored in a savepoint that is rolled back: nothing is written."""
+    savepoint = session.begin_nested()
+    try:
+        customer = resolve_customer(session, access, customer_query)
+        return log_visit(session, access, customer, draft, source_key=f"preview:{uuid4().hex}", now=now).visit
+    finally:
+        savepoint.rollback()
 
 
 def find_quick_log(session: Session, access: VisitAccess, customer_query: str, *, text: str, source_key: str, now: datetime) -> LogOutcome | None:

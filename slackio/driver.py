@@ -12,8 +12,9 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlencode
 
-from slackio import requests as shapes
+from slackio import requests as inbound
 from slackio.fake_api import FakeSlack
 
 if TYPE_CHECKING:
@@ -74,10 +75,13 @@ def _block_texts(block: dict[str, Any]) -> list[str]:
 
 
 class SlackDriver:
-    def __init__(self, events_url: str, signing_secret: str, fake: FakeSlack) -> None:
+    """`shapes` builds each request (the test bed's come from tests/fixtures/slack/)."""
+
+    def __init__(self, events_url: str, signing_secret: str, fake: FakeSlack, *, shapes: inbound.Shapes = inbound.BUILTIN_SHAPES) -> None:
         self.events_url = events_url
         self.secret = signing_secret
         self.fake = fake
+        self.shapes = shapes
         self._names = itertools.count(1)
 
     @property
@@ -88,7 +92,7 @@ class SlackDriver:
         return WebClient(token=self.fake.token, base_url=self.fake.api_url)
 
     def post(self, body: str | bytes, *, content_type: str = "application/x-www-form-urlencoded", timestamp: int | None = None, signature: str | None = None, retry_num: int | None = None, timeout: float = 10.0) -> Result:
-        headers = shapes.signed_headers(self.secret, body, timestamp=timestamp, content_type=content_type)
+        headers = inbound.signed_headers(self.secret, body, timestamp=timestamp, content_type=content_type)
         if signature is not None:
             headers["X-Slack-Signature"] = signature
         if retry_num is not None:
@@ -108,25 +112,43 @@ class SlackDriver:
 
     def command(self, user: str, command: str, text: str = "", *, trigger_id: str | None = None, retry_num: int | None = None, channel_id: str = "C0GENERAL") -> Result:
         name = f"c{next(self._names)}"
-        body = shapes.slash_command_body(command, text, user, response_url=self.fake.response_url(name), trigger_id=trigger_id, channel_id=channel_id)
-        return self._with_replies(self.post(body, retry_num=retry_num), name)
+        form = self.shapes.slash_command(command, text, user, response_url=self.fake.response_url(name), trigger_id=trigger_id, channel_id=channel_id)
+        return self._with_replies(self.post(urlencode(form), retry_num=retry_num), name)
 
     def action(self, user: str, action: dict[str, Any], *, message: dict | None = None, view: dict | None = None, channel_id: str = "D0DM", retry_num: int | None = None) -> Result:
         name = f"a{next(self._names)}"
-        payload = shapes.block_actions_payload(user, action, response_url=self.fake.response_url(name), message=message, view=view, channel_id=channel_id)
-        return self._with_replies(self.post(shapes.interactivity_body(payload), retry_num=retry_num), name)
+        payload = self.shapes.block_actions(user, action, response_url=self.fake.response_url(name), message=message, view=view, channel_id=channel_id)
+        return self._with_replies(self.post(inbound.interactivity_body(payload), retry_num=retry_num), name)
 
     def press(self, user: str, button: dict[str, Any], **kwargs: Any) -> Result:
         """Press a button element taken from a message or view the bot sent."""
-        return self.action(user, {"action_id": button["action_id"], "value": button.get("value", ""), "type": button.get("type", "button")}, **kwargs)
+        action = {"action_id": button["action_id"], "value": button.get("value", ""), "type": button.get("type", "button")}
+        if button.get("text"):
+            action["text"] = button["text"]
+        return self.action(user, action, **kwargs)
 
     def submit(self, user: str, view: dict[str, Any], values: dict[str, dict[str, Any]], *, retry_num: int | None = None) -> Result:
-        payload = shapes.view_submission_payload(user, view, values)
-        return self.post(shapes.interactivity_body(payload), retry_num=retry_num)
+        payload = self.shapes.view_submission(user, view, values)
+        result = self.post(inbound.interactivity_body(payload), retry_num=retry_num)
+        self.fake.check_answer("view_submission", result.json)
+        return result
 
     def suggest(self, user: str, action_id: str, value: str, *, block_id: str, view: dict | None = None) -> Result:
-        payload = shapes.block_suggestion_payload(user, action_id, value, block_id=block_id, view=view)
-        return self.post(shapes.interactivity_body(payload))
+        payload = self.shapes.block_suggestion(user, action_id, value, block_id=block_id, view=view)
+        result = self.post(inbound.interactivity_body(payload))
+        self.fake.check_answer("block_suggestion", result.json)
+        return result
 
-    def event(self, event: dict[str, Any]) -> Result:
-        return self.post(shapes.event_body(event), content_type="application/json")
+    def dm(self, user: str, text: str, *, ts: str | None = None, event_id: str | None = None, retry_num: int | None = None, **extra: Any) -> Result:
+        """`user` writes `text` in their DM with the bot: Slack delivers `message.im`."""
+        event: dict[str, Any] = {"type": "message", "channel_type": "im", "user": user, "channel": "D" + user, "text": text, **extra}
+        if ts:
+            event["ts"] = ts
+        return self.event(event, event_id=event_id, retry_num=retry_num)
+
+    def close_view(self, user: str, view: dict[str, Any]) -> Result:
+        return self.post(inbound.interactivity_body(self.shapes.view_closed(user, view)))
+
+    def event(self, event: dict[str, Any], *, event_id: str | None = None, retry_num: int | None = None) -> Result:
+        body = json.dumps(self.shapes.event(event, event_id=event_id), ensure_ascii=False)
+        return self.post(body, content_type="application/json", retry_num=retry_num)

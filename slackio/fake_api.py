@@ -24,7 +24,13 @@ from urllib.parse import parse_qsl, urlparse
 from core.clock import REAL_TIME, MonotonicClock
 from slackio.fake_limits import Fault, RateLimit
 from slackio.fake_methods import WebApiMethods
-from slackio.fake_validation import validate_blocks, validate_view
+from slackio.fake_validation import (
+    validate_blocks,
+    validate_fallback,
+    validate_field_errors,
+    validate_options,
+    validate_view,
+)
 
 MESSAGE_METHODS = {"chat.postMessage", "chat.postEphemeral", "chat.update", "chat.scheduleMessage"}
 VIEW_METHODS = {"views.open", "views.update", "views.push", "views.publish"}
@@ -62,6 +68,9 @@ class FakeSlack(WebApiMethods):
         # no reply, without guessing how long that window must be.
         self._holds: dict[str, tuple[threading.Event, float]] = {}
         self.messages: dict[str, list[dict[str, Any]]] = {}
+        # Channels the bot cannot post to, and what Slack says: `not_in_channel` (a channel
+        # it was removed from) or `channel_not_found` (a private one it was never invited to).
+        self.outside: dict[str, str] = {}
         self.views: dict[str, dict[str, Any]] = {}
         self._ts = itertools.count(1)
         self._ids = itertools.count(1)
@@ -159,6 +168,7 @@ class FakeSlack(WebApiMethods):
             self.calls.clear()
             self.invalid.clear()
             self.faults.clear()
+            self.outside.clear()
             self.messages.clear()
             self.views.clear()
 
@@ -200,6 +210,22 @@ class FakeSlack(WebApiMethods):
                     return
                 self._changed.wait(min(quiet_at, deadline) - now)
 
+    def check_answer(self, kind: str, answer: dict[str, Any]) -> list[str]:
+        """What Slack would refuse in an ack's answer (a form's errors or next view, a
+        type-ahead's options); recorded with the invalid Web API calls."""
+        problems: list[str] = []
+        if kind == "view_submission":
+            action = answer.get("response_action")
+            if action == "errors":
+                problems = validate_field_errors(answer.get("errors"))
+            elif action in {"update", "push"}:
+                problems = validate_view(answer.get("view") or {})
+        elif kind == "block_suggestion":
+            problems = validate_options(answer)
+        with self._lock:
+            self.invalid.extend((f"{kind} answer", p) for p in problems)
+        return problems
+
     def dm_texts(self, user: str) -> list[str]:
         return [c.body.get("text", "") for c in self.calls_to("chat.postMessage") if c.body.get("channel") == user]
 
@@ -209,6 +235,8 @@ class FakeSlack(WebApiMethods):
         parsed = urlparse(request.path)
         length = int(request.headers.get("Content-Length") or 0)
         raw = request.rfile.read(length) if length else b""
+        if len(raw) < length:  # the client died mid-request (a kill drill): Slack never saw it either
+            return
         body = self._parse_body(raw, request.headers.get("Content-Type", ""))
         body.update(dict(parse_qsl(parsed.query)))
         headers = {k.lower(): v for k, v in request.headers.items()}
@@ -279,6 +307,9 @@ class FakeSlack(WebApiMethods):
             with self._lock:
                 self.invalid.extend((method, p) for p in problems)
             return 200, {"ok": False, "error": "invalid_blocks", "errors": problems}, {}
+        refused = self._outside(method, body)
+        if refused:
+            return 200, {"ok": False, "error": refused}, {}
         limited = self._rate_limited(method, body)
         if limited:
             return 429, {"ok": False, "error": "ratelimited"}, {"Retry-After": str(limited)}
@@ -286,6 +317,23 @@ class FakeSlack(WebApiMethods):
         if handler is None:
             return 200, {"ok": True}, {}
         return 200, handler(body), {}
+
+    def keep_out(self, channel: str, error: str = "channel_not_found") -> None:
+        """From now on posts to `channel` fail as Slack fails them for a private channel
+        the bot is not in; `invite` lets it in."""
+        with self._lock:
+            self.outside[channel] = error
+
+    def invite(self, channel: str) -> None:
+        """`/invite @ambot` in that channel."""
+        with self._lock:
+            self.outside.pop(channel, None)
+
+    def _outside(self, method: str, body: dict) -> str | None:
+        if method not in {"chat.postMessage", "chat.update", "chat.scheduleMessage"}:
+            return None
+        with self._lock:
+            return self.outside.get(str(body.get("channel")))
 
     def _rate_limited(self, method: str, body: dict) -> int:
         if self.rate_limit is None or method != "chat.postMessage":
@@ -320,6 +368,7 @@ class FakeSlack(WebApiMethods):
                 if not body.get("text"):
                     problems.append("a `text` fallback is required beside blocks")
                 problems += validate_blocks(blocks, limit=50)
+                problems += validate_fallback(body.get("text"))
             elif not body.get("text") and not body.get("delete_original"):
                 problems.append("message without text or blocks")
             if len(body.get("text") or "") > 40000:

@@ -24,6 +24,8 @@ ASK_DEFLECTED = "ask_deflected"
 ASK_STILL_ASK = "ask_still_ask"
 ASK_CUSTOMER = "ask_customer"
 ASK_MODAL = "ask_modal"
+ASK_TOPIC = "ask_topic"  # the form's topic type-ahead, past 100 topics (options source)
+ASK_OPEN_FORM = "ask_open_form"  # topic picker past 100 topics: the form, question filled in
 QUESTION_CLAIM = "question_claim"
 QUESTION_ANSWER = "question_answer"
 QUESTION_REASSIGN = "question_reassign"
@@ -53,3 +55,19 @@ FOLLOWUP_SNOOZE_WEEK = "followup_snooze_week"
 
 # home (handlers/home.py): the App Home's Done button; its value is the follow-up id.
 HOME_FOLLOWUP_DONE = "home_followup_done"
+
+# direct messages (handlers/direct.py): the preview card of a visit sent as a DM; Save and
+# Edit carry the message (its day, its ts and the line), Ask carries the question.
+DM_SAVE = "dm_save"
+DM_EDIT = "dm_edit"
+DM_CANCEL = "dm_cancel"
+DM_ASK = "dm_ask"
+DM_NOT_NOW = "dm_not_now"
+
+# pages of long lists (rendering/pages.py): More carries the next page and what was asked.
+VISIT_LIST_MORE = "visit_list_more"
+FOLLOWUPS_MORE = "followups_more"
+AMTEAM_SHOW_MORE = "amteam_show_more"
+CUSTOMER_LIST_MORE = "customer_list_more"
+ASK_SEARCH_MORE = "ask_search_more"
+KPI_TEAM_MORE = "kpi_team_more"

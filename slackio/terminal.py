@@ -35,6 +35,7 @@ class Pressable:
 class Screen:
     names: Callable[[str], str] = lambda user_id: user_id
     color: bool = False
+    channels: dict[str, str] = field(default_factory=dict)  # channel id → name
     pressables: list[Pressable] = field(default_factory=list)
 
     def bold(self, text: str) -> str:
@@ -45,7 +46,7 @@ class Screen:
 
     def mrkdwn(self, text: str) -> str:
         text = _USER.sub(lambda m: "@" + self.names(m.group(1)), text)
-        text = _CHANNEL.sub(lambda m: "#" + (m.group(2) or m.group(1)), text)
+        text = _CHANNEL.sub(lambda m: "#" + (m.group(2) or self.channels.get(m.group(1)) or m.group(1)), text)
         text = _LINK.sub(lambda m: f"{m.group(2)} ({m.group(1)})" if m.group(2) else m.group(1), text)
         text = _SPECIAL.sub(lambda m: "@" + m.group(1), text)
         if self.color:
@@ -89,7 +90,7 @@ class Screen:
             return "DM @" + self.names(channel)
         if channel[:1] == "D" and channel[1:2] in {"U", "W"}:
             return "DM @" + self.names(channel[1:])
-        return "#" + channel
+        return "#" + self.channels.get(channel, channel)
 
     def _framed(self, title: str, message: dict[str, Any], channel: str | None) -> str:
         lines = [self.bold(title)]

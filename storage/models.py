@@ -89,6 +89,11 @@ class Team(Base):
     # The kinds of visit the team logs (domain.visit_types); None: all of them.
     visit_types: Mapped[list[str] | None] = mapped_column(JSON, default=None)
     version: Mapped[int] = mapped_column(Integer, server_default="1")
+    # Slack refused the last post to `post_error_channel` (e.g. `not_in_channel`: ambot was
+    # never invited to a private channel); cleared by the next post that gets through.
+    post_error: Mapped[str | None] = mapped_column(String(40))
+    post_error_channel: Mapped[str | None] = mapped_column(String(40))
+    post_error_at: Mapped[datetime | None]
 
     members: Mapped[list[Member]] = relationship(
         back_populates="team", foreign_keys="Member.team_id", order_by="Member.id"

@@ -33,6 +33,7 @@ class Claimed:
     attempts: int
     recovered: bool  # a previous sender took it and vanished: it may have been posted
     lease_until: datetime | None = None  # no other sender can take it over before this
+    team_id: int | None = None
 
     def held_at(self, now: datetime, margin: timedelta) -> bool:
         """Whether the claim is certainly still ours at `now`, with `margin` to spare
@@ -109,7 +110,7 @@ def claim(session: Session, now: datetime, *, limit: int = 50, lease: timedelta 
             .execution_options(synchronize_session=False)
         ))
         if result.rowcount:
-            claimed.append(Claimed(row.id, row.job, row.recipient, row.period, row.payload, row.attempts + 1, recovered, now + lease))
+            claimed.append(Claimed(row.id, row.job, row.recipient, row.period, row.payload, row.attempts + 1, recovered, now + lease, row.team_id))
     return claimed
 
 

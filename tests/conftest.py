@@ -28,6 +28,7 @@ from listening.runtime import Runtime
 from slackio.driver import SlackDriver
 from slackio.fake_api import FakeSlack
 from slackio.fake_limits import VirtualClock
+from slackio.requests import Shapes
 from slackio.web import BackgroundServer
 from storage.db import Database
 from storage.models import Base
@@ -36,6 +37,8 @@ from tests import helpers, snapshots
 SIGNING_SECRET = "test-signing-secret-0123456789"
 BOT_TOKEN = "xoxb-test-token-0123456789"
 FIXTURES = Path(__file__).parent / "fixtures"
+# Every request the test bed sends is built from Slack's documented payloads.
+SHAPES = Shapes.from_directory(FIXTURES / "slack")
 DEFAULT_PG = "postgresql://postgres@127.0.0.1:5432/postgres"
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
@@ -206,7 +209,7 @@ def runtime(ambot: Ambot, database: Database) -> Iterator[Runtime]:
 def driver(server: BackgroundServer, runtime: Runtime, fake_slack: FakeSlack) -> SlackDriver:
     fake_slack.reset()
     fake_slack.users.clear()
-    return SlackDriver(server.url, SIGNING_SECRET, fake_slack)
+    return SlackDriver(server.url, SIGNING_SECRET, fake_slack, shapes=SHAPES)
 
 
 @pytest.fixture

@@ -91,8 +91,8 @@ def test_request_accept_start_end_and_hand_back(setup):
     assert "You cover <@U0A1>" in text_of(pressed.reply)
     assert pressed.reply.get("replace_original") is True
     assert handover_row().status == "accepted"
-    assert [m["text"] for m in dms(driver, "U0A1")] == [
-        ":white_check_mark: <@U0B1> accepted: they cover your customers Thu, Dec 10 – Sat, Dec 12."
+    assert [m["text"] for m in dms(driver, "U0A1")] == [  # the notification names people
+        ":white_check_mark: @李娜 accepted: they cover your customers Thu, Dec 10 – Sat, Dec 12."
     ]
     driver.press("U0B1", accept)  # pressed twice: accepted once, A told once
     assert len(dms(driver, "U0A1")) == 1

@@ -66,7 +66,9 @@ def test_unclaimed_question_moves_up_after_its_working_hours_sla_across_a_weeken
     assert any("moved up to <@U0S2> (level 2). It is off your list." in t for t in texts_to(driver, "U0S1"))
     asker = [c.body for c in driver.fake.calls_to("chat.postMessage") if c.body.get("channel") == "U0A1"]
     assert len(asker) == 1 and asker[0]["thread_ts"] == row.asker_ts
-    assert "moved up to <@U0S2> (level 2)" in asker[0]["text"] and "Lead time for #circuit" in asker[0]["text"]
+    shown = visible_text(dict(asker[0], text=""))
+    assert "moved up to <@U0S2> (level 2)" in shown and "Lead time for #circuit" in shown
+    assert "<@" not in asker[0]["text"] and "moved up to @" in asker[0]["text"]  # the notification names people
     new_card = driver.fake.messages["DU0S2"][-1]
     assert button(new_card, "question_claim")["value"] == str(row.id)
 

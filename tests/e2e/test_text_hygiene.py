@@ -10,7 +10,6 @@ from urllib.parse import quote
 
 from sqlalchemy import select
 
-from slackio import requests as shapes
 from storage.models import Customer, Followup, Visit
 from tests.e2e import visits_fixtures
 from tests.e2e.visits_fixtures import customer_id, form_values, opened_view, speak
@@ -59,7 +58,7 @@ def test_a_lone_surrogate_in_a_json_payload_is_stored_as_a_replacement_character
     speak(driver, "U0A1")
     driver.command("U0A1", "/visit", "")
     view = opened_view(driver)
-    payload = shapes.view_submission_payload("U0A1", view, form_values(customer=customer_id("Acme Corp"), needs="SURROGATE"))
+    payload = driver.shapes.view_submission("U0A1", view, form_values(customer=customer_id("Acme Corp"), needs="SURROGATE"))
     body = json.dumps(payload, ensure_ascii=True).replace("SURROGATE", "x\\ud800y\\u0000z")
     result = driver.post("payload=" + quote(body))
     assert result.status == 200 and result.text == ""

@@ -19,7 +19,8 @@ def test_every_command_is_declared_with_escaping():
 
 def test_home_tab_events_and_interactivity():
     assert MANIFEST["features"]["app_home"]["home_tab_enabled"] is True
-    assert "app_home_opened" in MANIFEST["settings"]["event_subscriptions"]["bot_events"]
+    assert {"app_home_opened", "message.im"} <= set(MANIFEST["settings"]["event_subscriptions"]["bot_events"])
+    assert MANIFEST["features"]["app_home"]["messages_tab_enabled"] is True  # people write to ambot there
     assert MANIFEST["settings"]["interactivity"]["is_enabled"] is True
 
 

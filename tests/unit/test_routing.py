@@ -234,7 +234,8 @@ def test_match_topic_ignores_blank_keywords():
         ("  #Circuit   !1   how   long?  ", AskRequest("circuit", 1, "how   long?")),
         ("＃专线　！2　多久开通？", AskRequest("专线", 2, "多久开通？")),  # IME full-width
         ("#circuit see <#C123|ops> first", AskRequest("circuit", None, "see <#C123|ops> first")),
-        ("<#C123|circuit> how long?", AskRequest(None, None, "<#C123|circuit> how long?")),
+        ("<#C123|circuit> how long?", AskRequest("circuit", None, "how long?")),  # #circuit is also a channel
+        ("<#C123> how long?", AskRequest(None, None, "<#C123> how long?")),  # no name: not a topic
         ("#a #b question", AskRequest("a", None, "#b question")),  # one topic only
         ("!1 !2 question", AskRequest(None, 1, "!2 question")),
         ("how long? #circuit !2", AskRequest(None, None, "how long? #circuit !2")),
