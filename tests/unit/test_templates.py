@@ -103,3 +103,20 @@ def test_a_moment_shows_as_the_readers_calendar_day():
     assert (shanghai, london) == ("Dec 8", "Dec 7")
     in_macro = environment("en").from_string("{% macro d(m) %}{{ m|date('MMMd') }}{% endmacro %}{{ d(m) }}")
     assert in_macro.render(m=moment, reader_tz="Asia/Shanghai") == "Dec 8"
+
+
+def test_every_plural_counts_with_a_number():
+    """`{% pluralize %}` counts with the first variable of its `{% trans %}`: when that is
+    not the count (a date span, a name), Chinese's gettext fails on the string at run time,
+    so such a block must name its count (`{% pluralize count %}`)."""
+    import re
+
+    unnamed = []
+    for name in TEMPLATE_NAMES:
+        text = (TEMPLATES_DIR / name).read_text("utf-8")
+        for block in re.finditer(r'\{% trans ([^%]*?)%\}((?:(?!\{% endtrans %\}).)*?)\{% pluralize( \w+)? %\}', text, flags=re.S):
+            variables = re.sub(r'^"[^"]*"\s*', "", block.group(1).strip())
+            first = re.match(r"(\w+)", variables)
+            if first and not block.group(3) and first.group(1) not in {"count", "n", "num"}:
+                unnamed.append(f"{name}: {variables[:60]}")
+    assert unnamed == []
