@@ -137,7 +137,7 @@ LEXICON: Mapping[str, tuple[str, ...]] = {
     "name": ("抬头", "名称", "公司名", "名字", "title", "name"),
     # what it is about: telecom nouns every carrier team uses
     "video": ("视频会议", "会议", "视频", "腾讯会议", "teams", "zoom", "video", "conferencing", "meeting"),
-    "line": ("专线", "电路", "线路", "链路", "private line", "dedicated line", "dedicated link", "leased line", "link", "line"),
+    "line": ("专线", "电路", "线路", "链路", "circuit", "private line", "dedicated line", "dedicated link", "leased line", "link", "line"),
     "device": ("设备", "盒子", "终端", "路由器", "cpe", "router", "device", "equipment", "box"),
     "datacentre": ("机房", "数据中心", "idc", "data centre", "data center", "datacenter"),
     "server": ("服务器", "主机", "云主机", "server", "host", "vm"),
@@ -205,6 +205,8 @@ class Vocabulary:
         folded = _norm_word(word)
         if not folded or not (_HAN.search(folded) or _LATIN.search(folded)):
             return
+        if _LATIN.fullmatch(folded) and _stem(folded) != folded:
+            self._add(_stem(folded), group)  # "circuits" is a word of the group "circuit" is in
         known = self.groups_of.get(folded)
         if known is None:
             known = self.groups_of[folded] = set()
@@ -266,7 +268,7 @@ class Analyzer:
         return out
 
     def _word(self, word: str, out: list[str]) -> None:
-        out.append(_stem(word) if " " not in word else word)
+        out.append(_stem(word) if _LATIN.fullmatch(word) else word)
         out.extend(sorted(self.vocabulary.groups_of.get(word, ())))
         if _HAN.search(word):  # "华东制造集团" still meets "华东"; "data centre" is one word
             parts: list[str] = []
@@ -276,10 +278,13 @@ class Analyzer:
     def _plain(self, text: str, out: list[str]) -> None:
         if not text or text.isspace():
             return
+        groups_of = self.vocabulary.groups_of
         for match in _LATIN.finditer(text):
             word = match.group()
             if word not in ENGLISH_STOPWORDS:
-                out.append(_stem(word))
+                stem = _stem(word)
+                out.append(stem)
+                out.extend(sorted(groups_of.get(word) or groups_of.get(stem) or ()))
         for run in _HAN.findall(text):
             if BIGRAM_WEIGHT:
                 out.extend("²" + run[i : i + 2] for i in range(len(run) - 1))

@@ -24,6 +24,7 @@ ASK_DEFLECTED = "ask_deflected"
 ASK_STILL_ASK = "ask_still_ask"
 ASK_CUSTOMER = "ask_customer"
 ASK_MODAL = "ask_modal"
+ASK_QUESTION_TYPED = "ask_question"  # the form's question: dispatches on each character typed
 QUESTION_CLAIM = "question_claim"
 QUESTION_ANSWER = "question_answer"
 QUESTION_REASSIGN = "question_reassign"
@@ -33,6 +34,14 @@ QUESTION_FOLLOWUP = "question_followup"
 QUESTION_ANSWER_MODAL = "question_answer_modal"
 QUESTION_REASSIGN_MODAL = "question_reassign_modal"
 QUESTION_FOLLOWUP_MODAL = "question_followup_modal"
+
+# knowledge base (issue 19): "Add to the knowledge base" on an answered question (value: the
+# question id); Edit / Retire / Restore on an entry (value: the entry id); the entry form.
+KB_ADD = "kb_add"
+KB_EDIT = "kb_edit"
+KB_RETIRE = "kb_retire"
+KB_RESTORE = "kb_restore"
+KB_ENTRY_MODAL = "kb_entry_modal"
 
 # kpi
 KPI_UNDO_ENTRY = "kpi_undo_entry"
