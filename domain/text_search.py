@@ -268,8 +268,10 @@ class Analyzer:
         return out
 
     def _word(self, word: str, out: list[str]) -> None:
-        out.append(_stem(word) if _LATIN.fullmatch(word) else word)
-        out.extend(sorted(self.vocabulary.groups_of.get(word, ())))
+        groups_of = self.vocabulary.groups_of
+        stem = _stem(word) if _LATIN.fullmatch(word) else word
+        out.append(stem)
+        out.extend(sorted(groups_of.get(word, set()) | groups_of.get(stem, set())))
         if _HAN.search(word):  # "华东制造集团" still meets "华东"; "data centre" is one word
             parts: list[str] = []
             self._plain(word, parts)
