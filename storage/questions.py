@@ -17,7 +17,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session, selectinload
 
-from storage.models import Customer, Member, Question, QuestionEvent, Topic
+from storage.models import Customer, KnowledgeEntry, Member, Question, QuestionEvent, Topic
 from storage.question_stats import ResponseStats, response_stats  # noqa: F401 - for the digests
 
 OPEN = "open"
@@ -258,6 +258,26 @@ def overdue_claimed(session: Session, team_id: int, now: datetime) -> list[Quest
             .order_by(Question.sla_due_at, Question.id)
         )
     )
+
+
+def first_routed_levels(session: Session, question_ids: list[int]) -> dict[int, int]:
+    """{question id: the level of its first routing}, for the export's SLA columns."""
+    first = (
+        select(QuestionEvent.question_id, func.min(QuestionEvent.id).label("first"))
+        .where(QuestionEvent.kind == "routed")
+        .group_by(QuestionEvent.question_id)
+        .subquery()
+    )
+    rows = session.execute(select(QuestionEvent.question_id, QuestionEvent.level).join(first, first.c.first == QuestionEvent.id)).all()
+    wanted = set(question_ids)
+    return {qid: level for qid, level in rows if qid in wanted and level}
+
+
+def entry_ids_of(session: Session, question_ids: list[int]) -> dict[int, int]:
+    """{question id: the knowledge-base entry made from it}."""
+    rows = session.execute(select(KnowledgeEntry.source_question_id, KnowledgeEntry.id).where(KnowledgeEntry.source_question_id.is_not(None))).all()
+    wanted = set(question_ids)
+    return {qid: eid for qid, eid in rows if qid in wanted}
 
 
 def export_rows(session: Session, since: datetime | None) -> list[Question]:
