@@ -25,7 +25,7 @@ from listening.request import texts_of
 from listening.runtime import Runtime, create_runtime
 from rendering.blocks import ephemeral
 from rendering.i18n import Texts
-from services import people
+from services import kb_index, people
 from slackio.web import WSGIApplication, wsgi_app
 from storage.db import Database
 
@@ -65,4 +65,8 @@ def create_app(settings: Settings, database: Database) -> Ambot:
     )
     runtime.refresh_home = HomeRefresher.for_runtime(runtime, home.view_for).request
     handlers.register(Listeners(bolt, runtime))
+    if not runtime.inline:
+        # jieba's dictionary takes about a second to load: load it now, beside the first
+        # requests, so that no form submission waits for it within Slack's 3 seconds.
+        runtime.background.submit(kb_index.segmenter)
     return Ambot(bolt, runtime)

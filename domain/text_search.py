@@ -355,7 +355,7 @@ class Bm25Index:
     def search(self, terms: Mapping[str, float], *, topic: str | None = None, now: datetime | None = None, limit: int = 3, min_coverage: float = 0.0) -> list[Hit]:
         if not self.size or not terms:
             return []
-        unseen = self.idf(0)
+        unseen = self.idf(1)  # a word no entry has counts like the rarest: a tiny base is not penalised for its size
         total = sum(self._idf.get(t, unseen) * w for t, w in terms.items())
         scores: dict[int, float] = defaultdict(float)
         matched: dict[int, float] = defaultdict(float)

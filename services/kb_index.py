@@ -8,8 +8,8 @@ Two things are expensive and so are done once per process, not per request:
 - **each team's index**: analysing thousands of entries with jieba takes seconds, so the
   index is kept per team and rebuilt only when the team's `knowledge_stamp` (renewed by
   every change to an entry), its topics' keywords or its customers change. A rebuild
-  re-analyses only the entries whose text or version changed — or, when the team's words
-  changed, those that contain one of the words that came or went — and redraws the postings.
+  re-analyses only the entries whose text changed — or, when the team's words changed,
+  those that contain one of the words that came or went — and redraws the postings.
 """
 
 from __future__ import annotations
@@ -68,9 +68,8 @@ class IndexedEntry:
 
 @dataclass
 class _Analysed:
-    version: int
-    folded: str
-    document: Document
+    folded: str  # what was analysed: an entry's id alone says too little (SQLite reuses the
+    document: Document  # ids of rolled-back rows), so a copy is reused only for the same text
 
 
 class TeamIndex:
@@ -93,14 +92,20 @@ class TeamIndex:
         analysed: dict[int, _Analysed] = {}
         for entry in entries:
             known = self._analysed.get(entry.id)
-            if known is not None and known.version == entry.version and not any(w in known.folded for w in changed_words):
+            folded = _folded(entry)
+            if (
+                known is not None
+                and known.folded == folded
+                and (known.document.topic, known.document.changed_at) == (entry.topic, entry.changed_at)
+                and not any(w in folded for w in changed_words)
+            ):
                 analysed[entry.id] = known
                 continue
-            analysed[entry.id] = self._analyse(entry)
+            analysed[entry.id] = self._analyse(entry, folded)
         self._analysed = analysed
         self.index = Bm25Index([a.document for a in analysed.values()])
 
-    def _analyse(self, entry: IndexedEntry) -> _Analysed:
+    def _analyse(self, entry: IndexedEntry, folded: str) -> _Analysed:
         tokens = self.analyzer.tokens
         document = Document(
             entry.id,
@@ -110,10 +115,14 @@ class TeamIndex:
             entry.topic,
             entry.changed_at,
         )
-        return _Analysed(entry.version, fold(f"{entry.question}\n{entry.answer}\n{' '.join(entry.tags)}"), document)
+        return _Analysed(folded, document)
 
     def search(self, text: str, *, topic: str | None, now: datetime, limit: int, min_coverage: float = 0.0) -> list[Hit]:
         return self.index.search(self.analyzer.query_terms(text), topic=topic, now=now, limit=limit, min_coverage=min_coverage)
+
+
+def _folded(entry: IndexedEntry) -> str:
+    return fold(f"{entry.question}\n{entry.answer}\n{' '.join(entry.tags)}")
 
 
 _cache: OrderedDict[tuple[str, int], tuple[str, TeamIndex]] = OrderedDict()
