@@ -28,7 +28,7 @@ log = logging.getLogger("ambot.knowledge")
 
 # Deflection and the live matches show an entry only when it covers this share of the
 # question's IDF weight (bench.kb_recall measures what it lets through).
-SHOW_COVERAGE = 0.25
+SHOW_COVERAGE = 0.30
 MAX_TEAMS = 16  # team indexes kept per process, least recently used dropped first
 
 _segmenter_lock = threading.Lock()
