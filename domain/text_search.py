@@ -42,6 +42,7 @@ BIGRAM_WEIGHT = 0.3  # two Chinese characters side by side: a fallback when word
 TOPIC_BOOST = 0.3  # ×1.3 for an entry of the asker's topic
 RECENCY_BOOST = 0.1  # up to ×1.1 for an entry changed today, halving every half-life
 RECENCY_HALF_LIFE_DAYS = 180.0
+MAX_BOOST = (1 + TOPIC_BOOST) * (1 + RECENCY_BOOST)
 
 _LATIN = re.compile(r"[0-9a-z]+(?:[._+\-][0-9a-z]+)*")
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
@@ -331,7 +332,7 @@ class Bm25Index:
     def __init__(self, documents: Sequence[Document]) -> None:
         self.keys = [d.key for d in documents]
         self.topics = [d.topic for d in documents]
-        self.changed = [d.changed_at for d in documents]
+        self.changed = [d.changed_at.timestamp() if d.changed_at else None for d in documents]
         postings: dict[str, dict[int, int]] = defaultdict(dict)
         lengths = []
         for number, doc in enumerate(documents):
@@ -368,21 +369,30 @@ class Bm25Index:
             for number, tf in postings:
                 scores[number] += idf * tf * (K1 + 1) / (tf + norms[number])
                 matched[number] += idf
-        hits = []
-        for number, score in scores.items():
-            coverage = matched[number] / total if total else 0.0
-            if coverage < min_coverage:
-                continue
-            hits.append((score * self._boost(number, topic, now), coverage, number))
-        best = heapq.nlargest(limit, hits, key=lambda h: (h[0], -h[2]))
-        return [Hit(self.keys[number], score, coverage) for score, coverage, number in best]
+        # Boosts are applied best-first and stop once no later entry could catch up: a
+        # boost is at most MAX_BOOST, so a raw score below the k-th boosted one / MAX_BOOST
+        # cannot enter the top k. Most of a large index is never boosted at all.
+        floor = min_coverage * total
+        ranked = sorted(((score, number) for number, score in scores.items() if matched[number] >= floor), reverse=True)
+        when = now.timestamp() if now is not None else None
+        best: list[tuple[float, int, int]] = []  # (boosted score, -document number, number): a min-heap of the top k
+        for raw, number in ranked:
+            if len(best) >= limit and raw * MAX_BOOST <= best[0][0]:
+                break
+            item = (raw * self._boost(number, topic, when), -number, number)
+            if len(best) < limit:
+                heapq.heappush(best, item)
+            elif item > best[0]:
+                heapq.heapreplace(best, item)
+        best.sort(reverse=True)
+        return [Hit(self.keys[number], score, matched[number] / total if total else 0.0) for score, _, number in best]
 
-    def _boost(self, number: int, topic: str | None, now: datetime | None) -> float:
+    def _boost(self, number: int, topic: str | None, now: float | None) -> float:
         boost = 1.0
         if topic is not None and self.topics[number] == topic:
             boost *= 1 + TOPIC_BOOST
         changed = self.changed[number]
         if now is not None and changed is not None:
-            age_days = max(0.0, (now - changed).total_seconds() / 86400)
+            age_days = max(0.0, (now - changed) / 86400)
             boost *= 1 + RECENCY_BOOST * 0.5 ** (age_days / RECENCY_HALF_LIFE_DAYS)
         return boost
