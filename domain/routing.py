@@ -235,7 +235,7 @@ def parse_ask(text: str | None) -> AskRequest:
 
 @dataclass(frozen=True)
 class KbCommand:
-    """`/ask kb …`: list (live), retired, show, edit, retire, restore, merge."""
+    """`/ask kb …`: list (live), retired, help, show, edit, retire, restore, merge."""
 
     action: str
     entry_id: int | None = None
@@ -250,6 +250,7 @@ _KB_ACTIONS = {
     "restore": "restore", "恢复": "restore",
     "merge": "merge", "合并": "merge",
     "retired": "retired", "已停用": "retired",
+    "help": "help", "帮助": "help",
 }
 _KB_ID = re.compile(r"[#]?k?(\d{1,9})")
 _KB_INTO = re.compile(r"\s*(?:into|to|->|→|到|进|入)\s*")
@@ -268,10 +269,10 @@ def parse_kb_command(text: str | None) -> KbCommand:
         raise Refusal("ask.kb_usage", usage=True)
     action = _KB_ACTIONS[word]
     args = rest[len(word) :].strip()
-    if action == "retired":
+    if action in ("retired", "help"):
         if args:
             raise Refusal("ask.kb_usage", usage=True)
-        return KbCommand("retired")
+        return KbCommand(action)
     if action == "merge":
         parts = [p for p in _KB_INTO.split(args, maxsplit=1) if p] if _KB_INTO.search(args) else args.split()
         found = [_KB_ID.fullmatch(p.strip()) for p in parts]

@@ -109,6 +109,9 @@ def handle_entry_submission(req: Request) -> None:
 def handle_kb_command(req: Request, rest: str) -> None:
     command: KbCommand = parse_kb_command(rest)
     texts = req.texts
+    if command.action == "help":
+        req.say(texts.macro(qb.MSG, "kb_help"))
+        return
     if command.action in ("list", "retired"):
         payload = qb.kb_list_message(texts, knowledge.listing(req.db, req.user_id, retired=command.action == "retired"))
         req.say(payload["text"], payload.get("blocks"))
