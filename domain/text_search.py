@@ -55,7 +55,7 @@ ENGLISH_STOPWORDS = frozenset({
     "or", "our", "please", "should", "so", "that", "the", "their", "them", "there", "they", "this", "to", "us",
     "was", "we", "were", "what", "when", "where", "which", "who", "why", "will", "with", "would", "you", "your",
     "any", "some", "about", "still", "also", "need", "needs", "want", "wants", "s", "customer", "customers",
-    "client", "clients", "we", "our", "ours", "one",
+    "client", "clients", "ours", "one",
 })
 CHINESE_STOPWORDS = frozenset({
     "的", "了", "吗", "呢", "吧", "啊", "呀", "是", "在", "和", "与", "或", "及", "跟", "把", "被", "给", "让", "我",
@@ -64,7 +64,7 @@ CHINESE_STOPWORDS = frozenset({
     "可以", "可不可以", "是否", "要", "需要", "还", "也", "都", "就", "又", "再", "得", "地", "着", "过", "么", "个",
     "现在", "目前", "客户", "他家", "对方", "帮", "帮忙", "看看", "一般", "大概", "到底", "应该", "会", "会不会",
     "什么", "不能", "不是", "是不是", "的话", "哪个", "哪些", "出来", "说", "一定", "一直", "以后", "之后", "时候",
-    "这单", "让", "能不能不",
+    "这单", "能不能不",
 })
 
 # What questions ask about, in both languages: one group per meaning. Kept short and

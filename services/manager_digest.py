@@ -26,10 +26,10 @@ from services.report_common import (
     load_scope,
     question_lines,
 )
+from storage import knowledge as knowledge_store
 from storage import kpi as kpi_queries
 from storage import questions as question_store
 from storage import reports as queries
-from storage import knowledge as knowledge_store
 from storage.question_stats import ResponderStats, ResponseStats, response_stats
 from storage.reports import EntryLine
 from storage.visits import CadenceStatus

@@ -13,7 +13,15 @@ from sqlalchemy import func, select, update
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session
 
-from storage.models import KnowledgeEntry, KnowledgeEvent, Member, Question, QuestionEvent, Team, Topic
+from storage.models import (
+    KnowledgeEntry,
+    KnowledgeEvent,
+    Member,
+    Question,
+    QuestionEvent,
+    Team,
+    Topic,
+)
 
 LIVE = "live"
 RETIRED = "retired"

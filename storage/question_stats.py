@@ -24,7 +24,15 @@ from sqlalchemy.orm import Session
 
 from domain.routing import sla_minutes_for
 from domain.workdays import WorkCalendar
-from storage.models import KnowledgeEntry, KnowledgeEvent, Member, Question, QuestionEvent, Team, Topic
+from storage.models import (
+    KnowledgeEntry,
+    KnowledgeEvent,
+    Member,
+    Question,
+    QuestionEvent,
+    Team,
+    Topic,
+)
 
 ASSIGNING = ("routed", "reassigned", "escalated", "followup")
 
