@@ -24,7 +24,7 @@ from listening.layer import Listeners
 from listening.request import texts_of, with_slack_profile
 from listening.runtime import Runtime, create_runtime
 from rendering.blocks import ephemeral
-from services import people
+from services import kb_index, people
 from slackio.web import WSGIApplication, wsgi_app
 from storage.db import Database
 
@@ -66,4 +66,8 @@ def create_app(settings: Settings, database: Database) -> Ambot:
     )
     runtime.refresh_home = HomeRefresher.for_runtime(runtime, home.view_for).request
     handlers.register(Listeners(bolt, runtime))
+    if not runtime.inline:
+        # jieba's dictionary takes about a second to load: load it now, beside the first
+        # requests, so that no form submission waits for it within Slack's 3 seconds.
+        runtime.background.submit(kb_index.segmenter)
     return Ambot(bolt, runtime)

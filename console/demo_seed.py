@@ -14,7 +14,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from services import team_config
+from services import knowledge, team_config
+from services.knowledge import EntryFields
 from storage.models import (
     Customer,
     Followup,
@@ -137,5 +138,7 @@ def _seed_questions(session: Session, team: Team, reps: list[Member], today: dat
         session.flush()
         session.add_all([
             QuestionEvent(question_id=question.id, kind="routed", assignee_id=responder.member_id, level=responder.level, at=asked),
-            QuestionEvent(question_id=question.id, kind="answered", actor_id=responder.member_id, level=responder.level, at=question.answered_at),
+            QuestionEvent(question_id=question.id, kind="answered", actor_id=responder.member_id, level=responder.level, at=question.answered_at, detail={"answer": answer}),
         ])
+        # The answerer added it to the knowledge base.
+        knowledge.seed_entry(session, team.id, question.id, EntryFields(text, answer, key, ()), responder.member_id, question.answered_at or asked)

@@ -1,7 +1,11 @@
 """Finding the right person for a backend question (SPEC §4.3): topic, level, responder.
 
 "Right" means, in order: whose responsibility the topic is, at a seniority that fits the
-difficulty, who is at work (else their backup), and who has the fewest open questions.
+difficulty, who is not away (else their backup), and — fairly among those — who is at
+work now and was assigned a question of this topic at this level least recently, ties
+going to the fewest open questions of this topic at this level. Counts never mix levels
+or topics: a first-line responder who also covers level 2 is not skipped at level 1 for
+their level-2 work.
 """
 
 from __future__ import annotations
@@ -24,14 +28,22 @@ DEFAULT_SLA_MINUTES: dict[int, int] = {1: 120, 2: 240, 3: 540}
 
 @dataclass(frozen=True)
 class Candidate:
+    """A responder listed for the topic at `level`, as of now. Counts and turns are this
+    topic's at this level only; `last_assigned` orders assignments (a larger number is
+    more recent; None: never assigned here)."""
+
     member_id: int
     level: int
-    away: bool
+    away: bool  # on leave: their backup stands in
     backup_id: int | None
     backup_away: bool
     open_count: int
     backup_open_count: int
     position: int  # order in the topic's responder list at this level
+    at_work: bool = True  # within their working hours on a working day
+    last_assigned: int | None = None
+    backup_at_work: bool = True
+    backup_last_assigned: int | None = None
 
 
 @dataclass(frozen=True)
@@ -53,6 +65,13 @@ class _Option:
     open_count: int
     via_backup_of: int | None
     position: int
+    at_work: bool
+    last_assigned: int | None
+
+    def turn(self) -> tuple[int, int, int, int]:
+        """Who goes first: never assigned, then least recently; fewest open; list order."""
+        never = self.last_assigned is None
+        return (0 if never else 1, self.last_assigned or 0, self.open_count, self.position)
 
 
 def _available_at(
@@ -62,9 +81,9 @@ def _available_at(
     at_level = sorted((c for c in candidates if c.level == level), key=lambda c: c.position)
     for c in at_level:
         if not c.away:
-            option = _Option(c.member_id, c.open_count, None, c.position)
+            option = _Option(c.member_id, c.open_count, None, c.position, c.at_work, c.last_assigned)
         elif c.backup_id is not None and not c.backup_away:
-            option = _Option(c.backup_id, c.backup_open_count, c.member_id, c.position)
+            option = _Option(c.backup_id, c.backup_open_count, c.member_id, c.position, c.backup_at_work, c.backup_last_assigned)
         else:
             continue
         if option.member_id in exclude_ids:
@@ -82,15 +101,15 @@ def choose_responder(
     level: int,
     max_level: int = MAX_LEVEL,
     *,
-    rotation_index: int,
     exclude_ids: Collection[int] = (),
 ) -> RoutingChoice | None:
     """The responder for a question at `level`, going up a level when nobody is there.
 
-    Among the available, the fewest open questions wins; a tie goes round-robin by
-    `rotation_index` (e.g. the number of questions routed on this topic so far), so the
-    choice is deterministic and still spreads work. `exclude_ids` leaves out, e.g., the
-    asker or the person a question is being reassigned away from.
+    Among the available at the level, those at work now come first (outside everyone's
+    working hours, all of them); of those, the one assigned least recently here (never
+    assigned: first of all), then the fewest open questions here, then list order. So two
+    people at one level alternate, and a third joining the rotation gets the next one.
+    `exclude_ids` leaves out, e.g., the asker or the person it is being moved away from.
     """
     if level < MIN_LEVEL:
         raise ValueError(f"level must be at least {MIN_LEVEL}, got {level}")
@@ -98,9 +117,8 @@ def choose_responder(
         options = _available_at(candidates, current, exclude_ids)
         if not options:
             continue
-        fewest = min(o.open_count for o in options)
-        tied = [o for o in options if o.open_count == fewest]
-        pick = tied[rotation_index % len(tied)]
+        working = [o for o in options if o.at_work] or options
+        pick = min(working, key=_Option.turn)
         return RoutingChoice(
             pick.member_id, current, pick.via_backup_of, tuple(range(level, current))
         )
@@ -213,3 +231,59 @@ def parse_ask(text: str | None) -> AskRequest:
     if not question:
         raise AskParseError("empty_question")
     return AskRequest(topic_key, level, question)
+
+
+# --- /ask kb ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class KbCommand:
+    """`/ask kb …`: list (live), retired, help, show, edit, retire, restore, merge."""
+
+    action: str
+    entry_id: int | None = None
+    target_id: int | None = None
+
+
+KB_WORDS = frozenset({"kb", "知识库"})
+_KB_ACTIONS = {
+    "show": "show", "查看": "show",
+    "edit": "edit", "编辑": "edit", "修改": "edit",
+    "retire": "retire", "停用": "retire", "下线": "retire",
+    "restore": "restore", "恢复": "restore",
+    "merge": "merge", "合并": "merge",
+    "retired": "retired", "已停用": "retired",
+    "help": "help", "帮助": "help",
+}
+_KB_ID = re.compile(r"[#]?k?(\d{1,9})")
+_KB_INTO = re.compile(r"\s*(?:into|to|->|→|到|进|入)\s*")
+
+
+def parse_kb_command(text: str | None) -> KbCommand:
+    """`kb [retired | <id> | edit|retire|restore <id> | merge <id> into <id>]`, the Chinese
+    words too (`知识库 合并 12 到 7`); ids as `12`, `K12` or `#K12`."""
+    rest = unicodedata.normalize("NFKC", text or "").casefold().strip()
+    if not rest:
+        return KbCommand("list")
+    if whole := _KB_ID.fullmatch(rest):
+        return KbCommand("show", int(whole.group(1)))
+    word = next((w for w in sorted(_KB_ACTIONS, key=len, reverse=True) if rest.startswith(w)), None)
+    if word is None:
+        raise Refusal("ask.kb_usage", usage=True)
+    action = _KB_ACTIONS[word]
+    args = rest[len(word) :].strip()
+    if action in ("retired", "help"):
+        if args:
+            raise Refusal("ask.kb_usage", usage=True)
+        return KbCommand(action)
+    if action == "merge":
+        parts = [p for p in _KB_INTO.split(args, maxsplit=1) if p] if _KB_INTO.search(args) else args.split()
+        found = [_KB_ID.fullmatch(p.strip()) for p in parts]
+        if len(found) != 2 or not all(found):
+            raise Refusal("ask.kb_usage", usage=True)
+        source, target = (int(m.group(1)) for m in found if m)
+        return KbCommand("merge", source, target)
+    single = _KB_ID.fullmatch(args)
+    if single is None:
+        raise Refusal("ask.kb_usage", usage=True)
+    return KbCommand(action, int(single.group(1)))

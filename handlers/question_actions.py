@@ -82,7 +82,7 @@ def handle_answer_button(req: Request) -> None:
 def handle_answer_submission(req: Request) -> None:
     card = service.answer(req.db, _view_question_id(req), req.user_id, _value(req, "answer"), req.now)
     outcome = req.texts.macro(qb.MSG, "answered_for_responder", card)
-    delivery.update(req, card.assignee_channel, card.assignee_ts, qb.responder_closed(req.texts, card, outcome))
+    delivery.update(req, card.assignee_channel, card.assignee_ts, qb.responder_closed(req.texts, card, outcome, add_to_kb=True))
     if card.asker:
         delivery.to_asker(req, card, qb.answer_message(req.texts_for(card.asker), card), broadcast=True)
     req.refresh_home(req.user_id, card.asker)

@@ -15,7 +15,8 @@ from typing import Any
 
 from domain.args import take_page
 from domain.refusal import Refusal
-from domain.routing import parse_ask
+from domain.routing import KB_WORDS, parse_ask
+from handlers import knowledge as knowledge_handlers
 from handlers import question_actions
 from handlers import question_delivery as delivery
 from listening.layer import Listeners
@@ -23,10 +24,12 @@ from listening.request import Request
 from rendering import question_blocks as qb
 from rendering.blocks import option, sections
 from rendering.pages import read_more_value
+from services import knowledge
 from services import question_lists as lists
 from services import questions as service
 from services.questions import Draft
 from slackio import ids
+from slackio.payloads import private_metadata
 
 USAGE = "ask/usage"
 HELP_WORDS = {"help", "帮助", "?", "？"}
@@ -42,11 +45,13 @@ def register(on: Listeners) -> None:
     on.action(re.compile(rf"^{ids.ASK_PICK_TOPIC}:"), handle_pick_topic)
     on.action(ids.ASK_STILL_ASK, handle_still_ask)
     on.action(ids.ASK_DEFLECTED, handle_deflected)
+    on.action(ids.ASK_QUESTION_TYPED, handle_question_typed)
     on.options(ids.ASK_CUSTOMER, handle_customer_options)
     on.options(ids.ASK_TOPIC, handle_topic_options)
     on.action(ids.ASK_OPEN_FORM, handle_open_form)
     on.action(ids.ASK_SEARCH_MORE, handle_search_more)
     question_actions.register(on)
+    knowledge_handlers.register(on)
 
 
 # --- the draft in a button value ---------------------------------------------------------
@@ -88,12 +93,14 @@ def handle_ask(req: Request) -> None:
     elif word in SEARCH_WORDS:
         words, page = take_page(rest.strip())
         _search(req, words, page)
+    elif word in KB_WORDS:
+        knowledge_handlers.handle_kb_command(req, rest)
     else:
         ask_text(req, text, f"ask:{req.user_id}:{req.trigger_id}")
 
 
 def _search(req: Request, words: str, page: int) -> None:
-    hits = lists.search(req.db, req.user_id, words)
+    hits = lists.search(req.db, req.user_id, words, req.now)
     more = req.body.get("type") == "block_actions"
     req.reply(qb.search_message(req.texts, words, hits, page=page), replace_original=False if more else None)
 
@@ -169,13 +176,27 @@ def handle_still_ask(req: Request) -> None:
 
 
 def handle_deflected(req: Request) -> None:
+    """"This answers it" on an entry: counted on it; nothing goes to support."""
     value = req.value
     # The message (or modal) holds one draft's suggestions: a second click on it, or
-    # Slack's retry, is the same deflection and counts once. A vanished answer changes
+    # Slack's retry, is the same deflection and counts once. A vanished entry changes
     # nothing for the asker: the thanks is all they need.
     if value.isascii() and value.isdigit():
-        service.deflected(req.db, int(value), req.user_id, req.now, click_key=_click_key(req, value, "deflected"))
+        knowledge.deflected(req.db, int(value), req.user_id, req.now, click_key=_click_key(req, value, "deflected"))
     _show(req, qb.notice(req.texts.macro(qb.MSG, "deflected")))
+
+
+def _shown(view: dict[str, Any]) -> list[int]:
+    """The entries the form has offered so far (its private metadata)."""
+    return [int(x) for x in private_metadata(view).get("shown") or [] if str(x).isdigit()]
+
+
+def handle_question_typed(req: Request) -> None:
+    """A character typed in the form's question: redraw its matches. The update names the
+    view's hash, so an older keystroke's answer never overwrites a newer one."""
+    values = (req.view.get("state") or {}).get("values") or {}
+    hits = knowledge.matches_while_typing(req.db, req.user_id, str(req.action.get("value") or ""), _selected(values, "topic", "topic"), req.now)
+    req.update_view(qb.with_matches(req.texts, req.view, hits, _shown(req.view)), hash=req.view.get("hash"), newer_wins=True)
 
 
 # --- the form --------------------------------------------------------------------------------
@@ -191,7 +212,7 @@ def handle_ask_submission(req: Request) -> None:
     level = _selected(values, "level", "level")
     customer = _selected(values, "customer", ids.ASK_CUSTOMER)
     draft = Draft(
-        question=((values.get("question") or {}).get("question") or {}).get("value") or "",
+        question=((values.get("question") or {}).get(ids.ASK_QUESTION_TYPED) or {}).get("value") or "",
         topic_key=_selected(values, "topic", "topic") or _selected(values, "topic", ids.ASK_TOPIC),
         level=int(level) if level and level.isdigit() else None,
         customer_id=int(customer) if customer and customer.isdigit() else None,
@@ -200,7 +221,9 @@ def handle_ask_submission(req: Request) -> None:
     if prepared.needs_topic:
         raise Refusal("ask.pick_topic", usage=True)
     texts = req.texts
-    if prepared.similar:
+    # Matches the form already showed while the question was typed were seen: asking
+    # anyway is "Still ask". New ones are shown first.
+    if prepared.similar and not {h.card.id for h in prepared.similar} <= set(_shown(req.view)):
         payload = qb.deflection(texts, prepared.similar, encode_draft(prepared.draft))
         req.answer_form(response_action="update", view=qb.result_view(texts, payload, title=texts.macro(qb.MSG, "modal_similar_title")))
         return

@@ -18,6 +18,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm import Session
 
 from core import clock
@@ -208,10 +209,24 @@ class Request:
         trigger_id = self.trigger_id
         self.after(lambda: self.client.views_open(trigger_id=trigger_id, view=view))
 
-    def update_view(self, view: dict[str, Any], *, view_id: str | None = None, hash: str | None = None) -> None:
+    def update_view(self, view: dict[str, Any], *, view_id: str | None = None, hash: str | None = None, newer_wins: bool = False) -> None:
+        """Redraw a form. With the `hash` of the view the request came from, Slack refuses
+        the update if the view changed since; `newer_wins` takes that refusal quietly (a
+        later keystroke's update already landed, and it is the one to keep)."""
         target = view_id or self.view.get("id")
         extra = {"hash": hash} if hash else {}
-        self.after(lambda: self.client.views_update(view_id=target, view=view, **extra))
+        client = self.client
+
+        def send() -> None:
+            try:
+                client.views_update(view_id=target, view=view, **extra)
+            except SlackApiError as error:
+                if newer_wins and error.response.get("error") == "hash_conflict":
+                    log.debug("request %s: view %s changed meanwhile; the newer one stays", self.id, target)
+                    return
+                raise
+
+        self.after(send)
 
     def post(self, channel: str | None, payload: dict[str, Any], **extra: Any) -> None:
         """A message to a channel or a person's DM (skipped when there is nobody)."""

@@ -111,7 +111,7 @@ def option(text: str, value: str) -> Block:
 
 
 def input_block(
-    block_id: str, label: str, element: Block, *, optional: bool = False, hint: str | None = None
+    block_id: str, label: str, element: Block, *, optional: bool = False, hint: str | None = None, dispatch_action: bool = False
 ) -> Block:
     block: Block = {
         "type": "input",
@@ -120,6 +120,8 @@ def input_block(
         "element": element,
         "optional": optional,
     }
+    if dispatch_action:  # the element sends block_actions (see text_input's `dispatch_on`)
+        block["dispatch_action"] = True
     if hint:
         block["hint"] = plain(hint, 2000)
     return block
@@ -132,6 +134,7 @@ def text_input(
     multiline: bool = False,
     placeholder: str | None = None,
     max_length: int = 3000,
+    dispatch_on: tuple[str, ...] = (),
 ) -> Block:
     element: Block = {
         "type": "plain_text_input",
@@ -139,6 +142,8 @@ def text_input(
         "multiline": multiline,
         "max_length": max_length,
     }
+    if dispatch_on:  # "on_character_entered", "on_enter_pressed"
+        element["dispatch_action_config"] = {"trigger_actions_on": list(dispatch_on)}
     if initial:
         element["initial_value"] = initial[:max_length]
     if placeholder:

@@ -79,6 +79,7 @@ def manager_message(texts: Texts, digest: ManagerDigest, *, preview: bool = Fals
         *sections(texts.macro(MANAGER, "cadence", digest, TOP_ITEMS)),
         *sections(texts.macro(MANAGER, "problems", digest, TOP_ITEMS)),
         *sections(texts.macro(MANAGER, "questions", digest, TOP_ITEMS)),
+        *sections(texts.macro(MANAGER, "metrics", digest, TOP_ITEMS)),
         _footer(texts, texts.macro(MANAGER, "footer"), preview),
     ]
     payload = message(texts.macro(MANAGER, "fallback", digest), blocks)

@@ -6,10 +6,12 @@ nothing is written until the question is really asked.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from typing import Any
 
 from rendering.blocks import (
+    Block,
     actions,
     button,
     context,
@@ -26,15 +28,18 @@ from rendering.blocks import (
 )
 from rendering.i18n import Texts
 from rendering.pages import Entry, More, list_message
-from services.knowledge import KnowledgeHit
+from services.knowledge import EntryFields, KnowledgeHit, Listing
 from services.questions import Routing, TopicChoice
 from slackio import ids
+from storage.knowledge import EntryCard
 from storage.questions import QuestionCard
 
 MSG = "ask/messages"
 NOTICES = "ask/notices"
 PICKER_ROW = 5
 STATIC_CHOICES = 100  # Slack's most for a menu (and a wall of buttons): past it, type to search
+PICKER_ROWS = 40
+MATCH_BLOCK = "kb_match"  # the form's live matches: block ids `kb_match:<entry id>`
 
 
 def _say(texts: Texts, name: str, *args: Any, **kwargs: Any) -> str:
@@ -65,10 +70,14 @@ def responder_message(texts: Texts, card: QuestionCard, *, note: str | None = No
     return message(text, blocks)
 
 
-def responder_closed(texts: Texts, card: QuestionCard, outcome: str) -> dict[str, Any]:
-    """The responder's DM once it is no longer theirs to act on (answered, moved)."""
+def responder_closed(texts: Texts, card: QuestionCard, outcome: str, *, add_to_kb: bool = False) -> dict[str, Any]:
+    """The responder's DM once it is no longer theirs to act on (answered, moved); an
+    answer's comes with "Add to the knowledge base"."""
     text = texts.render("ask/question", c=card)
-    return message(f"{outcome}\n{text}", [*sections(text), context(outcome)])
+    blocks = [*sections(text), context(outcome)]
+    if add_to_kb:
+        blocks.append(actions(button(_say(texts, "button_kb_add"), ids.KB_ADD, str(card.id), style="primary"), block_id=f"kb_add:{card.id}"))
+    return message(f"{outcome}\n{text}", blocks)
 
 
 def routed_message(texts: Texts, routing: Routing, *, in_dm: bool) -> dict[str, Any]:
@@ -121,6 +130,7 @@ def topic_picker(texts: Texts, topics: Sequence[TopicChoice], drafts: dict[str, 
 
 
 def deflection(texts: Texts, hits: Sequence[KnowledgeHit], draft_value: str) -> dict[str, Any]:
+    """Before routing: the matching entries, each with "This answers it", and "Still ask"."""
     intro = texts.macro("ask/similar", "intro")
     blocks = [section(intro)]
     for hit in hits:
@@ -131,6 +141,31 @@ def deflection(texts: Texts, hits: Sequence[KnowledgeHit], draft_value: str) -> 
 
 
 # --- modals ----------------------------------------------------------------------------
+
+
+def match_blocks(texts: Texts, hits: Sequence[KnowledgeHit], *, typed: bool) -> list[Block]:
+    """The form's live matches, below the question: block ids start with MATCH_BLOCK."""
+    if not hits:
+        hint = context(_say(texts, "typing_none" if typed else "typing_hint"))
+        return [dict(hint, block_id=f"{MATCH_BLOCK}:hint")]
+    blocks = [dict(context(_say(texts, "typing_intro")), block_id=f"{MATCH_BLOCK}:intro")]
+    for hit in hits:
+        text = texts.macro("ask/similar", "match", hit.card)
+        blocks.append(section(text, accessory=button(_say(texts, "button_deflected"), ids.ASK_DEFLECTED, str(hit.card.id)), block_id=f"{MATCH_BLOCK}:{hit.card.id}"))
+    return blocks
+
+
+def with_matches(texts: Texts, view: dict[str, Any], hits: Sequence[KnowledgeHit], shown: Sequence[int]) -> dict[str, Any]:
+    """The `/ask` form as it is, with the matches for what is typed now. The inputs keep
+    their block and action ids, so Slack keeps what the user typed and chose; `shown`
+    (every entry offered in this form) rides in the private metadata."""
+    kept = [b for b in view.get("blocks") or [] if not str(b.get("block_id") or "").startswith(MATCH_BLOCK)]
+    offered = sorted({*shown, *(h.card.id for h in hits)})
+    updated: dict[str, Any] = {key: view[key] for key in ("type", "callback_id", "title", "submit", "close") if key in view}
+    updated["blocks"] = [*kept, *match_blocks(texts, hits, typed=True)]
+    if offered:
+        updated["private_metadata"] = json.dumps({"shown": offered})
+    return updated
 
 
 def ask_modal(texts: Texts, topics: Sequence[TopicChoice], *, question: str | None = None, topic_key: str | None = None, level: int | None = None) -> dict[str, Any]:
@@ -150,8 +185,13 @@ def ask_modal(texts: Texts, topics: Sequence[TopicChoice], *, question: str | No
         input_block(
             "question",
             _say(texts, "label_question"),
-            text_input("question", multiline=True, initial=question, placeholder=_say(texts, "placeholder_question"), max_length=1800),
+            text_input(
+                ids.ASK_QUESTION_TYPED, multiline=True, initial=question, placeholder=_say(texts, "placeholder_question"),
+                max_length=1800, dispatch_on=("on_character_entered",),
+            ),
+            dispatch_action=True,
         ),
+        *match_blocks(texts, [], typed=False),
     ]
     return modal(ids.ASK_MODAL, _say(texts, "modal_ask_title"), blocks, submit=_say(texts, "submit_ask"), close=_say(texts, "close_cancel"))
 
@@ -159,6 +199,51 @@ def ask_modal(texts: Texts, topics: Sequence[TopicChoice], *, question: str | No
 def result_view(texts: Texts, payload: dict[str, Any], *, title: str) -> dict[str, Any]:
     """A modal showing a message (routing, deflection) in place of the form."""
     return modal(ids.ASK_MODAL + "_done", title, payload.get("blocks") or [section(payload["text"])], close=_say(texts, "close_done"))
+
+
+# --- the knowledge base ------------------------------------------------------------------
+
+
+def kb_entry_modal(texts: Texts, fields: EntryFields, topics: Sequence[TopicChoice], *, question_id: int | None = None, entry: EntryCard | None = None) -> dict[str, Any]:
+    """The entry form: new from an answered question (`question_id`), or editing `entry`
+    from the version shown (its id and version ride in the private metadata)."""
+    topic_options = [option(f"#{t.key} · {t.name}" if t.name != t.key else f"#{t.key}", t.key) for t in topics]
+    blocks: list[Block] = []
+    if entry is not None and question_id is not None:
+        blocks.append(context(_say(texts, "kb_editing_existing", entry.id)))
+    blocks += [
+        input_block("kb_question", _say(texts, "label_kb_question"), text_input("kb_question", multiline=True, initial=fields.question, max_length=1800), hint=_say(texts, "hint_kb_question")),
+        input_block("kb_answer", _say(texts, "label_kb_answer"), text_input("kb_answer", multiline=True, initial=fields.answer, max_length=3000)),
+    ]
+    if topic_options:
+        blocks.append(input_block("kb_topic", _say(texts, "label_topic"), static_select("kb_topic", topic_options, initial_value=fields.topic_key), optional=True))
+    blocks.append(input_block("kb_tags", _say(texts, "label_kb_tags"), text_input("kb_tags", initial=", ".join(fields.tags), max_length=400), optional=True, hint=_say(texts, "hint_kb_tags")))
+    metadata: dict[str, Any] = {"e": entry.id, "v": entry.version} if entry is not None else {"q": question_id}
+    title = _say(texts, "modal_kb_edit_title", entry.id) if entry is not None else _say(texts, "modal_kb_new_title")
+    return modal(ids.KB_ENTRY_MODAL, title, blocks, submit=_say(texts, "submit_save"), close=_say(texts, "close_cancel"), private_metadata=metadata)
+
+
+def with_metadata(view: dict[str, Any], metadata: dict[str, Any]) -> dict[str, Any]:
+    return dict(view, private_metadata=json.dumps({k: v for k, v in metadata.items() if v is not None}, ensure_ascii=False)[:3000])
+
+
+def kb_entry_message(texts: Texts, entry: EntryCard, *, can_curate: bool) -> dict[str, Any]:
+    text = texts.render("ask/entry", e=entry)
+    blocks = sections(text)
+    if can_curate:
+        value = str(entry.id)
+        buttons = [button(_say(texts, "button_kb_edit"), ids.KB_EDIT, value)] if entry.status != "merged" else []
+        if entry.status == "live":
+            buttons.append(button(_say(texts, "button_kb_retire"), ids.KB_RETIRE, value, style="danger"))
+        else:
+            buttons.append(button(_say(texts, "button_kb_restore"), ids.KB_RESTORE, value, style="primary"))
+        blocks.append(actions(*buttons, block_id=f"kb:{entry.id}"))
+    return message(text, blocks)
+
+
+def kb_list_message(texts: Texts, listing: Listing) -> dict[str, Any]:
+    text = texts.render("ask/entries", l=listing)
+    return message(text, sections(text))
 
 
 def answer_modal(texts: Texts, card: QuestionCard) -> dict[str, Any]:
@@ -195,12 +280,13 @@ def followup_modal(texts: Texts, card: QuestionCard) -> dict[str, Any]:
 
 
 def search_message(texts: Texts, words: str, hits: Sequence[KnowledgeHit], *, page: int = 1) -> dict[str, Any]:
-    """`/ask search <words>`, page `page`: each answered question with its answer."""
+    """`/ask search <words>`, page `page`: each live knowledge-base entry with its answer."""
     m = texts.macros("ask/search")
     if not hits:
         text = str(m.nothing(words)).strip()
         return message(text, [section(text)])
     head = str(m.heading(words, len(hits))).strip()
     entries = [Entry(str(m.hit(h)).strip(), spaced=True) for h in hits]
+    entries.append(Entry(str(m.footer()).strip()))
     more = More(ids.ASK_SEARCH_MORE, f"{ids.ASK} search {words}", words)
     return list_message(texts, [section(head)], entries, page=page, more=more, fallback=head)

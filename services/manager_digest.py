@@ -27,11 +27,12 @@ from services.report_common import (
     load_scope,
     question_lines,
 )
+from storage import knowledge as knowledge_store
 from storage import kpi as kpi_queries
 from storage import questions as question_store
 from storage import reports as queries
 from storage import visits as visit_store
-from storage.question_stats import ResponderStats, response_stats
+from storage.question_stats import ResponderStats, ResponseStats, response_stats
 from storage.reports import EntryLine
 from storage.visits import CadenceStatus
 
@@ -89,6 +90,8 @@ class ManagerDigest:
     escalated: tuple[QuestionLine, ...]  # escalated last week, newest first
     escalated_total: int
     responders: tuple[ResponderLine, ...]
+    metrics: ResponseStats  # the last 28 days: per topic and level, SLA hit rate, deflection
+    deflected_last_week: int  # questions the knowledge base answered before anyone was asked
     gaps: CoverageGaps
     owners: dict[int, str]  # member id -> Slack id
     missed_plans: tuple[visit_store.PlannedVisit, ...] = ()  # planned last week or since, no visit
@@ -167,6 +170,8 @@ def manager_digest(session: Session, team_id: int, now: datetime) -> ManagerDige
         escalated=tuple(escalated[:TOP_ITEMS]),
         escalated_total=len(escalated),
         responders=tuple(_responders(stats.responders, open_lines, people)),
+        metrics=stats,
+        deflected_last_week=knowledge_store.deflected_between(session, team_id, scope.midnight(last_monday), scope.midnight(monday)),
         gaps=gaps,
         owners={m: p.slack_id for m, p in people.items()},
         missed_plans=tuple(p for p in visit_store.open_plans(session, team_id, start=last_monday, end=today) if p.on < today),

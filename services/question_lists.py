@@ -9,6 +9,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from domain.refusal import Refusal
+from domain.routing import TopicKeywords, match_topic
 from services import knowledge
 from services.customer_index import team_entries
 from services.knowledge import KnowledgeHit
@@ -34,11 +35,14 @@ def mine(session: Session, slack_id: str) -> Mine:
     return Mine(asked, assigned)
 
 
-def search(session: Session, slack_id: str, words: str) -> list[KnowledgeHit]:
+def search(session: Session, slack_id: str, words: str, now: datetime) -> list[KnowledgeHit]:
+    """`/ask search <words>`: live knowledge-base entries, the asker's topic (by keywords) first."""
     _member, team = member_and_team(session, slack_id)
     if not words.strip():
         raise Refusal("ask.empty_search", usage=True)
-    return knowledge.search(session, team.id, words, limit=SEARCH_RESULTS)
+    topics = [TopicKeywords(t.key, tuple(t.keywords or ())) for t in store.topics_of(session, team.id)]
+    found = match_topic(words, topics)
+    return knowledge.search(session, team.id, words, now=now, topic_key=found[0] if found else None, limit=SEARCH_RESULTS)
 
 
 def customer_options(session: Session, slack_id: str, query: str, now: datetime, *, limit: int = 20) -> list[tuple[int, str]]:

@@ -1,9 +1,11 @@
 """Who gets a question, and by when (SPEC §4.3): the database side of domain.routing.
 
 The topic's responders at the level, minus anyone away (their handover cover, else their
-A/B backup, stands in), the fewest open questions first, ties round-robin. Nobody at
-that level or above: the team's manager. SLAs and lead times count the team's working
-hours and days.
+A/B backup, stands in); among them, whoever is at work now (working hours in their own
+time zone, on the team's working days) and was assigned a question of this topic at this
+level least recently, ties to the fewest open questions of this topic at this level
+(domain.routing.choose_responder). Nobody at that level or above: the team's manager.
+SLAs and lead times count the team's working hours and days.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
-from domain.routing import Candidate, choose_responder, sla_minutes_for
+from domain.routing import MAX_LEVEL, Candidate, choose_responder, sla_minutes_for
 from domain.workdays import WorkCalendar
 from services import coverage
 from storage import questions as store
@@ -53,30 +55,58 @@ def stand_in_for(session: Session, member: Member, now: datetime) -> int | None:
     return _stand_in(session, member, away, coverage.acting_owners(session, member.team_id, now))
 
 
+def at_work(team: Team, member: Member | None, now: datetime) -> bool:
+    """Within working hours in the member's time zone (the team's when unknown), on one of
+    the team's working days."""
+    if member is None:
+        return False
+    try:
+        zone = ZoneInfo(member.tz or team.timezone)
+    except (KeyError, ValueError):
+        zone = ZoneInfo(team.timezone)
+    local = now.astimezone(zone)
+    return calendar_of(team).is_workday(local.date()) and WORKDAY_START <= local.time() < WORKDAY_END
+
+
 def pick_responder(session: Session, team: Team, topic: Topic, level: int, now: datetime, *, exclude_ids: Collection[int] = ()) -> Pick | None:
     away = coverage.away_member_ids(session, team.id, now)
     covers = coverage.acting_owners(session, team.id, now)
-    load = store.open_counts(session, team.id)
     candidates = []
-    for responder in topic.responders:
-        member = responder.member
-        if not member.active:
-            continue
-        is_away = member.id in away
-        backup = _stand_in(session, member, away, covers) if is_away else member.backup_id
-        candidates.append(
-            Candidate(
-                member_id=member.id,
-                level=responder.level,
-                away=is_away,
-                backup_id=backup,
-                backup_away=backup is not None and backup in away,
-                open_count=load.get(member.id, 0),
-                backup_open_count=load.get(backup, 0) if backup else 0,
-                position=responder.position,
+    for current in range(level, MAX_LEVEL + 1):
+        listed = [r for r in topic.responders if r.level == current and r.member.active]
+        people: dict[int, Member | None] = {r.member.id: r.member for r in listed}
+        stand_ins = {}
+        for responder in listed:
+            member = responder.member
+            stand_ins[member.id] = _stand_in(session, member, away, covers) if member.id in away else member.backup_id
+            backup = stand_ins[member.id]
+            if backup is not None and backup not in people:
+                people[backup] = session.get(Member, backup)
+        # Turns and load of this topic at this level only.
+        load = store.open_counts_at(session, topic.id, current)
+        last = store.last_assigned_at(session, topic.id, current, list(people))
+        for responder in listed:
+            member = responder.member
+            backup = stand_ins[member.id]
+            candidates.append(
+                Candidate(
+                    member_id=member.id,
+                    level=current,
+                    away=member.id in away,
+                    backup_id=backup,
+                    backup_away=backup is not None and backup in away,
+                    open_count=load.get(member.id, 0),
+                    backup_open_count=load.get(backup, 0) if backup else 0,
+                    position=responder.position,
+                    at_work=at_work(team, member, now),
+                    last_assigned=last.get(member.id),
+                    backup_at_work=at_work(team, people.get(backup), now) if backup else False,
+                    backup_last_assigned=last.get(backup) if backup else None,
+                )
             )
-        )
-    choice = choose_responder(candidates, level, rotation_index=store.routed_count(session, topic.id), exclude_ids=exclude_ids)
+        if any(c.level == current for c in candidates) and choose_responder(candidates, current, current, exclude_ids=exclude_ids):
+            break  # someone is available here: higher levels are not needed
+    choice = choose_responder(candidates, level, exclude_ids=exclude_ids)
     if choice is None:
         return None
     return Pick(choice.member_id, choice.level, choice.via_backup_of)

@@ -11,7 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from domain.refusal import Refusal
@@ -23,15 +22,13 @@ from services.people import membership
 from services.team_admin import member_by_slack_id, topic_by_key
 from services.visit_access import access_for
 from storage import questions as store
-from storage.models import Customer, Member, ProcessedRequest, Question, Team, Topic
+from storage.models import Customer, Member, Question, Team, Topic
 from storage.questions import QuestionCard
 
 # A question travels in a button value (2,000 characters) until it is routed, and is
 # shown in a section (3,000, after escaping): 1,800 characters keeps both inside Slack.
 MAX_QUESTION_CHARS = 1800
 MAX_ANSWER_CHARS = 3000
-
-
 
 
 @dataclass(frozen=True)
@@ -158,7 +155,7 @@ def prepare(session: Session, asker_slack_id: str, draft: Draft, now: datetime, 
     if topic is None:
         return Preparation(draft, topic_choices(session, team), [])
     draft = replace(draft, topic_key=topic.key)
-    similar = knowledge.similar_answered(session, team.id, topic.id, draft.question) if with_similar else []
+    similar = knowledge.similar(session, team.id, draft.question, now=now, topic_key=topic.key) if with_similar else []
     return Preparation(draft, [], similar)
 
 
@@ -235,33 +232,6 @@ def _routing_of(session: Session, team: Team, question: Question, *, created: bo
 
 def record_threads(session: Session, question_id: int, *, asker: tuple[str, str] | None = None, assignee: tuple[str, str] | None = None) -> None:
     store.remember_thread(session, question_id, asker=asker, assignee=assignee)
-
-
-def deflected(session: Session, answered_id: int, asker_slack_id: str, now: datetime, *, click_key: str | None = None) -> QuestionCard | None:
-    """The asker found their answer in the knowledge base: count it on that answer
-    (None when that answer is gone: nothing to count, nothing to tell the asker).
-
-    `click_key` names the click (user, message, answer): a repeated one is not counted again."""
-    member, team = member_and_team(session, asker_slack_id)
-    question = store.get(session, answered_id)
-    if question is None or question.team_id != team.id:
-        return None
-    if click_key is None or _first_click(session, click_key, now):
-        store.add_event(session, question.id, "deflected", now, actor_id=member.id)
-    return store.card(session, question)
-
-
-def _first_click(session: Session, key: str, now: datetime) -> bool:
-    """Remember `key` in processed_requests; False when it was there already."""
-    key = key[:200]
-    if session.get(ProcessedRequest, key) is not None:
-        return False
-    try:
-        with session.begin_nested():
-            session.add(ProcessedRequest(key=key, created_at=now, result={}))
-    except IntegrityError:  # the same click, racing itself
-        return False
-    return True
 
 
 # --- responding ------------------------------------------------------------------------

@@ -3,8 +3,9 @@
 A visit's field may hold several points (`专线扩容；价格`), so it is split on `;`, `；`,
 `。` and line breaks. Points are grouped when they say the same thing in different
 spelling: same text once width, case and spacing are folded, or — for the most frequent
-distinct points — a token overlap (Jaccard) of at least `SAME_THEME`, over the words and
-Chinese character bigrams the knowledge base uses. Pure: plain values in and out.
+distinct points — a token overlap (Jaccard) of at least `SAME_THEME`, over folded words
+and Chinese character bigrams (no dictionary: short points need none). Pure: plain
+values in and out.
 """
 
 from __future__ import annotations
@@ -15,12 +16,23 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from services.knowledge import tokens
+from domain.text_search import ENGLISH_STOPWORDS, fold
 
 SAME_THEME = 0.6
 FUZZY_POOL = 300  # distinct points compared pairwise; the long tail is grouped exactly only
 _SPLIT = re.compile(r"[;；。\n]+")
 _TRIM = " \t,，.、:：!！?？"
+_LATIN = re.compile(r"[0-9a-z]+(?:[._+-][0-9a-z]+)*")
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+
+
+def tokens(text: str) -> list[str]:
+    """Comparable tokens: folded Latin words and Han character bigrams."""
+    folded = fold(text)
+    words = [w for w in _LATIN.findall(folded) if w not in ENGLISH_STOPWORDS]
+    for run in _HAN.findall(folded):
+        words.extend([run] if len(run) == 1 else [run[i : i + 2] for i in range(len(run) - 1)])
+    return words
 
 
 @dataclass(frozen=True)

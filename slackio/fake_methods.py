@@ -89,6 +89,9 @@ class WebApiMethods:
             view_id = next((k for k, v in self.views.items() if v.get("external_id") == body["external_id"]), None)
         if not view_id or view_id not in self.views:
             return {"ok": False, "error": "not_found"}
+        # As Slack: a hash names the version the update was made from; a newer one wins.
+        if body.get("hash") and body["hash"] != self.views[view_id].get("hash"):
+            return {"ok": False, "error": "hash_conflict"}
         return self._store_view(body["view"], view_id)
 
     def _m_views_publish(self, body: dict) -> dict:

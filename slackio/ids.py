@@ -26,6 +26,7 @@ ASK_CUSTOMER = "ask_customer"
 ASK_MODAL = "ask_modal"
 ASK_TOPIC = "ask_topic"  # the form's topic type-ahead, past 100 topics (options source)
 ASK_OPEN_FORM = "ask_open_form"  # topic picker past 100 topics: the form, question filled in
+ASK_QUESTION_TYPED = "ask_question"  # the form's question: dispatches on each character typed
 QUESTION_CLAIM = "question_claim"
 QUESTION_ANSWER = "question_answer"
 QUESTION_REASSIGN = "question_reassign"
@@ -35,6 +36,14 @@ QUESTION_FOLLOWUP = "question_followup"
 QUESTION_ANSWER_MODAL = "question_answer_modal"
 QUESTION_REASSIGN_MODAL = "question_reassign_modal"
 QUESTION_FOLLOWUP_MODAL = "question_followup_modal"
+
+# knowledge base (issue 19): "Add to the knowledge base" on an answered question (value: the
+# question id); Edit / Retire / Restore on an entry (value: the entry id); the entry form.
+KB_ADD = "kb_add"
+KB_EDIT = "kb_edit"
+KB_RETIRE = "kb_retire"
+KB_RESTORE = "kb_restore"
+KB_ENTRY_MODAL = "kb_entry_modal"
 
 # kpi
 KPI_UNDO_ENTRY = "kpi_undo_entry"

@@ -94,6 +94,8 @@ class Team(Base):
     post_error: Mapped[str | None] = mapped_column(String(40))
     post_error_channel: Mapped[str | None] = mapped_column(String(40))
     post_error_at: Mapped[datetime | None]
+    # The same for the knowledge base: renewed in every flush that changes one of its entries.
+    knowledge_stamp: Mapped[str | None] = mapped_column(String(32), default=lambda: uuid4().hex)
 
     members: Mapped[list[Member]] = relationship(
         back_populates="team", foreign_keys="Member.team_id", order_by="Member.id"
@@ -388,6 +390,8 @@ class Question(Base):
 
 class QuestionEvent(Base):
     __tablename__ = "question_events"
+    # Fair routing reads each responder's last assignment at a level (services/question_routing.py).
+    __table_args__ = (Index("ix_question_events_assignee_level", "assignee_id", "level"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     question_id: Mapped[int] = mapped_column(ForeignKey("questions.id", ondelete="CASCADE"), index=True)
@@ -427,6 +431,49 @@ class AuditRecord(Base):
     version: Mapped[int | None] = mapped_column(Integer)  # the row's version after the change
     before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+# --- the knowledge base --------------------------------------------------------------
+
+
+class KnowledgeEntry(Base):
+    """A reusable answer: made from an answered question, edited, merged or retired —
+    never deleted. Only live entries are searched and offered before routing."""
+
+    __tablename__ = "knowledge_entries"
+    __table_args__ = (Index("ix_knowledge_entries_team_status", "team_id", "status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"))
+    topic_id: Mapped[int | None] = mapped_column(ForeignKey("topics.id", ondelete="SET NULL"))
+    question: Mapped[str] = mapped_column(Text)
+    answer: Mapped[str] = mapped_column(Text)
+    tags: Mapped[list[str]] = mapped_column(default=list)
+    # Other wordings of the question, gathered when entries are merged into this one.
+    alternates: Mapped[list[str]] = mapped_column(default=list)
+    status: Mapped[str] = mapped_column(String(10), default="live")  # live, retired, merged
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("knowledge_entries.id", ondelete="SET NULL"))
+    source_question_id: Mapped[int | None] = mapped_column(ForeignKey("questions.id", ondelete="SET NULL"), unique=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime]
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"))
+    updated_at: Mapped[datetime]
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    topic: Mapped[Topic | None] = relationship()
+
+
+class KnowledgeEvent(Base):
+    """The audit trail of an entry: created, edited (before and after), merged, retired,
+    restored; and each "This answers it" (`deflected`)."""
+
+    __tablename__ = "knowledge_events"
+    __table_args__ = (Index("ix_knowledge_events_kind_at", "kind", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entry_id: Mapped[int] = mapped_column(ForeignKey("knowledge_entries.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"))
+    at: Mapped[datetime]
+    detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
 
 
 # --- delivery -------------------------------------------------------------------------
@@ -470,18 +517,20 @@ class ProcessedRequest(Base):
 
 @event.listens_for(Session, "before_flush")
 def _restamp_customers(session: Session, _context: Any, _instances: Any) -> None:
-    """Give a team a new `customers_stamp` in the flush that changes one of its customers."""
-    teams = {
-        obj.team_id
-        for obj in (*session.new, *session.dirty, *session.deleted)
-        if isinstance(obj, Customer) and (obj not in session.dirty or session.is_modified(obj))
-    }
-    # A statement, not an attribute change: the stamp is no setting of the team, so it
+    """Give a team a new `customers_stamp` in the flush that changes one of its customers,
+    and a new `knowledge_stamp` in the flush that changes one of its knowledge entries."""
+    changed = [obj for obj in (*session.new, *session.dirty, *session.deleted) if obj not in session.dirty or session.is_modified(obj)]
+    stamps: dict[int, dict[str, str]] = {}
+    for obj in changed:
+        if isinstance(obj, Customer) and obj.team_id is not None:
+            stamps.setdefault(obj.team_id, {})["customers_stamp"] = uuid4().hex
+        elif isinstance(obj, KnowledgeEntry) and obj.team_id is not None:
+            stamps.setdefault(obj.team_id, {})["knowledge_stamp"] = uuid4().hex
+    # A statement, not an attribute change: a stamp is no setting of the team, so it
     # neither bumps the team's version nor waits on an edit of its settings.
     with session.no_autoflush:
-        for team_id in teams:
-            if team_id is not None:
-                session.execute(
-                    update(Team).where(Team.id == team_id).values(customers_stamp=uuid4().hex),
-                    execution_options={"synchronize_session": "evaluate"},
-                )
+        for team_id, values in stamps.items():
+            session.execute(
+                update(Team).where(Team.id == team_id).values(**values),
+                execution_options={"synchronize_session": "evaluate"},
+            )

@@ -22,10 +22,67 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from domain.routing import sla_minutes_for
 from storage.calendars import team_calendar
-from storage.models import Member, Question, QuestionEvent, Team, Topic
+from storage.models import (
+    KnowledgeEntry,
+    KnowledgeEvent,
+    Member,
+    Question,
+    QuestionEvent,
+    Team,
+    Topic,
+)
 
 ASSIGNING = ("routed", "reassigned", "escalated", "followup")
+
+
+@dataclass(frozen=True)
+class Timing:
+    """One question's clock, in working minutes: from asked to the first response (a claim,
+    or the answer when it came unclaimed) and to the answer; its SLA is the one of the
+    level it was first routed to. `sla_met` is None while it is still within its SLA."""
+
+    routed_level: int
+    sla_minutes: int
+    first_response: int | None
+    answered: int | None
+    sla_met: bool | None
+
+
+def timing(question: Question, routed_level: int, sla_map: dict | None, minutes: Callable[[datetime, datetime], int], now: datetime) -> Timing:
+    sla = sla_minutes_for(routed_level, sla_map)
+    first = question.claimed_at or question.answered_at
+    first_response = minutes(question.asked_at, first) if first else None
+    answered = minutes(question.asked_at, question.answered_at) if question.answered_at else None
+    if first_response is not None:
+        met: bool | None = first_response <= sla
+    else:
+        met = False if minutes(question.asked_at, now) > sla else None
+    return Timing(routed_level, sla, first_response, answered, met)
+
+
+def routed_levels(events: list[QuestionEvent], question: Question) -> int:
+    """The level a question was first routed to (its level now, for imported history)."""
+    return next((e.level for e in events if e.kind == "routed" and e.level), question.level)
+
+
+@dataclass(frozen=True)
+class LevelStats:
+    """Questions of one topic first routed to one level: how fast and how often on time."""
+
+    topic_id: int | None
+    key: str | None
+    level: int
+    asked: int
+    to_first_response: ResponseTimes
+    to_answer: ResponseTimes
+    sla_met: int
+    sla_counted: int  # met or missed (those still within their SLA are not counted yet)
+
+    @property
+    def sla_rate(self) -> float | None:
+        return self.sla_met / self.sla_counted if self.sla_counted else None
 
 
 @dataclass(frozen=True)
@@ -76,11 +133,24 @@ class ResponseStats:
     answered: int
     escalated: int
     open: int
-    deflected: int  # "That answers it" on a knowledge-base answer, in the window
+    deflected: int  # "This answers it" on a knowledge-base entry, in the window
     to_claim: ResponseTimes
     to_answer: ResponseTimes
     responders: list[ResponderStats] = field(default_factory=list)
     topics: list[TopicStats] = field(default_factory=list)
+    levels: list[LevelStats] = field(default_factory=list)  # per topic and first-routed level
+    sla_met: int = 0
+    sla_counted: int = 0
+
+    @property
+    def sla_rate(self) -> float | None:
+        return self.sla_met / self.sla_counted if self.sla_counted else None
+
+    @property
+    def deflection_rate(self) -> float | None:
+        """Of the questions people had, the share the knowledge base answered before anyone was asked."""
+        had = self.deflected + self.asked
+        return self.deflected / had if had else None
 
 
 @dataclass
@@ -125,9 +195,13 @@ def response_stats(session: Session, team_id: int, since: datetime, until: datet
         events[event.question_id].append(event)
     people: dict[int, _Person] = defaultdict(_Person)
     topics: dict[int | None, _Topic] = defaultdict(_Topic)
+    levels: dict[tuple[int | None, int], list[Timing]] = defaultdict(list)
+    sla_of = {t.id: t.sla_minutes for t in session.scalars(select(Topic).where(Topic.team_id == team_id))}
     all_claim: list[int] = []
     all_answer: list[int] = []
     for question in asked:
+        routed_level = routed_levels(events.get(question.id, []), question)
+        levels[(question.topic_id, routed_level)].append(timing(question, routed_level, sla_of.get(question.topic_id or 0), minutes, until))
         topic = topics[question.topic_id]
         topic.asked += 1
         if question.status in ("answered", "resolved"):
@@ -145,10 +219,11 @@ def response_stats(session: Session, team_id: int, since: datetime, until: datet
         all_claim += topic.to_claim
         all_answer += topic.to_answer
     deflected = session.scalar(
-        select(func.count(QuestionEvent.id))
-        .join(Question, Question.id == QuestionEvent.question_id)
-        .where(Question.team_id == team_id, QuestionEvent.kind == "deflected", QuestionEvent.at >= since, QuestionEvent.at < until)
+        select(func.count(KnowledgeEvent.id))
+        .join(KnowledgeEntry, KnowledgeEntry.id == KnowledgeEvent.entry_id)
+        .where(KnowledgeEntry.team_id == team_id, KnowledgeEvent.kind == "deflected", KnowledgeEvent.at >= since, KnowledgeEvent.at < until)
     ) or 0
+    level_stats = _levels(session, levels)
     return ResponseStats(
         team_id=team_id,
         since=since,
@@ -162,7 +237,30 @@ def response_stats(session: Session, team_id: int, since: datetime, until: datet
         to_answer=ResponseTimes.of(all_answer),
         responders=_responders(session, people),
         topics=_topics(session, topics),
+        levels=level_stats,
+        sla_met=sum(s.sla_met for s in level_stats),
+        sla_counted=sum(s.sla_counted for s in level_stats),
     )
+
+
+def _levels(session: Session, levels: dict[tuple[int | None, int], list[Timing]]) -> list[LevelStats]:
+    keys = {t.id: t.key for t in session.scalars(select(Topic).where(Topic.id.in_([k for k, _ in levels if k])))}
+    out = []
+    for (topic_id, level), timings in levels.items():
+        counted = [t for t in timings if t.sla_met is not None]
+        out.append(
+            LevelStats(
+                topic_id=topic_id,
+                key=keys.get(topic_id) if topic_id else None,
+                level=level,
+                asked=len(timings),
+                to_first_response=ResponseTimes.of([t.first_response for t in timings if t.first_response is not None]),
+                to_answer=ResponseTimes.of([t.answered for t in timings if t.answered is not None]),
+                sla_met=sum(1 for t in counted if t.sla_met),
+                sla_counted=len(counted),
+            )
+        )
+    return sorted(out, key=lambda s: (s.key or "~", s.level))
 
 
 def _walk_events(

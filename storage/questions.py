@@ -17,7 +17,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session, selectinload
 
-from storage.models import Customer, Member, Question, QuestionEvent, Topic
+from storage.models import Customer, KnowledgeEntry, Member, Question, QuestionEvent, Topic
 from storage.question_stats import ResponseStats, response_stats  # noqa: F401 - for the digests
 
 OPEN = "open"
@@ -137,9 +137,36 @@ def open_counts(session: Session, team_id: int) -> dict[int, int]:
     return {member_id: count for member_id, count in rows if member_id is not None}
 
 
-def routed_count(session: Session, topic_id: int) -> int:
-    """How many questions this topic has had: the round-robin index for ties."""
-    return session.scalar(select(func.count(Question.id)).where(Question.topic_id == topic_id)) or 0
+ASSIGNING = ("routed", "reassigned", "escalated", "followup")  # events that hand a question to someone
+
+
+def open_counts_at(session: Session, topic_id: int, level: int) -> dict[int, int]:
+    """{member id: questions of this topic at this level open or claimed on them}."""
+    rows = session.execute(
+        select(Question.assignee_id, func.count(Question.id))
+        .where(Question.topic_id == topic_id, Question.level == level, Question.status.in_(ACTIVE_STATUSES), Question.assignee_id.is_not(None))
+        .group_by(Question.assignee_id)
+    ).all()
+    return {member_id: count for member_id, count in rows if member_id is not None}
+
+
+def last_assigned_at(session: Session, topic_id: int, level: int, member_ids: list[int]) -> dict[int, int]:
+    """{member id: the id of their latest assignment event for this topic at this level}:
+    event ids grow with every assignment, so they order turns even within one second."""
+    if not member_ids:
+        return {}
+    rows = session.execute(
+        select(QuestionEvent.assignee_id, func.max(QuestionEvent.id))
+        .join(Question, Question.id == QuestionEvent.question_id)
+        .where(
+            QuestionEvent.assignee_id.in_(member_ids),
+            QuestionEvent.level == level,
+            QuestionEvent.kind.in_(ASSIGNING),
+            Question.topic_id == topic_id,
+        )
+        .group_by(QuestionEvent.assignee_id)
+    ).all()
+    return {member_id: last for member_id, last in rows if member_id is not None}
 
 
 def asked_by(session: Session, member_id: int, *, limit: int = 10, statuses: tuple[str, ...] | None = None) -> list[Question]:
@@ -231,6 +258,26 @@ def overdue_claimed(session: Session, team_id: int, now: datetime) -> list[Quest
             .order_by(Question.sla_due_at, Question.id)
         )
     )
+
+
+def first_routed_levels(session: Session, question_ids: list[int]) -> dict[int, int]:
+    """{question id: the level of its first routing}, for the export's SLA columns."""
+    first = (
+        select(QuestionEvent.question_id, func.min(QuestionEvent.id).label("first"))
+        .where(QuestionEvent.kind == "routed")
+        .group_by(QuestionEvent.question_id)
+        .subquery()
+    )
+    rows = session.execute(select(QuestionEvent.question_id, QuestionEvent.level).join(first, first.c.first == QuestionEvent.id)).all()
+    wanted = set(question_ids)
+    return {qid: level for qid, level in rows if qid in wanted and level}
+
+
+def entry_ids_of(session: Session, question_ids: list[int]) -> dict[int, int]:
+    """{question id: the knowledge-base entry made from it}."""
+    rows = session.execute(select(KnowledgeEntry.source_question_id, KnowledgeEntry.id).where(KnowledgeEntry.source_question_id.is_not(None))).all()
+    wanted = set(question_ids)
+    return {qid: eid for qid, eid in rows if qid in wanted}
 
 
 def export_rows(session: Session, since: datetime | None) -> list[Question]:

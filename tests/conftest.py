@@ -25,6 +25,7 @@ from core import clock
 from core.clock import REAL_TIME
 from core.settings import Settings
 from listening.runtime import Runtime
+from services import kb_index
 from slackio.driver import SlackDriver
 from slackio.fake_api import FakeSlack
 from slackio.fake_limits import VirtualClock
@@ -180,6 +181,7 @@ def ambot(fake_slack: FakeSlack, migrated: Database) -> Iterator[Ambot]:
     """The real app, made by the app factory, on the session's database. Each test's
     `runtime` fixture points it at that test's transaction."""
     app = create_app(make_settings(fake_slack, migrated.url), migrated)
+    kb_index.segmenter()  # jieba's dictionary, once per test process, before any request times out on it
     yield app
     app.runtime.background.shutdown(wait=True)
 

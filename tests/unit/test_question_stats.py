@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from services import question_escalation, questions, team_admin
+from services import knowledge, question_escalation, questions, team_admin
+from services.knowledge import EntryFields
 from services.questions import Draft
 from storage.models import Team
 from storage.question_stats import ResponseTimes, response_stats
@@ -32,10 +33,17 @@ def test_response_stats_per_responder_and_per_topic(database, team):
         questions.claim(s, q2, "U0S2", at(200))
         questions.answer(s, q2, "U0S2", "five days", at(240))
         questions.ask(s, "U0A1", Draft("发票 three", "billing"), at(300), source_key="k3")
-        questions.deflected(s, q1, "U0B1", at(310))
+        entry, _ = knowledge.add_from_question(s, q1, "U0S1", EntryFields("MPLS one", "three days", "circuit", ()), at(305))
+        knowledge.deflected(s, entry.id, "U0B1", at(310))
     with database.session_scope() as s:
         stats = response_stats(s, team, MONDAY - timedelta(days=1), MONDAY + timedelta(days=1))
     assert (stats.asked, stats.answered, stats.escalated, stats.open, stats.deflected) == (3, 2, 1, 1, 1)
+    assert stats.deflection_rate == 0.25  # one of the four questions people had never reached support
+    levels = {(level.key, level.level): level for level in stats.levels}
+    circuit = levels[("circuit", 1)]  # both first routed to level 1: claimed after 30 and 140 minutes, SLA 120
+    assert (circuit.asked, circuit.sla_met, circuit.sla_counted, circuit.to_first_response.median_minutes) == (2, 1, 2, 85.0)
+    assert (levels[("billing", 1)].sla_met, levels[("billing", 1)].sla_counted) == (0, 1)  # still unclaimed, past its SLA
+    assert (stats.sla_met, stats.sla_counted) == (1, 3)
     assert stats.to_claim == ResponseTimes(2, 85.0, 85.0)  # 30 and 140 minutes after asking
     topics = {t.key: t for t in stats.topics}
     assert (topics["circuit"].asked, topics["circuit"].answered, topics["circuit"].escalated) == (2, 2, 1)

@@ -24,8 +24,12 @@ def cand(
     open_=0,
     backup_open=0,
     position=0,
+    at_work=True,
+    last=None,
+    backup_at_work=True,
+    backup_last=None,
 ):
-    return Candidate(member_id, level, away, backup, backup_away, open_, backup_open, position)
+    return Candidate(member_id, level, away, backup, backup_away, open_, backup_open, position, at_work, last, backup_at_work, backup_last)
 
 
 # --- choosing a responder -------------------------------------------------------------
@@ -38,47 +42,50 @@ def chosen(*args, **kwargs):
 
 
 def test_single_present_responder():
-    choice = choose_responder([cand(1)], 1, rotation_index=0)
+    choice = choose_responder([cand(1)], 1)
     assert choice == RoutingChoice(1, 1, None, ())
     assert choice.escalated_from is None
 
 
-def test_fewest_open_questions_wins():
-    candidates = [cand(1, open_=4, position=0), cand(2, open_=1, position=1), cand(3, open_=2)]
-    assert chosen(candidates, 1, rotation_index=0) == 2
+def test_the_least_recently_assigned_goes_first():
+    candidates = [cand(1, last=40, position=0), cand(2, last=12, position=1), cand(3, last=30, position=2)]
+    assert chosen(candidates, 1) == 2
 
 
-@pytest.mark.parametrize(("rotation_index", "member_id"), [(0, 1), (1, 2), (2, 3), (3, 1), (7, 2)])
-def test_ties_go_round_robin_in_position_order(rotation_index, member_id):
-    # Listed out of order on purpose: position, not list order, defines the rotation.
-    candidates = [
-        cand(3, open_=1, position=2),
-        cand(1, open_=1, position=0),
-        cand(2, open_=1, position=1),
-        cand(4, open_=5, position=3),  # busier, never in the rotation
-    ]
-    assert chosen(candidates, 1, rotation_index=rotation_index) == member_id
+def test_someone_never_assigned_here_goes_before_everyone():
+    candidates = [cand(1, last=1, position=0), cand(2, last=None, open_=3, position=1)]
+    assert chosen(candidates, 1) == 2
+
+
+def test_ties_go_to_the_fewest_open_then_list_order():
+    # Listed out of order on purpose: position, not list order, breaks the last tie.
+    assert chosen([cand(3, open_=1, position=2), cand(1, open_=2, position=0), cand(2, open_=1, position=1)], 1) == 2
+    assert chosen([cand(3, position=2), cand(2, position=1)], 1) == 2
+
+
+def test_those_at_work_come_first_unless_nobody_is():
+    candidates = [cand(1, last=None, at_work=False, position=0), cand(2, last=99, position=1)]
+    assert chosen(candidates, 1) == 2
+    after_hours = [cand(1, last=50, at_work=False, position=0), cand(2, last=9, at_work=False, position=1)]
+    assert chosen(after_hours, 1) == 2
+
+
+def test_a_backup_takes_their_own_turn():
+    candidates = [cand(1, away=True, backup=9, backup_last=70, position=0), cand(2, last=60, position=1)]
+    assert chosen(candidates, 1) == 2
+    candidates[0] = cand(1, away=True, backup=9, backup_last=None, position=0)
+    assert choose_responder(candidates, 1) == RoutingChoice(9, 1, 1, ())
 
 
 def test_choice_is_deterministic():
     candidates = [cand(1, position=0), cand(2, position=1)]
-    picks = {choose_responder(candidates, 1, rotation_index=5) for _ in range(20)}
-    assert picks == {RoutingChoice(2, 1, None, ())}
+    picks = {choose_responder(candidates, 1) for _ in range(20)}
+    assert picks == {RoutingChoice(1, 1, None, ())}
 
 
 def test_away_responder_is_replaced_by_backup():
-    choice = choose_responder([cand(1, away=True, backup=9)], 1, rotation_index=0)
+    choice = choose_responder([cand(1, away=True, backup=9)], 1)
     assert choice == RoutingChoice(9, 1, via_backup_of=1, skipped_levels=())
-
-
-def test_backup_competes_on_their_own_load():
-    candidates = [
-        cand(1, away=True, backup=9, backup_open=5, position=0),
-        cand(2, open_=2, position=1),
-    ]
-    assert chosen(candidates, 1, rotation_index=0) == 2
-    candidates[0] = cand(1, away=True, backup=9, backup_open=0, position=0)
-    assert choose_responder(candidates, 1, rotation_index=0) == RoutingChoice(9, 1, 1, ())
 
 
 @pytest.mark.parametrize(
@@ -87,28 +94,28 @@ def test_backup_competes_on_their_own_load():
     ids=["no backup", "backup away too"],
 )
 def test_away_without_usable_backup_is_skipped(away_one):
-    assert chosen([away_one, cand(2, open_=7, position=1)], 1, rotation_index=0) == 2
+    assert chosen([away_one, cand(2, open_=7, position=1)], 1) == 2
 
 
 def test_present_responder_who_is_also_a_backup_is_not_reported_via_backup():
     candidates = [cand(1, away=True, backup=2, position=0), cand(2, open_=0, position=1)]
-    assert choose_responder(candidates, 1, rotation_index=0) == RoutingChoice(2, 1, None, ())
+    assert choose_responder(candidates, 1) == RoutingChoice(2, 1, None, ())
 
 
 def test_escalates_to_next_level_when_nobody_is_available():
     candidates = [cand(1, 1, away=True), cand(2, 2, away=True), cand(3, 3)]
-    choice = choose_responder(candidates, 1, rotation_index=0)
+    choice = choose_responder(candidates, 1)
     assert choice == RoutingChoice(3, 3, None, (1, 2))
     assert choice.escalated_from == 1
 
 
 def test_explicit_level_is_respected_and_lower_levels_ignored():
     candidates = [cand(1, 1), cand(2, 2), cand(3, 3)]
-    assert choose_responder(candidates, 2, rotation_index=0) == RoutingChoice(2, 2, None, ())
+    assert choose_responder(candidates, 2) == RoutingChoice(2, 2, None, ())
 
 
 def test_level_without_responders_goes_up():
-    choice = choose_responder([cand(3, 3)], 2, rotation_index=0)
+    choice = choose_responder([cand(3, 3)], 2)
     assert choice is not None and (choice.level, choice.escalated_from) == (3, 2)
 
 
@@ -122,19 +129,19 @@ def test_level_without_responders_goes_up():
     ],
 )
 def test_nobody_at_any_level(candidates, level, max_level):
-    assert choose_responder(candidates, level, max_level, rotation_index=0) is None
+    assert choose_responder(candidates, level, max_level) is None
 
 
 def test_excluded_members_are_never_chosen():
     candidates = [cand(1, open_=0, position=0), cand(2, open_=3, position=1)]
-    assert chosen(candidates, 1, rotation_index=0, exclude_ids={1}) == 2
+    assert chosen(candidates, 1, exclude_ids={1}) == 2
     only_backup = [cand(1, away=True, backup=9)]
-    assert choose_responder(only_backup, 1, rotation_index=0, exclude_ids={9}) is None
+    assert choose_responder(only_backup, 1, exclude_ids={9}) is None
 
 
 def test_level_below_one_is_a_programming_error():
     with pytest.raises(ValueError):
-        choose_responder([cand(1)], 0, rotation_index=0)
+        choose_responder([cand(1)], 0)
 
 
 # --- SLA ------------------------------------------------------------------------------

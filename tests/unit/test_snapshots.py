@@ -15,7 +15,7 @@ SCENARIOS = {
     "kpi": ("kpi_scenario", kpi_scenario.write),
     "reports": ("reports_scenario", reports_scenario.write),
 }
-RANDOM = {("teams", "customers_stamp"), ("audit_log", "at")}  # a fresh uuid, the wall clock: at every load
+RANDOM = {("teams", "customers_stamp"), ("teams", "knowledge_stamp"), ("audit_log", "at")}  # a fresh uuid, the wall clock: at every load
 
 
 def comparable(rows: snapshots.Rows) -> snapshots.Rows:
