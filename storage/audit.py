@@ -45,7 +45,7 @@ DEFAULT_SOURCE = "job"
 
 # Recorded classes → columns whose changes are no news (delivery and cache bookkeeping).
 AUDITED: dict[type, frozenset[str]] = {
-    Team: frozenset({"customers_stamp"}),
+    Team: frozenset({"customers_stamp", "knowledge_stamp", "post_error", "post_error_channel", "post_error_at"}),
     Member: frozenset({"locale", "tz", "profile_checked_at", "home_seen_at"}),
     Customer: frozenset(),
     Topic: frozenset(),

@@ -42,7 +42,7 @@ def test_the_form_searches_topics_once_there_are_more_than_100(driver, many_topi
         "topic": {ids.ASK_TOPIC: {"type": "external_select", "selected_option": by_keyword[0]}},
         "level": {"level": {"type": "static_select", "selected_option": {"text": {"type": "plain_text", "text": "1"}, "value": "1"}}},
         "customer": {ids.ASK_CUSTOMER: {"type": "external_select", "selected_option": None}},
-        "question": {"question": {"type": "plain_text_input", "value": "资源核查要多久？"}},
+        "question": {ids.ASK_QUESTION_TYPED: {"type": "plain_text_input", "value": "资源核查要多久？"}},
     }
     result = driver.submit("U0A1", form, values)
     assert result.json["response_action"] == "update" and row_counts()["questions"] == 1

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from core import clock
 from slackio.driver import visible_text
-from storage.models import Customer, Followup, Member, Question, Topic, Visit
+from storage.models import Customer, Followup, KnowledgeEntry, Member, Topic, Visit
 from tests import reports_scenario as scenario
 from tests import snapshots
 from tests.helpers import db
@@ -120,13 +120,11 @@ def test_visit_list_and_followups_page_with_their_buttons(driver, big_team):
 
 def test_ask_search_pages_through_the_answers(driver, big_team):
     with db.session_scope() as session:
-        asker = session.scalar(select(Member).where(Member.slack_id == "U0REP1"))
         support = session.scalar(select(Member).where(Member.slack_id == "U0SUP1"))
         topic = session.scalar(select(Topic).where(Topic.team_id == big_team, Topic.key == "billing"))
-        for n in range(30):
-            session.add(Question(team_id=big_team, asker_id=asker.id, topic_id=topic.id, level=1, status="answered",
-                                 text=f"发票 重开 第 {n} 次怎么办", answer="作废原发票后重开。" * 40, assignee_id=support.id,
-                                 answered_by_id=support.id, asked_at=scenario.FRIDAY, routed_at=scenario.FRIDAY, answered_at=scenario.FRIDAY, escalations=0))
+        for n in range(30):  # answered and added to the knowledge base
+            session.add(KnowledgeEntry(team_id=big_team, topic_id=topic.id, question=f"发票 重开 第 {n} 次怎么办", answer="作废原发票后重开。" * 40,
+                                       created_by_id=support.id, created_at=scenario.FRIDAY, updated_by_id=support.id, updated_at=scenario.FRIDAY))
     pages = all_pages(driver, "U0REP1", "/ask", "search 发票 重开")
     check_limits(pages)
     assert "`/ask search 发票 重开 page 2`" in visible_text(pages[0])
