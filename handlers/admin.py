@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from domain import args as argparse_slack
 from domain.dates import NEXT, read_range
 from domain.refusal import Refusal
+from handlers import admin_members
 from listening.layer import Listeners
 from listening.request import Request
 from rendering import admin_blocks
@@ -16,7 +17,6 @@ from rendering.blocks import section
 from rendering.pages import read_more_value
 from services import calendars, team_admin
 from slackio import ids
-from slackio.profiles import fetch_profile
 
 if TYPE_CHECKING:
     from storage.models import Team
@@ -26,7 +26,6 @@ SETUP_KEYS = {"name": -1, "channel": 1, "timezone": 1, "tz": 1, "language": 1, "
 SETUP_ALIASES = {"tz": "timezone", "lang": "language"}
 CUSTOMER_KEYS = {"owner": 1, "tier": 1, "industry": 1, "cadence": 1, "aliases": -1, "alias": -1}
 TOPIC_KEYS = {"name": -1, "keywords": -1, "lead": 1, "note": -1}
-MEMBER_KEYS = {"name": -1}
 CALENDAR_SHOW = {"show", "list", "查看"}
 CALENDAR_ADD = {"add", "set", "添加", "设置"}
 CALENDAR_REMOVE = {"remove", "delete", "删除", "取消"}
@@ -90,48 +89,9 @@ def _setup(req: Request, team: Team, words: list[str]) -> str:
             if not values:
                 raise Refusal("amteam.bad_value", usage=True, field=field, value="")
             changes[field] = values[0]
-    founder = (req.user_id, _display_name(req, req.user_id, None)) if team is None else None
+    founder = (req.user_id, admin_members.display_name(req, req.user_id, None)) if team is None else None
     team = team_admin.setup_team(req.db, team, changes, founder=founder, now=req.now)
     return req.texts.macro("amteam/messages", "done_setup", team=team)
-
-
-def _add(req: Request, team: Team, words: list[str]) -> str:
-    leading, options = argparse_slack.take_options(words, MEMBER_KEYS)
-    if not leading:
-        raise Refusal("amteam.missing_people", usage=True)
-    slack_id = argparse_slack.user_id(leading[0])
-    if slack_id is None:
-        raise Refusal("amteam.bad_user", usage=True, value=leading[0])
-    rest = leading[1:]
-    level = rest[-1] if rest and _looks_like_level(rest[-1]) else None
-    role_words = [w for part in (rest[:-1] if level else rest) for w in argparse_slack.split_list(part)]
-    roles = team_admin.parse_roles(role_words)
-    name = " ".join(options.get("name", [])) or _display_name(req, slack_id, argparse_slack.user_label(leading[0]))
-    member = team_admin.add_member(req.db, team, slack_id, name, roles, level)
-    return req.texts.macro("amteam/messages", "done_add", member=member)
-
-
-def _looks_like_level(word: str) -> bool:
-    from domain.team_rules import LEVEL_ALIASES
-
-    return word.isdigit() or word.lower() in LEVEL_ALIASES
-
-
-def _remove(req: Request, team: Team, words: list[str]) -> str:
-    slack_id = argparse_slack.user_id(words[0]) if words else None
-    if slack_id is None:
-        raise Refusal("amteam.missing_people", usage=True)
-    member = team_admin.remove_member(req.db, team, slack_id, by_slack_id=req.user_id)
-    return req.texts.macro("amteam/messages", "done_remove", member=member)
-
-
-def _pair(req: Request, team: Team, words: list[str]) -> str:
-    people = [slack_id for w in words if (slack_id := argparse_slack.user_id(w))]
-    if len(people) != 2:
-        raise Refusal("amteam.pair_needs_two", usage=True)
-    mutual = not any(w.lower() in {"oneway", "one-way", "单向"} for w in words)
-    a, b = team_admin.pair(req.db, team, people[0], people[1], mutual=mutual)
-    return req.texts.macro("amteam/messages", "done_pair", a=a, b=b, mutual=mutual)
 
 
 def _first(options: dict[str, list[str]], key: str) -> str | None:
@@ -296,15 +256,12 @@ def _show_calendar(req: Request, team: Team) -> str:
     )
 
 
-def _display_name(req: Request, slack_id: str, label: str | None) -> str:
-    return label or fetch_profile(req.client, slack_id).real_name or slack_id
-
-
 SUBCOMMANDS: dict[str, Callable[[Request, Any, list[str]], str | dict[str, Any]]] = {
     "setup": _setup,
-    "add": _add,
-    "remove": _remove,
-    "pair": _pair,
+    "add": admin_members.add,
+    "remove": admin_members.remove,
+    "role": admin_members.role,
+    "pair": admin_members.pair,
     "customer": _customer,
     "topic": _topic,
     "show": _show,
