@@ -20,7 +20,7 @@ from domain.quicklog import QuickLog, QuickLogError, message_line, parse_quick_l
 from domain.refusal import Refusal
 from domain.visit_form import VisitDraft, draft_from_quicklog, is_empty
 from handlers import questions, visit_modal
-from handlers.visit_common import visit_access, visit_readers
+from handlers.visit_common import announce_assigned, visit_access, visit_readers
 from listening.layer import Listeners
 from listening.request import Request
 from rendering import dm_blocks, visit_blocks
@@ -122,6 +122,8 @@ def handle_save(req: Request) -> None:
         lambda s: visits.find_quick_log(s, access, parsed.customer, text=line, source_key=source_key, now=req.now),
     )
     req.reply(visit_blocks.stored_message(req.texts, outcome.visit, "logged" if outcome.created else "already"), replace_original=True)
+    if outcome.created:
+        announce_assigned(req, outcome.visit)
     req.refresh_home(req.user_id, *visit_readers(outcome.visit))
 
 

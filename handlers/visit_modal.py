@@ -19,7 +19,7 @@ from domain.visit_form import (
     selected_customer_option,
     validate,
 )
-from handlers.visit_common import id_value, visit_access, visit_readers
+from handlers.visit_common import announce_assigned, id_value, visit_access, visit_readers
 from listening.layer import Listeners
 from listening.request import Request
 from rendering import refusals, visit_blocks
@@ -196,4 +196,5 @@ def handle_submission(req: Request) -> None:
     if outcome.created:
         status = "updated" if visit_id else "logged"
         req.post(req.user_id, visit_blocks.stored_message(req.texts, outcome.visit, status))
+        announce_assigned(req, outcome.visit, known=frozenset(seen_from(meta).followups) if visit_id else frozenset())
         req.refresh_home(req.user_id, *visit_readers(outcome.visit))

@@ -18,7 +18,7 @@ from domain.quicklog import QuickLogError, is_bare_customer, parse_quick_log
 from domain.refusal import Refusal
 from domain.visit_form import draft_from_quicklog, is_empty, parse_record_ref
 from handlers import followup_actions, visit_modal, visit_withdrawal
-from handlers.visit_common import USAGE, visit_access, visit_readers
+from handlers.visit_common import USAGE, announce_assigned, visit_access, visit_readers
 from listening.layer import Listeners
 from listening.request import Request
 from rendering import visit_blocks
@@ -108,6 +108,8 @@ def _quick_log(req: Request, access: VisitAccess, text: str) -> None:
         lambda s: visits.find_quick_log(s, access, parsed.customer, text=text, source_key=source_key, now=req.now),
     )
     req.reply(visit_blocks.stored_message(req.texts, outcome.visit, "logged" if outcome.created else "already"))
+    if outcome.created:
+        announce_assigned(req, outcome.visit)
     req.refresh_home(req.user_id, *visit_readers(outcome.visit))
 
 
