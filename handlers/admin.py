@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from domain import args as argparse_slack
 from domain.dates import NEXT, read_range
 from domain.refusal import Refusal
-from handlers import admin_members
+from handlers import admin_customers, admin_members
 from listening.layer import Listeners
 from listening.request import Request
 from rendering import admin_blocks
@@ -24,7 +24,6 @@ if TYPE_CHECKING:
 USAGE = "amteam/usage"
 SETUP_KEYS = {"name": -1, "channel": 1, "timezone": 1, "tz": 1, "language": 1, "lang": 1, "calendar": 1, "meeting": 2}
 SETUP_ALIASES = {"tz": "timezone", "lang": "language"}
-CUSTOMER_KEYS = {"owner": 1, "tier": 1, "industry": 1, "cadence": 1, "aliases": -1, "alias": -1}
 TOPIC_KEYS = {"name": -1, "keywords": -1, "lead": 1, "note": -1}
 CALENDAR_SHOW = {"show", "list", "查看"}
 CALENDAR_ADD = {"add", "set", "添加", "设置"}
@@ -100,55 +99,6 @@ def _first(options: dict[str, list[str]], key: str) -> str | None:
     return values[0] if values else None
 
 
-def _customer(req: Request, team: Team, words: list[str]) -> str | dict[str, Any]:
-    action = words[0].lower() if words else ""
-    rest = words[1:]
-    if action in {"list", "列表"}:
-        return _customer_list(req, team, rest)
-    if action == "add":
-        leading, options = argparse_slack.take_options(rest, CUSTOMER_KEYS)
-        owner = _first(options, "owner")
-        owner_id = argparse_slack.user_id(owner) if owner else None
-        if owner and owner_id is None:
-            raise Refusal("amteam.bad_user", usage=True, value=owner)
-        aliases = [a for v in options.get("aliases", []) + options.get("alias", []) for a in argparse_slack.split_list(v)]
-        customer = team_admin.add_customer(
-            req.db,
-            team,
-            " ".join(leading),
-            owner=owner_id,
-            tier=_first(options, "tier"),
-            industry=" ".join(options.get("industry", [])) or None,
-            cadence=_first(options, "cadence"),
-            aliases=aliases,
-        )
-        return req.texts.macro("amteam/messages", "done_customer", customer=customer)
-    if action in {"assign", "tier", "cadence"}:
-        if len(rest) < 2:
-            raise Refusal("amteam.customer_usage", usage=True)
-        name, value = " ".join(rest[:-1]), rest[-1]
-        customer = team_admin.require_customer(req.db, team, name)
-        if action == "assign":
-            owner_id = argparse_slack.user_id(value)
-            if owner_id is None:
-                raise Refusal("amteam.bad_user", usage=True, value=value)
-            customer.owner_id = team_admin.require_member(req.db, team, owner_id).id
-        elif action == "tier":
-            customer.tier = team_admin.parse_tier(value)
-        else:
-            customer.cadence_days = team_admin.parse_cadence(value)
-        req.db.flush()
-        req.db.refresh(customer)
-        return req.texts.macro("amteam/messages", "done_customer", customer=customer)
-    if action in {"remove", "restore"} and rest:
-        if action == "remove":
-            customer = team_admin.withdraw_customer(req.db, team, " ".join(rest), by_slack_id=req.user_id, now=req.now)
-        else:
-            customer = team_admin.restore_customer(req.db, team, " ".join(rest))
-        return req.texts.macro("amteam/messages", f"done_customer_{action}", customer=customer)
-    raise Refusal("amteam.customer_usage", usage=True)
-
-
 def _topic(req: Request, team: Team, words: list[str]) -> str:
     action = words[0].lower() if words else ""
     rest = words[1:]
@@ -187,22 +137,13 @@ def _show(req: Request, team: Team, words: list[str]) -> dict[str, Any]:
     return _show_page(req, team, page)
 
 
-def _customer_list(req: Request, team: Team, words: list[str]) -> dict[str, Any]:
-    rest, page = argparse_slack.take_page(" ".join(words))
-    if rest:
-        raise Refusal("amteam.customer_usage", usage=True)
-    return admin_blocks.customer_list_message(req.texts, team.name, team_admin.customer_lines(req.db, team), page=page)
-
-
 def handle_show_more(req: Request) -> None:
     page, _ = read_more_value(req.value)
     req.reply(_show_page(req, _team(req), page), replace_original=False)
 
 
 def handle_customer_list_more(req: Request) -> None:
-    page, _ = read_more_value(req.value)
-    team = _team(req)
-    req.reply(admin_blocks.customer_list_message(req.texts, team.name, team_admin.customer_lines(req.db, team), page=page), replace_original=False)
+    admin_customers.handle_customer_list_more(req, _team(req))
 
 
 def _show_page(req: Request, team: Team, page: int) -> dict[str, Any]:
@@ -262,7 +203,10 @@ SUBCOMMANDS: dict[str, Callable[[Request, Any, list[str]], str | dict[str, Any]]
     "remove": admin_members.remove,
     "role": admin_members.role,
     "pair": admin_members.pair,
-    "customer": _customer,
+    "customer": admin_customers.customer,
+    "客户": admin_customers.customer,
+    "reassign": admin_customers.reassign,
+    "转交": admin_customers.reassign,
     "topic": _topic,
     "show": _show,
     "calendar": _calendar,

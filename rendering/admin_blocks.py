@@ -11,7 +11,8 @@ from rendering.i18n import Texts
 from rendering.pages import Entry, More, list_message
 from services.channel_health import current_problem
 from services.customer_transfer import PortfolioBrief
-from services.team_admin import CustomerLine, TeamSnapshot
+from services.customer_admin import CustomerLine
+from services.team_admin import TeamSnapshot
 from slackio import ids
 
 SHOW = "amteam/show"
@@ -51,11 +52,15 @@ def show_message(texts: Texts, s: TeamSnapshot, *, page: int = 1, years_to_confi
     return list_message(texts, head, entries, page=page, more=more, fallback=head_text)
 
 
-def customer_list_message(texts: Texts, team_name: str, customers: list[CustomerLine], *, page: int = 1) -> dict[str, Any]:
+def customer_list_message(
+    texts: Texts, team_name: str, customers: list[CustomerLine], *, page: int = 1, query: str = "", owner: str | None = None, tier: str | None = None
+) -> dict[str, Any]:
+    """`customer list [@owner] [tier]`: a page of the team's customers; the More button
+    carries the filters."""
     m = texts.macros(MESSAGES)
-    head_text = _text(m.customers_heading(team_name, len(customers)))
+    head_text = _text(m.customers_heading(team_name, len(customers), owner, tier))
     entries = [Entry(_text(m.customer_line(c))) for c in customers]
-    more = More(ids.CUSTOMER_LIST_MORE, f"{ids.AMTEAM} customer list")
+    more = More(ids.CUSTOMER_LIST_MORE, f"{ids.AMTEAM} customer list {query}".rstrip(), query)
     return list_message(texts, [bk.section(head_text)], entries, page=page, more=more, fallback=head_text)
 
 

@@ -26,7 +26,7 @@ RECENT_VISITS = 2  # per customer, in the brief
 class Transfer:
     """What moved from one member to another."""
 
-    from_slack_id: str
+    from_slack_id: str | None  # None: the customers had no owner
     to_slack_id: str
     customer_ids: list[int]
     customer_names: list[str]
@@ -64,20 +64,20 @@ class CustomerFact:
 class PortfolioBrief:
     """What the new owner reads about the customers they received."""
 
-    from_slack_id: str
+    from_slack_id: str | None
     to_slack_id: str
     customers: list[CustomerFact]
     followups: list[FollowupFact]
 
 
-def move_customers(session: Session, customers: list[Customer], source: Member, target: Member) -> Transfer:
+def move_customers(session: Session, customers: list[Customer], source: Member | None, target: Member) -> Transfer:
     """The customers go to `target`, with their open follow-ups that were `source`'s (or
     nobody's); a colleague's follow-up on the customer stays theirs."""
     ids = [c.id for c in customers]
     followups = list(session.scalars(
         select(Followup).where(
             Followup.customer_id.in_(ids), Followup.status == "open",
-            or_(Followup.owner_id == source.id, Followup.owner_id.is_(None)),
+            or_(Followup.owner_id == (source.id if source else None), Followup.owner_id.is_(None)),
         )
     )) if ids else []
     for customer in customers:
@@ -86,7 +86,7 @@ def move_customers(session: Session, customers: list[Customer], source: Member, 
     for followup in followups:
         followup.owner_id = target.id
     session.flush()
-    return Transfer(source.slack_id, target.slack_id, ids, [c.name for c in customers], len(followups))
+    return Transfer(source.slack_id if source else None, target.slack_id, ids, [c.name for c in customers], len(followups))
 
 
 def move_portfolio(session: Session, team: Team, source: Member, target: Member, *, now: datetime) -> Transfer:

@@ -150,6 +150,8 @@ class Customer(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     withdrawn_at: Mapped[datetime | None]
     withdrawn_by_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"))
+    # Merged into another customer (`/amteam customer merge`): inactive, its name an alias there.
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id", ondelete="SET NULL"))
     version: Mapped[int] = mapped_column(Integer, server_default="1")
 
     owner: Mapped[Member | None] = relationship(foreign_keys=[owner_id])
