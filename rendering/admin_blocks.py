@@ -10,8 +10,8 @@ from rendering import blocks as bk
 from rendering.i18n import Texts
 from rendering.pages import Entry, More, list_message
 from services.channel_health import current_problem
-from services.customer_transfer import PortfolioBrief
 from services.customer_admin import CustomerLine
+from services.customer_transfer import PortfolioBrief
 from services.team_admin import TeamSnapshot
 from slackio import ids
 
