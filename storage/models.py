@@ -505,6 +505,8 @@ class OutboxMessage(Base):
     sent_at: Mapped[datetime | None]
     slack_ts: Mapped[str | None] = mapped_column(String(40))
     slack_channel: Mapped[str | None] = mapped_column(String(40))
+    # Meant for someone no longer on the team, delivered to `recipient` instead (their Slack id).
+    rerouted_from: Mapped[str | None] = mapped_column(String(40))
 
 
 class ProcessedRequest(Base):
