@@ -190,4 +190,7 @@ def _responders(stats: list[ResponderStats], open_lines: list[QuestionLine], peo
     managers = {p.slack_id for p in people.values() if "manager" in p.roles}
     lines = [ResponderLine(s.slack_id, s, open_by.pop(s.slack_id, 0)) for s in stats]
     lines += [ResponderLine(slack_id, None, n) for slack_id, n in sorted(open_by.items()) if slack_id not in managers]
+    # Every support engineer is in the statistics, even with nothing asked of them lately.
+    shown = {line.slack_id for line in lines}
+    lines += [ResponderLine(p.slack_id, None, 0) for p in people.values() if p.active and "support" in p.roles and p.slack_id not in shown]
     return sorted(lines, key=lambda r: (-r.open, -(r.stats.answered if r.stats else 0), r.slack_id))
