@@ -57,7 +57,7 @@ def customer(req: Request, team: Team, words: list[str]) -> str | dict[str, Any]
         return _list(req, team, " ".join(rest))
     if action == "add":
         return _add(req, team, rest)
-    if action == "assign" and len(rest) >= 2:
+    if action in {"assign", "分配"} and len(rest) >= 2:
         return _assign(req, team, " ".join(rest[:-1]), _person(rest[-1]))
     if action in {"tier", "cadence"} and len(rest) >= 2:
         found = customer_admin.require_customer(req.db, team, " ".join(rest[:-1]))
@@ -89,7 +89,8 @@ def _add(req: Request, team: Team, rest: list[str]) -> str:
     leading, options = argparse_slack.take_options(rest, CUSTOMER_KEYS)
     owner = _first(options, "owner")
     owner_id = _person(owner) if owner else None
-    aliases = [a for v in options.get("aliases", []) + options.get("alias", []) for a in argparse_slack.split_list(v)]
+    # `aliases SZB,Bank of Suzhou`: commas separate aliases, spaces belong to them.
+    aliases = argparse_slack.split_list(" ".join(options.get("aliases", []) + options.get("alias", [])))
     added = customer_admin.add_customer(
         req.db, team, " ".join(leading), owner=owner_id, tier=_first(options, "tier"),
         industry=" ".join(options.get("industry", [])) or None, cadence=_first(options, "cadence"), aliases=aliases,

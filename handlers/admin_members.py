@@ -78,13 +78,12 @@ def remove(req: Request, team: Team, words: list[str]) -> str:
         else:
             raise Refusal("amteam.remove_usage", usage=True)
     removal = team_members.remove_member(req.db, team, slack_id, by_slack_id=req.user_id, to_slack_id=successor, now=req.now)
-    if removal.successor is None or removal.moved is None:
-        return req.texts.macro("amteam/messages", "done_remove", member=removal.member)
     moved = removal.moved
+    if removal.successor is None or moved is None or not (moved.customer_ids or moved.followups or removal.questions):
+        return req.texts.macro("amteam/messages", "done_remove", member=removal.member)
     to = removal.successor.slack_id
-    if moved.customer_ids or moved.followups or removal.questions:
-        brief = customer_transfer.brief(req.db, team, moved, req.now)
-        req.post(to, admin_blocks.received_message(req.texts_for(to), brief, reason="left", questions=removal.questions))
+    brief = customer_transfer.brief(req.db, team, moved, req.now)
+    req.post(to, admin_blocks.received_message(req.texts_for(to), brief, reason="left", questions=removal.questions))
     return req.texts.macro("amteam/messages", "done_remove_to", member=removal.member, to=to, moved=moved, questions=removal.questions)
 
 

@@ -53,7 +53,7 @@ def test_remove_is_refused_while_the_rep_owns_work_and_lists_it(people):
 def test_remove_to_moves_customers_followups_and_tells_the_successor(people):
     result = people.command("U0MGR", "/amteam", "remove <@U0A1|zw> to <@U0B1|ln>")
     assert "<@U0A1> has left the team; their work went to <@U0B1>" in result.reply_text
-    assert "1 customer" in result.reply_text and "1 open follow-up" in result.reply_text
+    assert "1 customer: 华东制造集团" in result.reply_text and "1 open follow-up" in result.reply_text
     with db.session_scope() as s:
         a1, b1 = member(s, "U0A1"), member(s, "U0B1")
         assert not a1.active and b1.backup_id is None
@@ -77,7 +77,7 @@ def test_questions_waiting_on_a_support_member_move_with_them(people):
     refused = people.command("U0MGR", "/amteam", "remove <@U0S1|chen>")
     assert "1 question waiting on them" in refused.reply_text
     result = people.command("U0MGR", "/amteam", "remove <@U0S1|chen> to <@U0S2|s2>")
-    assert "1 question" in result.reply_text
+    assert "1 question waiting on them" in result.reply_text
     with db.session_scope() as s:
         s2 = member(s, "U0S2")
         question = s.scalar(select(Question))
