@@ -25,7 +25,7 @@ from rendering import visit_blocks
 from rendering.pages import read_more_value
 from services import followups, history, visits
 from services.customer_index import match_customer
-from services.visit_access import VisitAccess, check_may_see, require_customer_work
+from services.visit_access import VisitAccess, check_may_see, require_customer_work, with_named_owners
 from slackio import ids
 
 HELP_WORDS = {"help", "帮助", "?", "？"}
@@ -97,6 +97,7 @@ def _form_for_customer(req: Request, access: VisitAccess, name: str) -> None:
 
 def _quick_log(req: Request, access: VisitAccess, text: str) -> None:
     parsed = parse_quick_log(text, access.today(req.now), require_due=access.require_followup_due, visit_types=access.visit_types)
+    parsed = with_named_owners(req.db, access, parsed)
     draft = draft_from_quicklog(parsed)
     if is_empty(draft):  # a date, a type or a next visit alone says nothing about the visit
         raise QuickLogError("empty_visit", parsed.customer)

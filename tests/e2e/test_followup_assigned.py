@@ -65,3 +65,25 @@ def test_the_announcement_is_in_the_assignees_language_and_said_once(driver, tea
     driver.command("U0A1", "/visit", line, trigger_id="t-1", retry_num=1)  # Slack's retry
     [announced] = dms(driver, "U0S1")
     assert "给你分配了一项跟进" in visible_text(announced)
+
+
+def test_the_issue_example_with_a_typed_name_reaches_chen(driver, team):
+    """`跟进：资源核查 截止 周五 @陈工` typed as text (not picked from Slack's list)."""
+    speak(driver, "U0A1", "zh-CN")
+    speak(driver, "U0S1", "zh-CN")
+    clock.freeze(NOW)
+    driver.command("U0A1", "/visit", "华东制造集团；需求：专线扩容；跟进：资源核查 截止 周五 @陈工")
+    with db.session_scope() as s:
+        followup = s.scalar(select(Followup))
+        assert (followup.text, followup.owner.slack_id) == ("资源核查", "U0S1")
+    [announced] = dms(driver, "U0S1")
+    assert "资源核查" in visible_text(announced)
+
+
+def test_a_typed_name_nobody_has_is_refused_and_nothing_is_stored(driver, team):
+    speak(driver, "U0A1")
+    clock.freeze(NOW)
+    result = driver.command("U0A1", "/visit", "华东制造集团；需求：专线扩容；跟进：资源核查 截止 周五 @王五")
+    assert "Nobody on the team is called “王五”" in result.reply_text
+    with db.session_scope() as s:
+        assert s.scalar(select(Followup)) is None
