@@ -25,7 +25,12 @@ from rendering import visit_blocks
 from rendering.pages import read_more_value
 from services import followups, history, visits
 from services.customer_index import match_customer
-from services.visit_access import VisitAccess, check_may_see, require_customer_work, with_named_owners
+from services.visit_access import (
+    VisitAccess,
+    check_may_see,
+    require_customer_work,
+    with_named_owners,
+)
 from slackio import ids
 
 HELP_WORDS = {"help", "帮助", "?", "？"}
