@@ -183,7 +183,9 @@ def reminders(session: Session, team: Team, now: datetime) -> list[Reminder]:
         if owner is None or not owner.active:
             return (manager, left) if left else (None, None)
         recipient = members.get(acting.get(owner.id, owner.id))
-        return (recipient, left) if recipient is not None and recipient.active else (None, None)
+        if recipient is None or not recipient.active:
+            recipient = owner  # a cover who has left the team covers nobody
+        return recipient, left
 
     def batch_for(recipient: Member, left: str | None) -> Reminder:
         # A departed member's follow-ups come in their own message, marked as theirs.

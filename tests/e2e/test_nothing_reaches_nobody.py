@@ -40,7 +40,7 @@ def test_every_scheduled_job_routes_around_people_who_have_left(driver, team):
     driver.command("U0A1", "/visit", "华东制造集团；需求：专线扩容；跟进：发报价 截止 11月30日；下次：12月2日")
     # A follow-up of U0A1's on a customer U0B1 owns: it goes to U0B1.
     driver.command("U0MGR", "/amteam", "customer add 江南银行 owner <@U0B1|ln>")
-    driver.command("U0B1", "/visit", "江南银行；需求：网银；跟进：核对账单 截止 11月30日 <@U0A1|zw>")
+    driver.command("U0B1", "/visit", "江南银行；需求：网银；跟进：核对账单 截止 11月30日 <@U0A1|zw>；跟进：发合同 截止 11月30日")
     clock.freeze(ASKED)
     driver.command("U0A1", "/ask", "苏州到上海的 MPLS 专线 电路 资源核查要几天？")  # routed to U0S1
     with db.session_scope() as s:
@@ -48,6 +48,9 @@ def test_every_scheduled_job_routes_around_people_who_have_left(driver, team):
         b1 = s.scalar(select(Member).where(Member.slack_id == "U0B1"))
         s.add(Handover(team_id=a1.team_id, member_id=a1.id, cover_id=b1.id, status="accepted", created_at=ASKED,
                        starts_at=datetime(2026, 12, 2, 16, 0, tzinfo=UTC), ends_at=datetime(2026, 12, 3, 16, 0, tzinfo=UTC)))
+        # U0B1 away Monday 7 Dec with U0A1, now gone, as the cover.
+        s.add(Handover(team_id=a1.team_id, member_id=b1.id, cover_id=a1.id, status="accepted", created_at=ASKED,
+                       starts_at=datetime(2026, 12, 6, 16, 0, tzinfo=UTC), ends_at=datetime(2026, 12, 7, 16, 0, tzinfo=UTC)))
         s.execute(update(Member).where(Member.slack_id.in_(GONE)).values(active=False))
 
     names = [name for name, spec in registry.all_jobs().items() if spec.run is not None]
@@ -68,6 +71,8 @@ def test_every_scheduled_job_routes_around_people_who_have_left(driver, team):
     assert ("followup_reminders", "U0A1", "U0B1") in rerouted
     assert ("handover_transitions", "U0A1", "U0MGR") in rerouted
     assert any(job == "question_escalation" and meant in GONE for job, meant, _ in rerouted)
+    # A cover who has left covers nobody: U0B1's own reminder still reaches U0B1 that Monday.
+    assert any(r.job == "followup_reminders" and r.recipient == "U0B1" and r.period == "2026-12-07" and "发合同" in visible_text(r.payload) for r in rows)
     reminder = next(r for r in rows if r.job == "followup_reminders" and r.rerouted_from == "U0A1" and r.recipient == "U0B1")
     text = visible_text(reminder.payload)
     assert "Meant for <@U0A1>, who is no longer on the team" in text and "核对账单" in text
