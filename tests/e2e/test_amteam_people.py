@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from core import clock
 from slackio.driver import visible_text
-from storage.models import AuditRecord, Customer, Followup, Member, Question, QuestionEvent
+from storage.models import AuditRecord, Customer, Followup, Member, Question, QuestionEvent, Visit
 from tests.helpers import db, row_counts
 
 NOW = datetime(2026, 12, 2, 2, 0, tzinfo=UTC)  # Wednesday 10:00 in Shanghai
@@ -61,6 +61,8 @@ def test_remove_to_moves_customers_followups_and_tells_the_successor(people):
         assert customer.owner_id == b1.id
         followup = s.scalar(select(Followup))
         assert followup.owner_id == b1.id and followup.created_by_id == a1.id
+        visit = s.scalar(select(Visit))
+        assert (visit.rep_id, visit.logged_by_id) == (a1.id, a1.id)  # visits keep who made them
         # Audited updates, never a delete: the owner before and after.
         changes = s.scalars(select(AuditRecord).where(AuditRecord.entity == "customers", AuditRecord.action == "update")).all()
         assert any(c.before.get("owner_id") == a1.id and c.after.get("owner_id") == b1.id and c.actor == "U0MGR" for c in changes)
