@@ -58,7 +58,7 @@ def test_customer_assign_moves_it_with_its_followups_records_history_and_tells_b
     assert "visit every 14 days" in brief and "last visit" in brief
     assert any("<@U0MGR> reassigned 1 of your customers to <@U0B1>: 华东制造集团" in t for t in dms(book, "U0A1"))
     history = book.command("U0MGR", "/visit", "history 华东制造集团").reply_text
-    assert "<@U0A1>" in history and "<@U0B1>" in history
+    assert "owner <@U0A1> → <@U0B1>" in history
 
 
 def test_reassign_a_whole_portfolio_or_named_customers(book):

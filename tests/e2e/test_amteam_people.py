@@ -71,7 +71,7 @@ def test_remove_to_moves_customers_followups_and_tells_the_successor(people):
     assert "华东制造集团" in brief and "发报价" in brief and "needs: 专线扩容" in brief
     # The customer's history shows the change of owner.
     history = people.command("U0MGR", "/visit", "history 华东制造集团").reply_text
-    assert "<@U0A1>" in history and "<@U0B1>" in history
+    assert "owner <@U0A1> → <@U0B1>" in history
 
 
 def test_questions_waiting_on_a_support_member_move_with_them(people):
