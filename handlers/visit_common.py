@@ -34,10 +34,14 @@ def visit_readers(visit: Any) -> list[str | None]:
     return [visit.rep_slack_id, *(f.owner_slack_id for f in visit.followups)]
 
 
-def announce_assigned(req: Request, visit: Any, *, known: frozenset[int] = frozenset()) -> None:
-    """Tell each colleague a follow-up was just assigned to, at once (not the logger,
-    not a follow-up the form already had: `known`)."""
+def announce_assigned(req: Request, visit: Any, *, owners_before: dict[int, str | None] | None = None) -> None:
+    """Tell each colleague a follow-up was just assigned to, at once: not the logger, and
+    in an edit only the rows that are new or changed hands (`owners_before`: id → owner)."""
+    before = owners_before or {}
     for followup in visit.followups:
         owner = followup.owner_slack_id
-        if owner and owner != req.user_id and followup.status == "open" and followup.id not in known:
-            req.post(owner, visit_blocks.assigned_message(req.texts_for(owner), visit, followup, req.user_id))
+        if not owner or owner == req.user_id or followup.status != "open":
+            continue
+        if followup.id in before and before[followup.id] == owner:
+            continue
+        req.post(owner, visit_blocks.assigned_message(req.texts_for(owner), visit, followup, req.user_id))
