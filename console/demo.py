@@ -28,6 +28,7 @@ from storage.db import open_database
 # (who, command, text): what a morning with ambot looks like.
 TOUR = [
     ("U0MGR", "/amteam", "show"),
+    ("U0MGR", "/amteam", "customer assign 苏州轨道交通 <@U0REP2|li.na>"),
     ("U0REP1", "/visit", "华东制造集团；需求：总部到苏州分厂专线扩容到 200M；顾虑：价格；跟进：发送正式报价 截止 明天；下次：下周五"),
     ("U0REP1", "/visit", "followups"),
     ("U0REP1", "/visit", "list"),

@@ -60,6 +60,9 @@ _LABEL_SEPARATOR = re.compile(r"[:：]")
 _LABEL_LIKE = re.compile(r"[a-z][a-z_-]{0,19}|[\u4e00-\u9fff]{1,6}")
 _SLACK_MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
 _BARE_USER_ID = re.compile(r"(?<![\w<@])@([UW][A-Z0-9]{2,})\b")
+# `… 截止 周五 @陈工` typed without picking the person from Slack's list: a name at the end
+# of the follow-up, resolved by the service (`email @bob the deck` keeps its @bob).
+_NAME_MENTION = re.compile(r"(?<![^\s])@([^\s@<>;；,，:：]{1,40})\s*$")
 _DUE_EN = re.compile(r"(?:^|\s)by\s+", re.IGNORECASE)
 _DUE_ZH = re.compile(r"(?:截止|截至)(?:到|日期|时间)?[:：]?\s*")
 _BEFORE_SUFFIX_ZH = re.compile(r"(?:之前|以前|前)$")
@@ -70,6 +73,7 @@ class FollowupDraft:
     text: str
     due: date | None
     owner_slack_id: str | None
+    owner_name: str | None = None  # `@陈工` as typed, when no Slack mention names the owner
 
 
 @dataclass(frozen=True)
@@ -219,14 +223,17 @@ def parse_quick_log(
 
 def _parse_followup(value: str, label: str, today: date) -> FollowupDraft:
     """`send quote by 2026-12-01 @U123` → text, due date, owner."""
-    owner = None
+    owner, name = None, None
     if match := _SLACK_MENTION.search(value) or _BARE_USER_ID.search(value):
         owner = match[1]
         value = value[: match.start()] + " " + value[match.end() :]
+    elif named := _NAME_MENTION.search(value):
+        name = named[1]
+        value = value[: named.start()] + " " + value[named.end() :]
     text, due = _split_due(_squash(value), today)
     if not text:
         raise QuickLogError("empty_value", label)
-    return FollowupDraft(text=text, due=due, owner_slack_id=owner)
+    return FollowupDraft(text=text, due=due, owner_slack_id=owner, owner_name=name)
 
 
 def _split_due(value: str, today: date) -> tuple[str, date | None]:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from domain import args as argparse_slack
 from domain.dates import NEXT, read_range
 from domain.refusal import Refusal
+from handlers import admin_customers, admin_members
 from listening.layer import Listeners
 from listening.request import Request
 from rendering import admin_blocks
@@ -16,7 +17,6 @@ from rendering.blocks import section
 from rendering.pages import read_more_value
 from services import calendars, team_admin
 from slackio import ids
-from slackio.profiles import fetch_profile
 
 if TYPE_CHECKING:
     from storage.models import Team
@@ -24,9 +24,7 @@ if TYPE_CHECKING:
 USAGE = "amteam/usage"
 SETUP_KEYS = {"name": -1, "channel": 1, "timezone": 1, "tz": 1, "language": 1, "lang": 1, "calendar": 1, "meeting": 2}
 SETUP_ALIASES = {"tz": "timezone", "lang": "language"}
-CUSTOMER_KEYS = {"owner": 1, "tier": 1, "industry": 1, "cadence": 1, "aliases": -1, "alias": -1}
 TOPIC_KEYS = {"name": -1, "keywords": -1, "lead": 1, "note": -1}
-MEMBER_KEYS = {"name": -1}
 CALENDAR_SHOW = {"show", "list", "查看"}
 CALENDAR_ADD = {"add", "set", "添加", "设置"}
 CALENDAR_REMOVE = {"remove", "delete", "删除", "取消"}
@@ -90,103 +88,15 @@ def _setup(req: Request, team: Team, words: list[str]) -> str:
             if not values:
                 raise Refusal("amteam.bad_value", usage=True, field=field, value="")
             changes[field] = values[0]
-    founder = (req.user_id, _display_name(req, req.user_id, None)) if team is None else None
+    founder = (req.user_id, admin_members.display_name(req, req.user_id, None)) if team is None else None
     team = team_admin.setup_team(req.db, team, changes, founder=founder, now=req.now)
     return req.texts.macro("amteam/messages", "done_setup", team=team)
-
-
-def _add(req: Request, team: Team, words: list[str]) -> str:
-    leading, options = argparse_slack.take_options(words, MEMBER_KEYS)
-    if not leading:
-        raise Refusal("amteam.missing_people", usage=True)
-    slack_id = argparse_slack.user_id(leading[0])
-    if slack_id is None:
-        raise Refusal("amteam.bad_user", usage=True, value=leading[0])
-    rest = leading[1:]
-    level = rest[-1] if rest and _looks_like_level(rest[-1]) else None
-    role_words = [w for part in (rest[:-1] if level else rest) for w in argparse_slack.split_list(part)]
-    roles = team_admin.parse_roles(role_words)
-    name = " ".join(options.get("name", [])) or _display_name(req, slack_id, argparse_slack.user_label(leading[0]))
-    member = team_admin.add_member(req.db, team, slack_id, name, roles, level)
-    return req.texts.macro("amteam/messages", "done_add", member=member)
-
-
-def _looks_like_level(word: str) -> bool:
-    from domain.team_rules import LEVEL_ALIASES
-
-    return word.isdigit() or word.lower() in LEVEL_ALIASES
-
-
-def _remove(req: Request, team: Team, words: list[str]) -> str:
-    slack_id = argparse_slack.user_id(words[0]) if words else None
-    if slack_id is None:
-        raise Refusal("amteam.missing_people", usage=True)
-    member = team_admin.remove_member(req.db, team, slack_id, by_slack_id=req.user_id)
-    return req.texts.macro("amteam/messages", "done_remove", member=member)
-
-
-def _pair(req: Request, team: Team, words: list[str]) -> str:
-    people = [slack_id for w in words if (slack_id := argparse_slack.user_id(w))]
-    if len(people) != 2:
-        raise Refusal("amteam.pair_needs_two", usage=True)
-    mutual = not any(w.lower() in {"oneway", "one-way", "单向"} for w in words)
-    a, b = team_admin.pair(req.db, team, people[0], people[1], mutual=mutual)
-    return req.texts.macro("amteam/messages", "done_pair", a=a, b=b, mutual=mutual)
 
 
 def _first(options: dict[str, list[str]], key: str) -> str | None:
     """An option's first value; None when it is absent or given without a value."""
     values = options.get(key)
     return values[0] if values else None
-
-
-def _customer(req: Request, team: Team, words: list[str]) -> str | dict[str, Any]:
-    action = words[0].lower() if words else ""
-    rest = words[1:]
-    if action in {"list", "列表"}:
-        return _customer_list(req, team, rest)
-    if action == "add":
-        leading, options = argparse_slack.take_options(rest, CUSTOMER_KEYS)
-        owner = _first(options, "owner")
-        owner_id = argparse_slack.user_id(owner) if owner else None
-        if owner and owner_id is None:
-            raise Refusal("amteam.bad_user", usage=True, value=owner)
-        aliases = [a for v in options.get("aliases", []) + options.get("alias", []) for a in argparse_slack.split_list(v)]
-        customer = team_admin.add_customer(
-            req.db,
-            team,
-            " ".join(leading),
-            owner=owner_id,
-            tier=_first(options, "tier"),
-            industry=" ".join(options.get("industry", [])) or None,
-            cadence=_first(options, "cadence"),
-            aliases=aliases,
-        )
-        return req.texts.macro("amteam/messages", "done_customer", customer=customer)
-    if action in {"assign", "tier", "cadence"}:
-        if len(rest) < 2:
-            raise Refusal("amteam.customer_usage", usage=True)
-        name, value = " ".join(rest[:-1]), rest[-1]
-        customer = team_admin.require_customer(req.db, team, name)
-        if action == "assign":
-            owner_id = argparse_slack.user_id(value)
-            if owner_id is None:
-                raise Refusal("amteam.bad_user", usage=True, value=value)
-            customer.owner_id = team_admin.require_member(req.db, team, owner_id).id
-        elif action == "tier":
-            customer.tier = team_admin.parse_tier(value)
-        else:
-            customer.cadence_days = team_admin.parse_cadence(value)
-        req.db.flush()
-        req.db.refresh(customer)
-        return req.texts.macro("amteam/messages", "done_customer", customer=customer)
-    if action in {"remove", "restore"} and rest:
-        if action == "remove":
-            customer = team_admin.withdraw_customer(req.db, team, " ".join(rest), by_slack_id=req.user_id, now=req.now)
-        else:
-            customer = team_admin.restore_customer(req.db, team, " ".join(rest))
-        return req.texts.macro("amteam/messages", f"done_customer_{action}", customer=customer)
-    raise Refusal("amteam.customer_usage", usage=True)
 
 
 def _topic(req: Request, team: Team, words: list[str]) -> str:
@@ -227,22 +137,13 @@ def _show(req: Request, team: Team, words: list[str]) -> dict[str, Any]:
     return _show_page(req, team, page)
 
 
-def _customer_list(req: Request, team: Team, words: list[str]) -> dict[str, Any]:
-    rest, page = argparse_slack.take_page(" ".join(words))
-    if rest:
-        raise Refusal("amteam.customer_usage", usage=True)
-    return admin_blocks.customer_list_message(req.texts, team.name, team_admin.customer_lines(req.db, team), page=page)
-
-
 def handle_show_more(req: Request) -> None:
     page, _ = read_more_value(req.value)
     req.reply(_show_page(req, _team(req), page), replace_original=False)
 
 
 def handle_customer_list_more(req: Request) -> None:
-    page, _ = read_more_value(req.value)
-    team = _team(req)
-    req.reply(admin_blocks.customer_list_message(req.texts, team.name, team_admin.customer_lines(req.db, team), page=page), replace_original=False)
+    admin_customers.handle_customer_list_more(req, _team(req))
 
 
 def _show_page(req: Request, team: Team, page: int) -> dict[str, Any]:
@@ -296,16 +197,18 @@ def _show_calendar(req: Request, team: Team) -> str:
     )
 
 
-def _display_name(req: Request, slack_id: str, label: str | None) -> str:
-    return label or fetch_profile(req.client, slack_id).real_name or slack_id
-
-
 SUBCOMMANDS: dict[str, Callable[[Request, Any, list[str]], str | dict[str, Any]]] = {
     "setup": _setup,
-    "add": _add,
-    "remove": _remove,
-    "pair": _pair,
-    "customer": _customer,
+    "add": admin_members.add,
+    "remove": admin_members.remove,
+    "移除": admin_members.remove,
+    "role": admin_members.role,
+    "角色": admin_members.role,
+    "pair": admin_members.pair,
+    "customer": admin_customers.customer,
+    "客户": admin_customers.customer,
+    "reassign": admin_customers.reassign,
+    "转交": admin_customers.reassign,
     "topic": _topic,
     "show": _show,
     "calendar": _calendar,

@@ -20,12 +20,12 @@ from domain.quicklog import QuickLog, QuickLogError, message_line, parse_quick_l
 from domain.refusal import Refusal
 from domain.visit_form import VisitDraft, draft_from_quicklog, is_empty
 from handlers import questions, visit_modal
-from handlers.visit_common import visit_access, visit_readers
+from handlers.visit_common import announce_assigned, visit_access, visit_readers
 from listening.layer import Listeners
 from listening.request import Request
 from rendering import dm_blocks, visit_blocks
 from services import inbox, visits
-from services.visit_access import VisitAccess, require_customer_work
+from services.visit_access import VisitAccess, require_customer_work, with_named_owners
 from slackio import ids
 
 MSG = dm_blocks.MSG
@@ -82,8 +82,8 @@ def _access(req: Request) -> VisitAccess:
     return access
 
 
-def _parsed(access: VisitAccess, line: str, day: date) -> tuple[QuickLog, VisitDraft]:
-    parsed = parse_quick_log(line, day, require_due=access.require_followup_due)
+def _parsed(req: Request, access: VisitAccess, line: str, day: date) -> tuple[QuickLog, VisitDraft]:
+    parsed = with_named_owners(req.db, access, parse_quick_log(line, day, require_due=access.require_followup_due))
     draft = draft_from_quicklog(parsed)
     if is_empty(draft):
         raise QuickLogError("empty_visit", parsed.customer)
@@ -94,7 +94,7 @@ def _preview(req: Request, text: str) -> None:
     access = _access(req)
     line = message_line(text)
     day = access.today(req.now)
-    parsed, draft = _parsed(access, line, day)
+    parsed, draft = _parsed(req, access, line, day)
     value = json.dumps({"d": day.isoformat(), "ts": req.event.get("ts"), "t": line}, ensure_ascii=False)
     if len(value.encode("utf-8")) > VALUE_LIMIT:
         raise Refusal("dm.too_long")
@@ -114,7 +114,7 @@ def _card(req: Request) -> tuple[date, str, str]:
 def handle_save(req: Request) -> None:
     day, ts, line = _card(req)
     access = _access(req)
-    parsed, draft = _parsed(access, line, day)
+    parsed, draft = _parsed(req, access, line, day)
     source_key = f"dm:{req.user_id}:{ts}"
     outcome = visits.store_once(
         req.db,
@@ -122,6 +122,8 @@ def handle_save(req: Request) -> None:
         lambda s: visits.find_quick_log(s, access, parsed.customer, text=line, source_key=source_key, now=req.now),
     )
     req.reply(visit_blocks.stored_message(req.texts, outcome.visit, "logged" if outcome.created else "already"), replace_original=True)
+    if outcome.created:
+        announce_assigned(req, outcome.visit)
     req.refresh_home(req.user_id, *visit_readers(outcome.visit))
 
 
@@ -129,7 +131,7 @@ def handle_edit(req: Request) -> None:
     """The draft in the visit form, customer chosen, to finish there."""
     day, _ts, line = _card(req)
     access = _access(req)
-    parsed, draft = _parsed(access, line, day)
+    parsed, draft = _parsed(req, access, line, day)
     customer = visits.resolve_customer(req.db, access, parsed.customer)
     option = visit_blocks.customer_option(customer.id, customer.name, customer.aliases)
     req.open_view(visit_modal.form_for_draft(req, access, draft, option))

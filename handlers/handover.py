@@ -119,7 +119,7 @@ def _back(req: Request) -> None:
             req.post(h.cover, views.notice(req.texts_for(h.cover), "cover_cancelled", h))
         req.say(req.texts.macro(MESSAGES, "withdrawn", h))
     else:
-        req.post(h.member, views.handback_message(req.texts, summary))
+        req.post(h.member, views.handback_message(req.texts_for(h.member), summary))
         if h.cover:
             req.post(h.cover, views.notice(req.texts_for(h.cover), "cover_ended", h))
         req.say(req.texts.macro(MESSAGES, "back", h))

@@ -19,7 +19,7 @@ from domain.visit_form import (
     selected_customer_option,
     validate,
 )
-from handlers.visit_common import id_value, visit_access, visit_readers
+from handlers.visit_common import announce_assigned, id_value, visit_access, visit_readers
 from listening.layer import Listeners
 from listening.request import Request
 from rendering import refusals, visit_blocks
@@ -177,7 +177,9 @@ def handle_submission(req: Request) -> None:
     customer_id = draft.customer_id
     assert customer_id is not None
     visit_id = meta.get("visit")
+    owners_before: dict[int, str | None] = {}
     if visit_id:
+        owners_before = {f.id: f.owner.slack_id if f.owner else None for f in visits.visit_followups_all(req.db, int(visit_id))}
         edit_key = f"edit:view:{view['id']}"
         outcome = visits.store_once(
             req.db,
@@ -196,4 +198,5 @@ def handle_submission(req: Request) -> None:
     if outcome.created:
         status = "updated" if visit_id else "logged"
         req.post(req.user_id, visit_blocks.stored_message(req.texts, outcome.visit, status))
+        announce_assigned(req, outcome.visit, owners_before=owners_before)
         req.refresh_home(req.user_id, *visit_readers(outcome.visit))

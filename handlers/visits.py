@@ -18,14 +18,19 @@ from domain.quicklog import QuickLogError, is_bare_customer, parse_quick_log
 from domain.refusal import Refusal
 from domain.visit_form import draft_from_quicklog, is_empty, parse_record_ref
 from handlers import followup_actions, visit_modal, visit_withdrawal
-from handlers.visit_common import USAGE, visit_access, visit_readers
+from handlers.visit_common import USAGE, announce_assigned, visit_access, visit_readers
 from listening.layer import Listeners
 from listening.request import Request
 from rendering import visit_blocks
 from rendering.pages import read_more_value
 from services import followups, history, visits
 from services.customer_index import match_customer
-from services.visit_access import VisitAccess, check_may_see, require_customer_work
+from services.visit_access import (
+    VisitAccess,
+    check_may_see,
+    require_customer_work,
+    with_named_owners,
+)
 from slackio import ids
 
 HELP_WORDS = {"help", "帮助", "?", "？"}
@@ -97,6 +102,7 @@ def _form_for_customer(req: Request, access: VisitAccess, name: str) -> None:
 
 def _quick_log(req: Request, access: VisitAccess, text: str) -> None:
     parsed = parse_quick_log(text, access.today(req.now), require_due=access.require_followup_due, visit_types=access.visit_types)
+    parsed = with_named_owners(req.db, access, parsed)
     draft = draft_from_quicklog(parsed)
     if is_empty(draft):  # a date, a type or a next visit alone says nothing about the visit
         raise QuickLogError("empty_visit", parsed.customer)
@@ -108,6 +114,8 @@ def _quick_log(req: Request, access: VisitAccess, text: str) -> None:
         lambda s: visits.find_quick_log(s, access, parsed.customer, text=text, source_key=source_key, now=req.now),
     )
     req.reply(visit_blocks.stored_message(req.texts, outcome.visit, "logged" if outcome.created else "already"))
+    if outcome.created:
+        announce_assigned(req, outcome.visit)
     req.refresh_home(req.user_id, *visit_readers(outcome.visit))
 
 

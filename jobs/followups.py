@@ -15,11 +15,11 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from domain.team_rules import merged_schedule
+from jobs import delivery
 from jobs.registry import JobSpec, TeamSchedule, register
 from rendering import visit_blocks
 from rendering.i18n import Texts, negotiate_locale
 from services import followups
-from storage import outbox
 from storage.models import Team
 
 JOB = "followup_reminders"
@@ -41,7 +41,8 @@ def run(session: Session, team_id: int, now: datetime) -> int:
         person = reminder.recipient
         texts = Texts(negotiate_locale(person.locale, team.language), person.tz or team.timezone)
         payload = visit_blocks.reminder_message(texts, reminder)
-        if outbox.enqueue(session, job=JOB, recipient=person.slack_id, period=period, payload=payload, now=now, team_id=team.id):
+        if delivery.enqueue(session, job=JOB, recipient=person.slack_id, period=period, payload=payload, now=now, team_id=team.id,
+                            meant_for=reminder.meant_for):
             queued += 1
     return queued
 

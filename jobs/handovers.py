@@ -11,13 +11,13 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
+from jobs import delivery
 from jobs.registry import JobSpec, TeamSchedule, register
 from rendering import handover as views
 from rendering.i18n import Texts, negotiate_locale
 from services import handover as service
 from services import handover_reports as reports
 from services import people
-from storage import outbox
 
 NAME = "handover_transitions"
 
@@ -28,7 +28,7 @@ def run(session: Session, team_id: int, now: datetime) -> int:
 
     def send(recipient: str | None, key: str, payload: dict) -> None:
         nonlocal queued
-        if recipient and outbox.enqueue(session, job=NAME, recipient=recipient, period=key, payload=payload, now=now, team_id=team_id):
+        if recipient and delivery.enqueue(session, job=NAME, recipient=recipient, period=key, payload=payload, now=now, team_id=team_id):
             queued += 1
 
     for h in done.ended:

@@ -10,7 +10,9 @@ from rendering import blocks as bk
 from rendering.i18n import Texts
 from rendering.pages import Entry, More, list_message
 from services.channel_health import current_problem
-from services.team_admin import CustomerLine, TeamSnapshot
+from services.customer_admin import CustomerLine
+from services.customer_transfer import PortfolioBrief
+from services.team_admin import TeamSnapshot
 from slackio import ids
 
 SHOW = "amteam/show"
@@ -50,9 +52,41 @@ def show_message(texts: Texts, s: TeamSnapshot, *, page: int = 1, years_to_confi
     return list_message(texts, head, entries, page=page, more=more, fallback=head_text)
 
 
-def customer_list_message(texts: Texts, team_name: str, customers: list[CustomerLine], *, page: int = 1) -> dict[str, Any]:
+def customer_list_message(
+    texts: Texts, team_name: str, customers: list[CustomerLine], *, page: int = 1, query: str = "", owner: str | None = None, tier: str | None = None
+) -> dict[str, Any]:
+    """`customer list [@owner] [tier]`: a page of the team's customers; the More button
+    carries the filters."""
     m = texts.macros(MESSAGES)
-    head_text = _text(m.customers_heading(team_name, len(customers)))
+    head_text = _text(m.customers_heading(team_name, len(customers), owner, tier))
     entries = [Entry(_text(m.customer_line(c))) for c in customers]
-    more = More(ids.CUSTOMER_LIST_MORE, f"{ids.AMTEAM} customer list")
+    more = More(ids.CUSTOMER_LIST_MORE, f"{ids.AMTEAM} customer list {query}".rstrip(), query)
     return list_message(texts, [bk.section(head_text)], entries, page=page, more=more, fallback=head_text)
+
+
+RECEIVED = "amteam/received"
+RECEIVED_LIMIT = 10  # customers and follow-ups listed; the rest are counted
+
+
+def text_message(text: str) -> dict[str, Any]:
+    return bk.message(text, [bk.section(text)])
+
+
+def received_message(texts: Texts, brief: PortfolioBrief, *, reason: str, questions: int = 0) -> dict[str, Any]:
+    """The new owner's brief: who they took over from, then each customer's key facts,
+    last visits and cadence, then the open follow-ups that came with them."""
+    m = texts.macros(RECEIVED)
+    intro = _text(m.intro(brief, reason, questions))
+    blocks: list[bk.Block] = [bk.section(intro)]
+    for customer in brief.customers[:RECEIVED_LIMIT]:
+        blocks += bk.sections(_text(m.customer(customer)))
+    if len(brief.customers) > RECEIVED_LIMIT:
+        blocks.append(bk.context(_text(m.more(len(brief.customers) - RECEIVED_LIMIT))))
+    if brief.followups:
+        lines = [_text(m.followups_title(len(brief.followups)))]
+        lines += [_text(m.followup(f)) for f in brief.followups[:RECEIVED_LIMIT]]
+        if len(brief.followups) > RECEIVED_LIMIT:
+            lines.append(_text(m.more(len(brief.followups) - RECEIVED_LIMIT)))
+        blocks += bk.sections("\n".join(lines))
+    blocks.append(bk.context(_text(m.footer())))
+    return bk.message(intro, blocks)

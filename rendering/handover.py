@@ -122,13 +122,15 @@ def handback_message(texts: Texts, summary: Handback) -> dict[str, Any]:
     blocks: list[Block] = [section(intro)]
     parts: list[tuple[Sequence[Any], str, str]] = [
         (summary.visits, "visits_title", "visit_line"),
+        (summary.followups_added, "added_title", "added_line"),
         (summary.followups_done, "done_title", "done_line"),
+        (summary.questions_asked, "asked_title", "asked_line"),
         (summary.questions_answered, "answered_title", "answered_line"),
     ]
     for items, title, line in parts:
         if items:
             blocks += sections(listing(texts, HANDBACK, title, line, items, title_args={"count": len(items)}))
-    if not (summary.visits or summary.followups_done or summary.questions_answered):
+    if not (summary.visits or summary.followups_done or summary.questions_answered or summary.followups_added or summary.questions_asked):
         blocks.append(section(texts.macro(HANDBACK, "quiet")))
     if summary.followups_open:
         items = summary.followups_open

@@ -269,3 +269,16 @@ def replace_followup_actions(message_blocks: list[Block], followup_id: int, note
     if not any(b.get("block_id") == target for b in message_blocks):
         return None
     return [bk.context(note) if b.get("block_id") == target else b for b in message_blocks]
+
+
+def assigned_message(texts: Texts, visit: Any, followup: Any, by: str) -> dict[str, Any]:
+    """A follow-up someone else assigned to the reader: the customer, the visit it came
+    from (date, needs, concerns), the due date, and Done / Snooze."""
+    intro = texts.macro("visit/assigned", "intro", visit, followup, by)
+    blocks: list[Block] = [bk.section(intro)]
+    context_line = texts.macro("visit/assigned", "visit_context", visit)
+    if context_line.strip():
+        blocks.append(bk.context(context_line))
+    blocks += followup_blocks(texts, followup, followup.owner_slack_id or "")
+    blocks.append(bk.context(texts.macro("visit/assigned", "footer")))
+    return bk.message(intro, blocks)

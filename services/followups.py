@@ -2,7 +2,8 @@
 
 Follow-ups go to whoever acts for their owner today: the owner, or their cover while
 they are away on a handover. A follow-up whose owner has left the team goes to whoever
-acts for the customer's owner, so no promise is lost with a departure.
+acts for the customer's owner, else to the team's manager, so no promise is lost with a
+departure (and the manager digest lists it).
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ class Reminder:
     overdue: list[FollowupView] = field(default_factory=list)
     plans_next: list[store.PlannedVisit] = field(default_factory=list)  # on the next working day
     plans_missed: list[store.PlannedVisit] = field(default_factory=list)  # passed without a visit
+    meant_for: str | None = None  # Slack id of a member who left, whose follow-ups these are
 
     @property
     def followup_count(self) -> int:
@@ -169,17 +171,31 @@ def reminders(session: Session, team: Team, now: datetime) -> list[Reminder]:
         return []
     members = {m.id: m for m in session.scalars(select(Member).where(Member.team_id == team.id))}
     acting = coverage.acting_owners(session, team.id, now)
-    batches: dict[int, Reminder] = {}
-    for followup in store.open_followups(session, team.id, due_on_or_before=today):
-        owner = members.get(followup.owner_id) if followup.owner_id else None
+    batches: dict[tuple[int, str], Reminder] = {}
+    manager = next((m for m in members.values() if m.active and m.has_role("manager")), None)
+
+    def taker(owner_id: int | None, customer_owner_id: int | None) -> tuple[Member | None, str | None]:
+        """Who is reminded for `owner_id`, and whom it was meant for when they have left."""
+        owner = members.get(owner_id) if owner_id else None
+        left = owner.slack_id if owner is not None and not owner.active else None
         if owner is None or not owner.active:
-            owner = members.get(followup.customer.owner_id) if followup.customer.owner_id else None
-        if owner is None:
-            continue
+            owner = members.get(customer_owner_id) if customer_owner_id else None
+        if owner is None or not owner.active:
+            return (manager, left) if left else (None, None)
         recipient = members.get(acting.get(owner.id, owner.id))
         if recipient is None or not recipient.active:
+            recipient = owner  # a cover who has left the team covers nobody
+        return recipient, left
+
+    def batch_for(recipient: Member, left: str | None) -> Reminder:
+        # A departed member's follow-ups come in their own message, marked as theirs.
+        return batches.setdefault((recipient.id, left or ""), Reminder(recipient, meant_for=left))
+
+    for followup in store.open_followups(session, team.id, due_on_or_before=today):
+        recipient, left = taker(followup.owner_id, followup.customer.owner_id)
+        if recipient is None:
             continue
-        batch = batches.setdefault(recipient.id, Reminder(recipient))
+        batch = batch_for(recipient, left)
         view = followup_view(followup, today)
         (batch.overdue if view.overdue_days else batch.due_today).append(view)
     # Planned visits: reminded the working day before (a Monday's plan on Friday), and
@@ -189,14 +205,9 @@ def reminders(session: Session, team: Team, now: datetime) -> list[Reminder]:
     for plan in store.open_plans(session, team.id, start=since, end=next_workday):
         if plan.on == today:
             continue
-        owner = members.get(plan.owner_id) if plan.owner_id else None
-        if owner is None or not owner.active:
-            owner = members.get(plan.customer_owner_id) if plan.customer_owner_id else None
-        if owner is None:
+        recipient, left = taker(plan.owner_id, plan.customer_owner_id)
+        if recipient is None:
             continue
-        recipient = members.get(acting.get(owner.id, owner.id))
-        if recipient is None or not recipient.active:
-            continue
-        batch = batches.setdefault(recipient.id, Reminder(recipient))
+        batch = batch_for(recipient, left)
         (batch.plans_missed if plan.on < today else batch.plans_next).append(plan)
     return [batches[key] for key in sorted(batches)]

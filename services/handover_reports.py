@@ -3,7 +3,7 @@ coverage facts the digests reuse (SPEC §4.5, §4.6). Read-only; plain data out.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -39,6 +39,8 @@ class FollowupLine:
     due: date | None
     overdue: bool
     done_by: str | None = None  # Slack id
+    id: int | None = None
+    created_by: str | None = None  # Slack id
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,8 @@ class QuestionLine:
     asker: str | None  # Slack ids
     assignee: str | None
     answered_by: str | None
+    id: int | None = None
+    customer: str | None = None
 
 
 @dataclass(frozen=True)
@@ -62,6 +66,9 @@ class VisitLine:
     on: date
     type: str
     logged_by: str | None  # Slack id
+    id: int | None = None
+    needs: str | None = None
+    concerns: str | None = None
 
 
 @dataclass(frozen=True)
@@ -83,6 +90,8 @@ class Handback:
     followups_done: list[FollowupLine]
     followups_open: list[FollowupLine]
     questions_answered: list[QuestionLine]
+    followups_added: list[FollowupLine] = field(default_factory=list)  # by others, during the cover
+    questions_asked: list[QuestionLine] = field(default_factory=list)  # about A's customers, during the cover
 
 
 @dataclass(frozen=True)
@@ -183,7 +192,7 @@ def _open_followups(session: Session, member_id: int, today: date, *, up_to: dat
         query = query.where(Followup.due.is_not(None), Followup.due <= up_to)
     query = query.order_by(Followup.due.is_(None), Followup.due, Followup.id)
     return [
-        FollowupLine(name, f.text, f.due, f.due is not None and f.due < today) for f, name in session.execute(query)
+        FollowupLine(name, f.text, f.due, f.due is not None and f.due < today, id=f.id) for f, name in session.execute(query)
     ]
 
 
@@ -208,12 +217,15 @@ def _open_questions(session: Session, member_id: int) -> list[QuestionLine]:
 
 def _question_line(session: Session, question: Question) -> QuestionLine:
     answered_by = session.get(Member, question.answered_by_id) if question.answered_by_id else None
+    customer = session.get(Customer, question.customer_id) if question.customer_id else None
     return QuestionLine(
         question.text,
         question.status,
         question.asker.slack_id if question.asker else None,
         question.assignee.slack_id if question.assignee else None,
         answered_by.slack_id if answered_by else None,
+        question.id,
+        customer.name if customer else None,
     )
 
 
@@ -268,14 +280,36 @@ def handback(session: Session, handover_id: int, now: datetime) -> Handback:
         )
         .order_by(Question.answered_at, Question.id)
     )
+    added = session.execute(
+        select(Followup, Customer.name)
+        .join(Customer, Followup.customer_id == Customer.id)
+        .where(
+            or_(Followup.owner_id == a, Customer.owner_id == a),
+            or_(Followup.created_by_id.is_(None), Followup.created_by_id != a),
+            Followup.created_at >= start,
+            Followup.created_at < end,
+        )
+        .order_by(Followup.created_at, Followup.id)
+    )
+    asked = session.scalars(
+        select(Question)
+        .join(Customer, Question.customer_id == Customer.id)
+        .where(Customer.owner_id == a, Question.asked_at >= start, Question.asked_at < end)
+        .order_by(Question.asked_at, Question.id)
+    )
     slack = _slack_ids(session)
     return Handback(
         handover=shown,
         ended_at=end,
-        visits=[VisitLine(name, v.visit_date, v.type, slack.get(v.logged_by_id)) for v, name in visits],
-        followups_done=[FollowupLine(name, f.text, f.due, False, slack.get(f.done_by_id)) for f, name in done],
+        visits=[VisitLine(name, v.visit_date, v.type, slack.get(v.logged_by_id), v.id, v.needs, v.concerns) for v, name in visits],
+        followups_done=[FollowupLine(name, f.text, f.due, False, slack.get(f.done_by_id), f.id) for f, name in done],
         followups_open=_open_followups(session, a, today),
         questions_answered=[_question_line(session, q) for q in answered],
+        followups_added=[
+            FollowupLine(name, f.text, f.due, f.status == "open" and f.due is not None and f.due < today, slack.get(f.done_by_id), f.id, slack.get(f.created_by_id))
+            for f, name in added
+        ],
+        questions_asked=[_question_line(session, q) for q in asked],
     )
 
 

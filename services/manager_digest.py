@@ -29,6 +29,7 @@ from services.report_common import (
 )
 from storage import knowledge as knowledge_store
 from storage import kpi as kpi_queries
+from storage import outbox
 from storage import questions as question_store
 from storage import reports as queries
 from storage import visits as visit_store
@@ -96,6 +97,7 @@ class ManagerDigest:
     owners: dict[int, str]  # member id -> Slack id
     missed_plans: tuple[visit_store.PlannedVisit, ...] = ()  # planned last week or since, no visit
     calendar_years: tuple[int, ...] = ()  # years ahead whose make-up working days are unknown
+    rerouted: tuple[outbox.Rerouted, ...] = ()  # the last 7 days' messages for people who had left
 
     @property
     def actions(self) -> int:
@@ -176,6 +178,7 @@ def manager_digest(session: Session, team_id: int, now: datetime) -> ManagerDige
         owners={m: p.slack_id for m, p in people.items()},
         missed_plans=tuple(p for p in visit_store.open_plans(session, team_id, start=last_monday, end=today) if p.on < today),
         calendar_years=tuple(calendars.years_to_confirm(session, team, today)),
+        rerouted=tuple(outbox.rerouted_between(session, team_id, now - ONE_WEEK, now)),
     )
 
 
@@ -187,4 +190,7 @@ def _responders(stats: list[ResponderStats], open_lines: list[QuestionLine], peo
     managers = {p.slack_id for p in people.values() if "manager" in p.roles}
     lines = [ResponderLine(s.slack_id, s, open_by.pop(s.slack_id, 0)) for s in stats]
     lines += [ResponderLine(slack_id, None, n) for slack_id, n in sorted(open_by.items()) if slack_id not in managers]
+    # Every support engineer is in the statistics, even with nothing asked of them lately.
+    shown = {line.slack_id for line in lines}
+    lines += [ResponderLine(p.slack_id, None, 0) for p in people.values() if p.active and "support" in p.roles and p.slack_id not in shown]
     return sorted(lines, key=lambda r: (-r.open, -(r.stats.answered if r.stats else 0), r.slack_id))

@@ -18,7 +18,7 @@ from domain.text_hygiene import SHORT_MAX, clean_short
 from domain.workdays import known_country
 from services import channel_health
 from storage import topics as topic_store
-from storage.models import Customer, Followup, Member, Team, Topic
+from storage.models import Customer, Member, Team, Topic
 
 
 @dataclass
@@ -31,28 +31,6 @@ class TeamSnapshot:
     topics: list[Topic] = field(default_factory=list)
     unpaired: list[Member] = field(default_factory=list)
     channel_problem: str | None = None  # Slack's error for the team channel, until a post gets through
-
-
-@dataclass(frozen=True)
-class CustomerLine:
-    """A customer as `/amteam customer list` shows it."""
-
-    name: str
-    aliases: list[str]
-    tier: str
-    owner_slack_id: str | None
-    cadence_days: int
-
-
-def customer_lines(session: Session, team: Team) -> list[CustomerLine]:
-    """The team's active customers by name, with their account managers (one query)."""
-    rows = session.execute(
-        select(Customer.name, Customer.aliases, Customer.tier, Member.slack_id, Customer.cadence_days)
-        .outerjoin(Member, Member.id == Customer.owner_id)
-        .where(Customer.team_id == team.id, Customer.active.is_(True))
-        .order_by(Customer.name)
-    ).all()
-    return [CustomerLine(name, list(aliases or []), tier, owner, rules.cadence_days(tier, cadence)) for name, aliases, tier, owner, cadence in rows]
 
 
 def team_count(session: Session) -> int:
@@ -143,156 +121,6 @@ def require_member(session: Session, team: Team, slack_id: str) -> Member:
     if member is None:
         raise Refusal("amteam.not_a_member", usage=True, user=slack_id)
     return member
-
-
-def parse_roles(words: list[str]) -> list[str]:
-    roles: list[str] = []
-    for word in words:
-        role = rules.ROLE_ALIASES.get(word.lower())
-        if role is None:
-            raise Refusal("amteam.bad_role", usage=True, value=word)
-        if role not in roles:
-            roles.append(role)
-    if not roles:
-        raise Refusal("amteam.missing_role", usage=True)
-    return roles
-
-
-def add_member(session: Session, team: Team, slack_id: str, name: str, roles: list[str], level: str | None) -> Member:
-    rep_level, support_level = None, None
-    if level is not None:
-        if "support" in roles and level.isdigit():
-            support_level = int(level)
-            if support_level not in rules.SUPPORT_LEVELS:
-                raise Refusal("amteam.bad_support_level", usage=True, value=level)
-        else:
-            rep_level = rules.LEVEL_ALIASES.get(level.lower())
-            if rep_level is None or "rep" not in roles:
-                raise Refusal("amteam.bad_rep_level", usage=True, value=level)
-    if "support" in roles and support_level is None:
-        support_level = 1
-    name = clean_short(name or "", "member_name")  # a Slack display name too: no direction overrides
-    member = member_by_slack_id(session, team, slack_id, active_only=False)
-    if member is None:
-        member = Member(team_id=team.id, slack_id=slack_id, name=name or slack_id, roles=roles)
-        session.add(member)
-    member.active = True
-    member.roles = roles
-    if name:
-        member.name = name
-    member.rep_level = rep_level if "rep" in roles else None
-    member.support_level = support_level if "support" in roles else None
-    session.flush()
-    return member
-
-
-def remove_member(session: Session, team: Team, slack_id: str, *, by_slack_id: str) -> Member:
-    member = require_member(session, team, slack_id)
-    if slack_id == by_slack_id and member.has_role("manager"):
-        managers = [m for m in team.members if m.active and m.has_role("manager")]
-        if len(managers) <= 1:
-            raise Refusal("amteam.last_manager", usage=True)
-    # Deactivate rather than delete: their visits, follow-ups and questions stay on record.
-    member.active = False
-    for other in team.members:
-        if other.backup_id == member.id:
-            other.backup_id = None
-    member.backup_id = None
-    session.flush()
-    return member
-
-
-def pair(session: Session, team: Team, a_id: str, b_id: str, *, mutual: bool = True) -> tuple[Member, Member]:
-    if a_id == b_id:
-        raise Refusal("amteam.pair_self", usage=True)
-    a = require_member(session, team, a_id)
-    b = require_member(session, team, b_id)
-    a.backup_id = b.id
-    if mutual:
-        b.backup_id = a.id
-    session.flush()
-    return a, b
-
-
-# --- customers -----------------------------------------------------------------------
-
-
-def customer_by_name(session: Session, team: Team, name: str) -> Customer | None:
-    return session.scalar(select(Customer).where(Customer.team_id == team.id, Customer.name == name))
-
-
-def require_customer(session: Session, team: Team, name: str) -> Customer:
-    customer = customer_by_name(session, team, name)
-    if customer is None:
-        raise Refusal("amteam.unknown_customer", usage=True, name=name)
-    return customer
-
-
-def parse_tier(value: str) -> str:
-    tier = rules.TIER_ALIASES.get(value.lower())
-    if tier is None:
-        raise Refusal("amteam.bad_tier", usage=True, value=value)
-    return tier
-
-
-def parse_cadence(value: str) -> int:
-    if not value.isdigit() or not 1 <= int(value) <= 366:
-        raise Refusal("amteam.bad_cadence", usage=True, value=value)
-    return int(value)
-
-
-def add_customer(session: Session, team: Team, name: str, *, owner: str | None, tier: str | None, industry: str | None, cadence: str | None, aliases: list[str]) -> Customer:
-    name = clean_short(name, "customer_name")
-    if not name:
-        raise Refusal("amteam.missing_customer_name", usage=True)
-    aliases = [a for a in (clean_short(alias, "alias", SHORT_MAX) for alias in aliases) if a]
-    industry = clean_short(industry, "industry", SHORT_MAX) if industry else None
-    owner_member = require_member(session, team, owner) if owner else None
-    tier_value = parse_tier(tier) if tier else None
-    cadence_value = parse_cadence(cadence) if cadence else None
-    customer = customer_by_name(session, team, name)
-    if customer is None:
-        customer = Customer(team_id=team.id, name=name, aliases=[], tier=tier_value or "regular")
-        session.add(customer)
-    if owner_member:
-        customer.owner_id = owner_member.id
-    if tier_value:
-        customer.tier = tier_value
-    if industry:
-        customer.industry = industry
-    if cadence_value:
-        customer.cadence_days = cadence_value
-    if aliases:
-        customer.aliases = sorted(set(customer.aliases or []) | set(aliases))
-    customer.active = True
-    session.flush()
-    return customer
-
-
-def withdraw_customer(session: Session, team: Team, name: str, *, by_slack_id: str, now: datetime) -> Customer:
-    """Take a customer off the team's list: kept with who and when (its visits and history
-    too), restorable. Never while follow-ups promised to it are still open."""
-    customer = require_customer(session, team, name.strip())
-    if not customer.active:
-        raise Refusal("amteam.customer_already_removed", name=customer.name)
-    open_count = session.scalar(
-        select(func.count(Followup.id)).where(Followup.customer_id == customer.id, Followup.status == "open")
-    ) or 0
-    if open_count:
-        raise Refusal("amteam.customer_has_followups", name=customer.name, count=open_count)
-    by = member_by_slack_id(session, team, by_slack_id)
-    customer.active, customer.withdrawn_at, customer.withdrawn_by_id = False, now, by.id if by else None
-    session.flush()
-    return customer
-
-
-def restore_customer(session: Session, team: Team, name: str) -> Customer:
-    customer = require_customer(session, team, name.strip())
-    if customer.active:
-        raise Refusal("amteam.customer_not_removed", name=customer.name)
-    customer.active, customer.withdrawn_at, customer.withdrawn_by_id = True, None, None
-    session.flush()
-    return customer
 
 
 # --- topics --------------------------------------------------------------------------

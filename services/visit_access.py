@@ -7,13 +7,14 @@ after a joint visit) everything in their team. Anyone else is refused with the r
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from domain.quicklog import QuickLog
 from domain.refusal import Refusal
 from domain.visit_types import DEFAULT_TEAM_TYPES, team_types
 from services import coverage, people
@@ -116,3 +117,22 @@ def team_member_by_slack_id(session: Session, access: VisitAccess, slack_id: str
     return session.scalar(
         select(Member).where(Member.team_id == access.team_id, Member.slack_id == slack_id, Member.active.is_(True))
     )
+
+
+def with_named_owners(session: Session, access: VisitAccess, log: QuickLog) -> QuickLog:
+    """A quick log whose follow-ups name their owner as typed (`@陈工`, not picked from
+    Slack's list) with those owners' Slack ids: the one active member of that name.
+    Refused when nobody, or more than one person, on the team has it."""
+    if not any(f.owner_name for f in log.followups):
+        return log
+    members = list(session.scalars(select(Member).where(Member.team_id == access.team_id, Member.active.is_(True))))
+    followups = []
+    for followup in log.followups:
+        if followup.owner_name:
+            wanted = followup.owner_name.casefold()
+            found = [m for m in members if m.name.casefold() == wanted]
+            if len(found) != 1:
+                raise Refusal("visit.owner_name_unknown", usage=True, name=followup.owner_name, count=len(found))
+            followup = replace(followup, owner_slack_id=found[0].slack_id, owner_name=None)
+        followups.append(followup)
+    return replace(log, followups=tuple(followups))

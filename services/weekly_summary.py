@@ -130,8 +130,11 @@ def weekly_summary(session: Session, team_id: int, now: datetime) -> WeeklySumma
     next_week = tuple(h for h in handovers if h.window.starts_at >= end)
 
     people = scope.people
-    wanted = {m for m, p in people.items() if p.active and "rep" in p.roles}
-    wanted |= set(visits) | set(visits_before) | set(done) | set(overdue) | {m for m, _ in entries}
+    # Roles, not data, decide who is a rep row: a support engineer's visit counts in the
+    # team's totals, not as a rep; a rep who left this week keeps the row of their work.
+    reps_ever = {m for m, p in people.items() if "rep" in p.roles}
+    active_data = set(visits) | set(visits_before) | set(done) | set(overdue) | {m for m, _ in entries}
+    wanted = {m for m in reps_ever if people[m].active or m in active_data}
     reps = [
         RepWeek(
             member_id, people[member_id].slack_id, people[member_id].name,
@@ -157,12 +160,12 @@ def weekly_summary(session: Session, team_id: int, now: datetime) -> WeeklySumma
         meeting_day=meeting_day(monday, team.meeting_day),
         meeting_time=team.meeting_time,
         reps=tuple(reps),
-        visits=sum(r.visits for r in reps),
-        visits_last_week=sum(r.visits_last_week for r in reps),
-        followups_done=sum(r.followups_done for r in reps),
-        followups_overdue=sum(r.followups_overdue for r in reps),
-        praise=sum((r.praise for r in reps), ZERO),
-        complaints=sum((r.complaints for r in reps), ZERO),
+        visits=sum(visits.values()),
+        visits_last_week=sum(visits_before.values()),
+        followups_done=sum(done.values()),
+        followups_overdue=sum(o.count for o in overdue.values()),
+        praise=sum((total for (_, metric), total in entries.items() if metric == "praise"), ZERO),
+        complaints=sum((total for (_, metric), total in entries.items() if metric == "complaints"), ZERO),
         needs=tuple(needs),
         concerns=tuple(concerns),
         handovers_this_week=this_week,

@@ -150,6 +150,8 @@ class Customer(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     withdrawn_at: Mapped[datetime | None]
     withdrawn_by_id: Mapped[int | None] = mapped_column(ForeignKey("members.id", ondelete="SET NULL"))
+    # Merged into another customer (`/amteam customer merge`): inactive, its name an alias there.
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id", ondelete="SET NULL"))
     version: Mapped[int] = mapped_column(Integer, server_default="1")
 
     owner: Mapped[Member | None] = relationship(foreign_keys=[owner_id])
@@ -503,6 +505,8 @@ class OutboxMessage(Base):
     sent_at: Mapped[datetime | None]
     slack_ts: Mapped[str | None] = mapped_column(String(40))
     slack_channel: Mapped[str | None] = mapped_column(String(40))
+    # Meant for someone no longer on the team, delivered to `recipient` instead (their Slack id).
+    rerouted_from: Mapped[str | None] = mapped_column(String(40))
 
 
 class ProcessedRequest(Base):

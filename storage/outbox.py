@@ -41,9 +41,13 @@ class Claimed:
         return self.lease_until is not None and now + margin < self.lease_until
 
 
-def enqueue(session: Session, *, job: str, recipient: str, period: str, payload: dict[str, Any], now: datetime, team_id: int | None = None) -> bool:
-    """Queue a message; False when that (job, recipient, period) was already queued."""
+def enqueue(
+    session: Session, *, job: str, recipient: str, period: str, payload: dict[str, Any], now: datetime, team_id: int | None = None, rerouted_from: str | None = None
+) -> bool:
+    """Queue a message; False when that (job, recipient, period) was already queued.
+    `rerouted_from`: who it was meant for, when they have left the team."""
     values = {
+        "rerouted_from": rerouted_from,
         "team_id": team_id,
         "job": job,
         "recipient": recipient,
@@ -174,3 +178,22 @@ def next_due(session: Session) -> datetime | None:
     return session.scalar(
         select(func.min(OutboxMessage.next_attempt_at)).where(OutboxMessage.status == "pending")
     )
+
+
+@dataclass(frozen=True)
+class Rerouted:
+    job: str
+    meant_for: str  # Slack id of the member who had left
+    recipient: str
+    at: datetime
+
+
+def rerouted_between(session: Session, team_id: int, start: datetime, end: datetime) -> list[Rerouted]:
+    """Messages queued in [start, end) for someone who had left, delivered to someone else."""
+    rows = session.execute(
+        select(OutboxMessage.job, OutboxMessage.rerouted_from, OutboxMessage.recipient, OutboxMessage.created_at)
+        .where(OutboxMessage.team_id == team_id, OutboxMessage.rerouted_from.is_not(None),
+               OutboxMessage.created_at >= start, OutboxMessage.created_at < end)
+        .order_by(OutboxMessage.created_at, OutboxMessage.id)
+    )
+    return [Rerouted(job, meant_for, recipient, at) for job, meant_for, recipient, at in rows if meant_for]

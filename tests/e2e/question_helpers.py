@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from core import clock
-from services import team_admin
+from services import team_admin, team_members
 from storage.models import Handover, Member, Question, Team
 from tests.helpers import db
 
@@ -30,7 +30,7 @@ def qteam_fixture(driver, team):
     clock.freeze(MONDAY_10)
     with db.session_scope() as session:
         t = session.get(Team, team)
-        team_admin.add_member(session, t, "U0S4", "周工", ["support"], "1")
+        team_members.add_member(session, t, "U0S4", "周工", ["support"], "1")
         team_admin.add_topic(session, t, "billing", name="账单与发票", keywords=["账单", "发票", "invoice", "billing"], lead_days="1", lead_note="账务核对 1 个工作日")
         team_admin.set_responders(session, t, "billing", "1", ["U0S1", "U0S4"])
         team_admin.set_responders(session, t, "billing", "2", ["U0S2"])

@@ -6,12 +6,12 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from core import clock
 from services import coverage
 from slackio import ids
-from storage.models import Customer, Handover, Member, OutboxMessage
+from storage.models import Customer, Followup, Handover, Member, OutboxMessage, Question
 from tests.helpers import db, first_button, runner
 
 # 1 Dec 2026, 09:00 in Shanghai (the example team's time zone).
@@ -307,6 +307,29 @@ def test_cancel_by_number(setup):
     assert "no handover #999" in driver.command("U0A1", "/handover", "cancel 999").reply_text
 
 
+def test_the_hand_back_says_what_the_cover_did(setup):
+    """A hears, in their own language, the visits B logged with needs and concerns, the
+    follow-ups added (done or open) and the questions asked about their customers, each
+    with where to read the detail."""
+    driver = setup
+    driver.fake.users["U0A1"] = {"locale": "zh-CN", "tz": "Asia/Shanghai", "real_name": "张伟"}
+    request(driver)
+    driver.press("U0B1", first_button(dms(driver, "U0B1")[0], ids.HANDOVER_ACCEPT))
+    runner.run_now("handover_transitions", at=START)
+    clock.freeze(START + timedelta(hours=10))
+    driver.command("U0B1", "/visit", "华东制造集团；需求：专线扩容；顾虑：价格；跟进：发报价 截止 12月15日；跟进：核对资源 截止 12月14日")
+    driver.command("U0B1", "/ask", "华东制造集团的 MPLS 专线 电路 资源核查要几天？")
+    with db.session_scope() as s:  # the customer as the question form would have set it
+        s.execute(update(Question).values(customer_id=s.scalar(select(Customer.id).where(Customer.name == "华东制造集团"))))
+        s.execute(update(Followup).where(Followup.text == "核对资源").values(status="done", done_at=START + timedelta(hours=11)))
+    runner.run_now("handover_transitions", at=END)
+    text = text_of(dms(driver, "U0A1")[-1])
+    assert "欢迎回来" in text
+    assert "需求：专线扩容" in text and "顾虑：价格" in text and "`/visit history 华东制造集团`" in text
+    assert "为你新增的跟进：2 项" in text and "发报价" in text and "由 <@U0B1> 添加" in text and "仍未完成" in text
+    assert "关于你客户的提问：1 个" in text and "MPLS" in text
+
+
 def test_back_early_ends_cover_at_once_and_sends_the_hand_back(setup):
     driver = setup
     request(driver)
@@ -332,7 +355,7 @@ def test_changing_the_pair_does_not_break_a_handover_in_progress(setup):
     request(driver)
     driver.press("U0B1", first_button(dms(driver, "U0B1")[0], ids.HANDOVER_ACCEPT))
     runner.run_now("handover_transitions", at=START)
-    driver.command("U0MGR", "/amteam", "pair <@U0A1|a> <@U0C1|c>")
+    assert "back each other up" in driver.command("U0MGR", "/amteam", "pair <@U0A1|a> <@U0C1|c> force").reply_text
     at = START + timedelta(hours=5)
     runner.run_now("handover_transitions", at=at)
     assert handover_row().status == "active" and acting_owner_of_a(at) == "U0B1"

@@ -241,3 +241,16 @@ def test_a_visit_date_after_today_is_refused_beside_the_date_in_the_users_langua
         assert result.json["response_action"] == "errors"
         assert list(result.json["errors"]) == ["date"] and says in result.json["errors"]["date"]
     assert counts() == (0, 0)
+
+
+def test_an_edit_that_hands_a_follow_up_to_a_colleague_announces_it_once(driver, visit_team):
+    speak(driver, "U0A1", "U0B1")
+    result = driver.command("U0A1", "/visit", "Acme Corp; needs: 20 lines; follow-up: send quote by 2026-11-20; follow-up: call IT by 2026-11-25")
+    driver.press("U0A1", first_button(result.reply, ids.VISIT_EDIT))
+    view = opened_view(driver)
+    values = form_values(customer=customer_id("Acme Corp"), needs="20 lines",
+                         followups=[("send quote", "2026-11-20", "U0A1"), ("call IT", "2026-11-25", "U0B1")])
+    assert driver.submit("U0A1", view, values).status == 200
+    [announced] = dm_messages(driver, "U0B1")
+    assert "<@U0A1> assigned you a follow-up for *Acme Corp*: “call IT”" in visible_text(announced)
+    assert not [m for m in dm_messages(driver, "U0A1") if "assigned you" in visible_text(m)]  # the unchanged row: nobody told

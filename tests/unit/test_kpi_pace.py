@@ -150,10 +150,10 @@ def test_team_pace_ranks_reps_by_score(session):
 
 
 def test_equal_scores_share_a_rank(session):
-    from services import team_admin
+    from services import team_members
 
     team = scenario.member(session, "U0A1").team
-    team_admin.add_member(session, team, "U0F1", "周敏", ["rep"], None)
+    team_members.add_member(session, team, "U0F1", "周敏", ["rep"], None)
     for slack_id in ("U0E1", "U0F1"):
         target(session, slack_id, "2026-12", "praise", 10)
     pace = kpi.team_pace(session, team.id, TODAY)
@@ -163,7 +163,7 @@ def test_equal_scores_share_a_rank(session):
 
 
 def test_team_pace_and_nudge_planning_cost_the_same_queries_for_5_or_45_reps(session, database):
-    from services import kpi_nudges, team_admin
+    from services import kpi_nudges, team_members
 
     team_id = scenario.member(session, "U0A1").team_id
 
@@ -191,7 +191,7 @@ def test_team_pace_and_nudge_planning_cost_the_same_queries_for_5_or_45_reps(ses
     team = scenario.member(session, "U0A1").team
     for i in range(40):
         slack_id = f"U0X{i:03d}"
-        team_admin.add_member(session, team, slack_id, f"rep {i}", ["rep"], None)
+        team_members.add_member(session, team, slack_id, f"rep {i}", ["rep"], None)
         target(session, slack_id, "2026Q4", "new_customers", 5)
         target(session, slack_id, "2026-12", "revenue", 1000)
         scenario.entry(session, slack_id, "new_customers", 1, date(2026, 11, 2))

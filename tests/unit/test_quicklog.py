@@ -365,3 +365,10 @@ def test_a_type_the_team_does_not_offer_is_refused_with_its_list():
         parse_quick_log("Acme; 方式：邮件; 备注：x", TODAY, visit_types=("onsite", "phone", "wechat"))
     assert caught.value.code == "bad_type"
     assert caught.value.params["types"] == ["onsite", "phone", "wechat"]
+
+
+def test_a_typed_name_after_a_follow_up_is_its_owner_to_resolve():
+    log = parse_quick_log("华东制造集团；跟进：资源核查 截止 周五 @陈工；跟进：mail a@b.com by fri", date(2026, 12, 2))
+    first, second = log.followups
+    assert (first.text, first.owner_name, first.owner_slack_id) == ("资源核查", "陈工", None)
+    assert (second.text, second.owner_name) == ("mail a@b.com", None)

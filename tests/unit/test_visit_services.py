@@ -169,7 +169,10 @@ def test_reminders_go_to_the_cover_during_a_handover_and_survive_a_departure(vis
         session.scalar(select(Customer).where(Customer.name == "Beta Bank")).owner_id = members["U0A1"].id
     with db.session_scope() as session:
         batches = followups.reminders(session, session.get(Team, visit_team), NOW)
-    assert [(b.recipient.slack_id, sorted(f.text for f in b.due_today)) for b in batches] == [("U0A1", ["b's", "due today"])]
+    # The departed one's follow-up comes in a message of its own, marked as meant for them.
+    assert [(b.recipient.slack_id, b.meant_for, sorted(f.text for f in b.due_today)) for b in batches] == [
+        ("U0A1", None, ["due today"]), ("U0A1", "U0B1", ["b's"]),
+    ]
 
 
 
