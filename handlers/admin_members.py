@@ -9,7 +9,9 @@ from domain.refusal import Refusal
 from domain.team_rules import LEVEL_ALIASES
 from listening.request import Request
 from rendering import admin_blocks
+from rendering import handover as handover_views
 from services import customer_transfer, team_members
+from services.handover import Leaving
 from slackio.profiles import fetch_profile
 
 if TYPE_CHECKING:
@@ -78,6 +80,7 @@ def remove(req: Request, team: Team, words: list[str]) -> str:
         else:
             raise Refusal("amteam.remove_usage", usage=True)
     removal = team_members.remove_member(req.db, team, slack_id, by_slack_id=req.user_id, to_slack_id=successor, now=req.now)
+    _handovers_left(req, removal.handovers)
     moved = removal.moved
     if removal.successor is None or moved is None or not (moved.customer_ids or moved.followups or removal.questions):
         return req.texts.macro("amteam/messages", "done_remove", member=removal.member)
@@ -85,6 +88,22 @@ def remove(req: Request, team: Team, words: list[str]) -> str:
     brief = customer_transfer.brief(req.db, team, moved, req.now)
     req.post(to, admin_blocks.received_message(req.texts_for(to), brief, reason="left", questions=removal.questions))
     return req.texts.macro("amteam/messages", "done_remove_to", member=removal.member, to=to, moved=moved, questions=removal.questions)
+
+
+def _handovers_left(req: Request, leaving: Leaving) -> None:
+    """Whoever a removal leaves waiting on a handover is told: the cover of the leaver's own
+    leave that it is off, the person whose cover left and the managers (with the picker to
+    assign another cover) that it needs a new one."""
+    for outcome in leaving.cancelled:
+        h = outcome.handover
+        if h.cover:
+            req.post(h.cover, handover_views.notice(req.texts_for(h.cover), "cover_cancelled", h))
+    for outcome in leaving.uncovered:
+        h = outcome.handover
+        req.post(h.member, handover_views.notice(req.texts_for(h.member), "member_cover_left", h))
+        for manager in outcome.managers:
+            req.post(manager, handover_views.assign_cover_message(req.texts_for(manager), h, "manager_cover_left"))
+    req.refresh_home(*(o.handover.member for o in leaving.uncovered), *(o.handover.cover for o in leaving.cancelled))
 
 
 def pair(req: Request, team: Team, words: list[str]) -> str:

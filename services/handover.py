@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from domain.handover_command import HandoverCommand
 from domain.handover_rules import (
+    LIVE_STATUSES,
     HandoverRequest,
     RuleBreak,
     check_handover_request,
@@ -368,3 +369,30 @@ def _require_cover(handover: Handover, slack_id: str) -> None:
 def _require_manager(session: Session, handover: Handover, slack_id: str) -> None:
     if slack_id not in {m.slack_id for m in store.managers(session, handover.team_id)}:
         raise Refusal("handover.not_manager")
+
+
+# --- someone leaves the team -------------------------------------------------------------
+
+
+@dataclass
+class Leaving:
+    """What a member's removal did to the handovers they were part of."""
+
+    cancelled: list[Outcome] = field(default_factory=list)  # their own leave: nobody needs to cover it
+    uncovered: list[Outcome] = field(default_factory=list)  # leave they were to cover: a manager assigns another cover
+
+
+def member_leaves(session: Session, member: Member, now: datetime) -> Leaving:
+    """A removed member neither goes on leave nor covers anyone: their own live handovers
+    are cancelled, and those they were (asked) to cover are declined for them, so the
+    manager can assign another cover with the picker a decline brings."""
+    leaving = Leaving()
+    for handover in store.of_member(session, member.id, now):
+        previous = handover.status
+        if store.change_status(session, handover.id, (previous,), status="cancelled", ended_at=now):
+            leaving.cancelled.append(_outcome(session, handover, previous_status=previous))
+    for handover in store.for_cover(session, member.id, now, LIVE_STATUSES):
+        previous = handover.status
+        if store.change_status(session, handover.id, (previous,), status="declined", decided_at=now):
+            leaving.uncovered.append(_outcome(session, handover, previous_status=previous))
+    return leaving

@@ -17,6 +17,7 @@ from domain import team_rules as rules
 from domain.refusal import Refusal
 from domain.text_hygiene import clean_short
 from services import customer_transfer
+from services import handover as handovers
 from services.team_admin import member_by_slack_id, require_member
 from storage.models import Customer, Followup, Member, Question, Team
 
@@ -43,6 +44,7 @@ class Removal:
     successor: Member | None
     moved: customer_transfer.Transfer | None
     questions: int
+    handovers: handovers.Leaving
 
 
 @dataclass(frozen=True)
@@ -143,7 +145,8 @@ def _other_managers(team: Team, member: Member) -> int:
 def remove_member(session: Session, team: Team, slack_id: str, *, by_slack_id: str, to_slack_id: str | None, now: datetime) -> Removal:
     """Take someone off the team. With a successor, their customers, open follow-ups and
     the questions waiting on them move to the successor first (visits keep who logged
-    them); without one, refused while they own anything."""
+    them); without one, refused while they own anything. Their own leave is cancelled and
+    the leave they were to cover goes back to the managers to assign."""
     member = require_member(session, team, slack_id)
     if member.has_role("manager") and _other_managers(team, member) == 0:
         raise Refusal("amteam.last_manager" if slack_id == by_slack_id else "amteam.last_manager_other", user=slack_id)
@@ -165,6 +168,7 @@ def remove_member(session: Session, team: Team, slack_id: str, *, by_slack_id: s
         by = member_by_slack_id(session, team, by_slack_id)
         moved = customer_transfer.move_portfolio(session, team, member, successor, now=now)
         questions = customer_transfer.move_questions(session, member, successor, by=by, now=now)
+    leaving = handovers.member_leaves(session, member, now)
     # Deactivate rather than delete: their visits, follow-ups and questions stay on record.
     member.active = False
     for other in team.members:
@@ -172,7 +176,7 @@ def remove_member(session: Session, team: Team, slack_id: str, *, by_slack_id: s
             other.backup_id = None
     member.backup_id = None
     session.flush()
-    return Removal(member, successor, moved, questions)
+    return Removal(member, successor, moved, questions, leaving)
 
 
 def pair(session: Session, team: Team, a_id: str, b_id: str, *, mutual: bool = True, force: bool = False) -> PairChange:

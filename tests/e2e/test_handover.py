@@ -405,3 +405,39 @@ def test_chinese_reader_gets_chinese(driver, team):
     assert row.ends_at == datetime(2026, 12, 9, 16, 0, tzinfo=UTC)
     help_text = driver.command("U0A1", "/handover", "help").reply_text
     assert "A/B 角" in help_text
+
+
+# --- someone in a handover leaves the team ---------------------------------------------
+
+
+def test_a_cover_who_leaves_the_team_hands_the_cover_back_to_the_managers(setup):
+    """B accepted to cover A, then leaves (their work to C): the handover is no longer
+    covered, A is told, and the manager gets the picker to assign another cover."""
+    driver = setup
+    request(driver)
+    driver.press("U0B1", first_button(dms(driver, "U0B1")[0], ids.HANDOVER_ACCEPT))
+    assert handover_row().status == "accepted"
+    add_rep(driver, "U0C1")
+    driver.command("U0MGR", "/amteam", "remove <@U0B1|ln> to <@U0C1|zl>")
+    row = handover_row()
+    assert row.status == "declined" and row.cover_id == member_id("U0B1")
+    assert "has left the team and can no longer cover you" in text_of(dms(driver, "U0A1")[-1])
+    picker = dms(driver, "U0MGR")[-1]
+    assert "no longer covers <@U0A1>" in text_of(picker)
+    assert any(b["type"] == "actions" and b["block_id"] == f"{ids.HANDOVER_ASSIGN}:{row.id}" for b in picker["blocks"])
+    # The manager assigns C from that message; C now covers A.
+    driver.action("U0MGR", {"action_id": ids.HANDOVER_ASSIGN, "block_id": f"{ids.HANDOVER_ASSIGN}:{row.id}", "selected_user": "U0C1", "type": "users_select"})
+    assert handover_row().status == "accepted" and handover_row().cover_id == member_id("U0C1")
+    assert acting_owner_of_a(START + timedelta(hours=1)) == "U0C1"
+
+
+def test_someone_who_leaves_while_a_leave_is_planned_cancels_it_and_the_cover_is_told(setup):
+    driver = setup
+    request(driver)
+    driver.press("U0B1", first_button(dms(driver, "U0B1")[0], ids.HANDOVER_ACCEPT))
+    add_rep(driver, "U0C1")
+    driver.command("U0MGR", "/amteam", "remove <@U0A1|zw> to <@U0C1|zl>")
+    assert handover_row().status == "cancelled"
+    assert "no longer needs cover" in text_of(dms(driver, "U0B1")[-1])
+    runner.run_now("handover_transitions", at=START)
+    assert handover_row().status == "cancelled"
