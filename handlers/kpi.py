@@ -12,6 +12,7 @@ from domain.metrics import METRICS, Metric, parse_period, period_containing, res
 from domain.refusal import Refusal
 from listening.layer import Listeners
 from listening.request import Request
+from rendering import charts
 from rendering.blocks import button, context, ephemeral, section, sections
 from rendering.kpi_text import pace_text, team_pace_message
 from rendering.pages import read_more_value
@@ -164,6 +165,9 @@ def _team(req: Request, member: Member, words: list[str], page: int = 1) -> dict
     if rest:
         raise Refusal("kpi.unknown_subcommand", usage=True, word=f"team {rest}")
     pace = kpi.team_pace(req.db, member.team_id, kpi.team_today(member.team, req.now))
+    chart = charts.pace_chart(req.texts, pace) if page == 1 else None
+    if chart is not None:  # the first page's answer comes with the chart, in the asker's DM
+        req.share_file(req.user_id, chart.upload(req.texts.macro(charts.LABELS, "kpi_team_comment", pace.today)))
     return dict(team_pace_message(req.texts, pace, page=page), response_type="ephemeral")
 
 

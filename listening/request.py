@@ -9,6 +9,7 @@ refusal or an error discards everything queued.
 
 from __future__ import annotations
 
+import base64
 import logging
 from collections.abc import Callable
 from dataclasses import replace
@@ -233,6 +234,21 @@ class Request:
         if channel:
             payload = self.named(payload)
             self.after(lambda: self.client.chat_postMessage(channel=channel, **payload, **extra))
+
+    def share_file(self, user_id: str, file: dict[str, Any]) -> None:
+        """A chart (`rendering.charts.Chart.upload()`) into the DM with `user_id`, after the
+        reply: an ephemeral answer cannot carry a file, and a chart of the team's numbers
+        must not land in the channel the command was typed in."""
+        client = self.client
+
+        def send() -> None:
+            channel = client.conversations_open(users=user_id)["channel"]["id"]
+            client.files_upload_v2(
+                channel=channel, content=base64.b64decode(file["png"]), filename=f"{file['name']}.png",
+                title=file["title"], alt_txt=file["alt"], initial_comment=file.get("comment"),
+            )
+
+        self.after(send)
 
     def refresh_home(self, *slack_ids: str | None) -> None:
         """Redraw these people's App Home (they saw it recently) once the change is saved."""
