@@ -136,6 +136,8 @@ def test_kpi_team_sends_its_chart_to_the_managers_dm(driver, kpi_team, locale, t
     assert file.alt_txt.startswith(alt)
     assert_png(file.data)
     assert driver.fake.shared_files("C0GENERAL") == []  # never in the channel the command came from
+    methods = [c.method for c in driver.fake.calls]
+    assert methods.index("response_url") < methods.index("files.getUploadURLExternal")  # the answer first
 
 
 def test_kpi_team_for_a_non_manager_uploads_nothing(driver, kpi_team):
