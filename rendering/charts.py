@@ -192,11 +192,13 @@ def _numeric_ticks(
 ) -> None:
     """Ticks chosen here and labelled in the chart's font (matplotlib's own tick labels
     would be set in its default font)."""
-    values = list(fixed) if fixed is not None else [
-        float(v) for v in MaxNLocator(nbins=6, integer=integer).tick_values(low, high) if low - 1e-9 <= v <= high + 1e-9 or v == 0
-    ]
-    if not values:
-        values = [low, high] if high > low else [low]
+    if fixed is not None:
+        values = list(fixed)
+    else:  # the locator's ticks, from the last at or below `low` to the first at or above `high`
+        ticks = [float(v) for v in MaxNLocator(nbins=6, integer=integer).tick_values(low, high)]
+        floor = max((v for v in ticks if v <= low), default=low)
+        ceiling = min((v for v in ticks if v >= high), default=high)
+        values = [v for v in ticks if floor <= v <= ceiling] or [low]
     setter = ax.set_xticks if axis == "x" else ax.set_yticks
     setter(values, labels=[label(v) for v in values], fontproperties=font(8))
     span = (high - low) or 1
