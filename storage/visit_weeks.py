@@ -1,8 +1,8 @@
 """Visits per day and key customers' visit history for the weekly summary's chart.
 
 Two statements for the whole team, whatever its size: visits grouped by day, and the
-visit days of the customers of the given tiers (each customer's, from a year before the
-range on, so the first week's cadence is known).
+customers of the given tiers with their visit days (from a year before the range on, so
+the first week's cadence is known).
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
 from storage.models import Customer, Visit
@@ -38,29 +38,22 @@ def visits_by_day(session: Session, team_id: int, first: date, last: date) -> di
 
 
 def customer_visit_days(session: Session, team_id: int, tiers: Collection[str], first: date, last: date) -> list[CustomerVisits]:
-    """Active customers of these tiers, with the days they were visited up to `last`."""
-    customers = {
-        row.id: row
-        for row in session.execute(
-            select(Customer.id, Customer.tier, Customer.cadence_days).where(
-                Customer.team_id == team_id, Customer.active.is_(True), Customer.tier.in_(list(tiers))
-            )
-        )
-    }
+    """Active customers of these tiers, with the days they were visited up to `last` (from
+    a year before `first`): one statement, customers never visited included."""
+    in_range = and_(Visit.customer_id == Customer.id, Visit.visit_date >= first - HISTORY, Visit.visit_date <= last)
+    rows = session.execute(
+        select(Customer.id, Customer.tier, Customer.cadence_days, Visit.visit_date)
+        .outerjoin(Visit, in_range)
+        .where(Customer.team_id == team_id, Customer.active.is_(True), Customer.tier.in_(list(tiers)))
+        .distinct()
+    )
+    customers: dict[int, tuple[str, int | None]] = {}
     days: dict[int, set[date]] = {}
-    if customers:
-        rows = session.execute(
-            select(Visit.customer_id, Visit.visit_date)
-            .join(Customer, Customer.id == Visit.customer_id)
-            .where(
-                Customer.team_id == team_id, Customer.active.is_(True), Customer.tier.in_(list(tiers)),
-                Visit.visit_date >= first - HISTORY, Visit.visit_date <= last,
-            )
-            .distinct()
-        )
-        for customer_id, day in rows:
+    for customer_id, tier, cadence_days, day in rows:
+        customers[customer_id] = (tier, cadence_days)
+        if day is not None:
             days.setdefault(customer_id, set()).add(day)
     return [
-        CustomerVisits(c.id, c.tier, c.cadence_days, tuple(sorted(days.get(c.id, ()))))
-        for c in customers.values()
+        CustomerVisits(customer_id, tier, cadence_days, tuple(sorted(days.get(customer_id, ()))))
+        for customer_id, (tier, cadence_days) in customers.items()
     ]
