@@ -54,7 +54,7 @@ def test_the_weekly_summary_posts_its_chart_in_its_own_thread(driver, demo):
     [file] = driver.fake.shared_files("C0TEAM")
     assert assert_png(file.data).size == (800, 360)
     assert file.filename.startswith("weekly-visits-") and file.filename.endswith(".png")
-    assert file.alt_txt.startswith("柱状图：2026年第4季度 团队每周的拜访次数") and "第49周：拜访" in file.alt_txt
+    assert file.alt_txt.startswith("柱状图：2026年第4季度团队每周的拜访次数") and "第49周：拜访" in file.alt_txt
     # The summary says everything without the picture: the chart is a reply beside it.
     assert "例会摘要" in summary.body["text"] and "files" not in summary.body
     thread = driver.fake.messages["C0TEAM"]
