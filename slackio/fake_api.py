@@ -267,19 +267,13 @@ class FakeSlack(WebApiMethods, FileMethods):
         self._send(request, status, response, extra_headers)
 
     def _upload(self, request: BaseHTTPRequestHandler, path: str, raw: bytes) -> None:
-        file_id = path[len("/upload/") :]
-        status = self.receive_upload(file_id, raw)
+        """files_upload_v2's second step: the file's bytes, to the URL step one gave."""
+        status = self.receive_upload(path[len("/upload/") :], raw)
         with self._changed:
-            self.calls.append(Call("upload", {"file_id": file_id, "length": len(raw)}, {}, status, {"ok": status == 200}, path, at=self.clock.monotonic()))
+            self.calls.append(Call("upload", {"file_id": path[len("/upload/") :], "length": len(raw)}, {}, status, {"ok": status == 200}, path, at=self.clock.monotonic()))
             self._last_arrival = time.monotonic()
             self._changed.notify_all()
-        data = b"OK - " + str(len(raw)).encode() if status == 200 else b"not found"
-        with contextlib.suppress(BrokenPipeError, ConnectionResetError):
-            request.send_response(status)
-            request.send_header("Content-Type", "text/plain; charset=utf-8")
-            request.send_header("Content-Length", str(len(data)))
-            request.end_headers()
-            request.wfile.write(data)
+        self._send(request, status, {"ok": status == 200})
 
     @staticmethod
     def _parse_body(raw: bytes, content_type: str) -> dict[str, Any]:
