@@ -234,6 +234,24 @@ class Request:
             payload = self.named(payload)
             self.after(lambda: self.client.chat_postMessage(channel=channel, **payload, **extra))
 
+    def send_file(self, slack_id: str, *, filename: str, content: bytes, title: str, comment: str, sent: dict[str, Any], failed: dict[str, Any]) -> None:
+        """A file in someone's DM: `conversations.open`, then `files_upload_v2` into that
+        channel; then the asker reads `sent` (or `failed`, when Slack would not take it)."""
+        client, respond = self.client, self.respond
+
+        def send() -> None:
+            try:
+                channel = client.conversations_open(users=slack_id)["channel"]["id"]
+                client.files_upload_v2(channel=channel, filename=filename, content=content, title=title, initial_comment=comment)
+                answer = sent
+            except SlackApiError as error:
+                log.warning("request %s: could not send %s: %s", self.id, filename, error.response.get("error"))
+                answer = failed
+            if respond is not None:
+                respond(**dict(answer, response_type="ephemeral"))
+
+        self.after(send)
+
     def refresh_home(self, *slack_ids: str | None) -> None:
         """Redraw these people's App Home (they saw it recently) once the change is saved."""
         wanted = [s for s in dict.fromkeys(slack_ids) if s]

@@ -22,6 +22,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlparse
 
 from core.clock import REAL_TIME, MonotonicClock
+from slackio.fake_files import UPLOAD_PATH, FileUploads
 from slackio.fake_limits import Fault, RateLimit
 from slackio.fake_methods import WebApiMethods
 from slackio.fake_validation import (
@@ -51,7 +52,7 @@ class Call:
         return self.status == 200 and bool(self.response.get("ok"))
 
 
-class FakeSlack(WebApiMethods):
+class FakeSlack(WebApiMethods, FileUploads):
     def __init__(self, *, token: str | None = "xoxb-test", users: dict[str, dict] | None = None, clock: MonotonicClock = REAL_TIME) -> None:
         self.token = token
         # Times calls, outages (`fail_for`), the rate limiter and `delays`.
@@ -171,6 +172,7 @@ class FakeSlack(WebApiMethods):
             self.outside.clear()
             self.messages.clear()
             self.views.clear()
+            self.files.clear()
 
     def calls_to(self, method: str, *, ok_only: bool = True) -> list[Call]:
         with self._lock:
@@ -236,6 +238,15 @@ class FakeSlack(WebApiMethods):
         length = int(request.headers.get("Content-Length") or 0)
         raw = request.rfile.read(length) if length else b""
         if len(raw) < length:  # the client died mid-request (a kill drill): Slack never saw it either
+            return
+        if parsed.path.startswith(UPLOAD_PATH):  # a file's bytes (fake_files.py): not a Web API call
+            status, answer = self.receive_upload(parsed.path, raw)
+            with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+                request.send_response(status)
+                request.send_header("Content-Type", "text/plain; charset=utf-8")
+                request.send_header("Content-Length", str(len(answer)))
+                request.end_headers()
+                request.wfile.write(answer)
             return
         body = self._parse_body(raw, request.headers.get("Content-Type", ""))
         body.update(dict(parse_qsl(parsed.query)))
