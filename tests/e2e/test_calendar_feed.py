@@ -103,6 +103,8 @@ def test_the_feed_is_cached_by_etag_and_revoked_by_reset(driver, visit_team, pub
     _, headers, body = fetch(base, token)
     status, again, nothing = fetch(base, token, {"If-None-Match": headers["ETag"]})
     assert (status, nothing, again["ETag"]) == (304, b"", headers["ETag"])  # unchanged: not sent again
+    with urllib.request.urlopen(urllib.request.Request(f"{base}/calendar/{token}.ics", method="HEAD"), timeout=10) as head:
+        assert head.status == 200 and head.headers["ETag"] == headers["ETag"] and head.read() == b""
     driver.command("U0A1", "/visit", "Acme Corp; needs: SIM; follow-up: send quote by 2026-11-20")
     status, changed, _ = fetch(base, token, {"If-None-Match": headers["ETag"]})
     assert status == 200 and changed["ETag"] != headers["ETag"]  # a new follow-up: a new feed

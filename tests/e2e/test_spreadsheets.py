@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from core import clock
 from core.settings import Settings
-from exports.writers import column_widths, display_width
+from exports.writers import display_width
 from services import team_config
 from storage.db import Database
 from storage.models import Customer, Followup, Member, Visit
@@ -120,8 +120,3 @@ def test_unusable_dates_are_refused_clearly(bot_cli, settings):
     assert backwards.returncode == 2 and "--until is before --since" in backwards.stderr
     impossible = bot_cli("export", "visits", "--since", "2026-02-30", settings=settings)
     assert impossible.returncode == 2 and "does not exist" in impossible.stderr
-
-
-def test_column_widths_fit_the_longest_line():
-    widths = column_widths(["customer", "notes"], [["华东制造集团", "short\na much longer second line"], ["Acme", None]])
-    assert widths == [13.0, 26.0]  # 12 columns of Chinese + 1; the longest line + 1
