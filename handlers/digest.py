@@ -4,14 +4,12 @@
 from __future__ import annotations
 
 from domain.args import tokenize
-from domain.export_request import parse_export_request
 from domain.refusal import Refusal
-from exports import Selection, export_file
+from handlers.digest_export import export_command
 from listening.layer import Listeners
 from listening.request import Request
 from rendering import digest_blocks
 from rendering.blocks import ephemeral
-from rendering.export_texts import export_file_texts
 from services.manager_digest import manager_digest
 from services.weekly_summary import weekly_summary
 from slackio import ids
@@ -34,7 +32,7 @@ def handle_digest(req: Request) -> None:
         req.say(req.texts.render(USAGE))
         return
     if sub in EXPORT_WORDS:
-        _export(req, words[1:])
+        export_command(req, words[1:])
         return
     if sub not in WEEKLY_WORDS | MANAGER_WORDS:
         raise Refusal("digest.unknown_subcommand", usage=True, word=words[0])
@@ -52,22 +50,3 @@ def handle_digest(req: Request) -> None:
         rendered = digest_blocks.weekly_message(req.texts, weekly_summary(req.db, person.team_id, req.now), preview=True)
     req.reply(ephemeral(rendered.message["text"], rendered.message["blocks"]))
 
-
-def _export(req: Request, words: list[str]) -> None:
-    """`/digest export <kind> [period] [csv]`: the team's rows, as a file in the manager's DM."""
-    person = req.person
-    if not person.is_member:
-        raise Refusal("common.not_member", command=ids.DIGEST)
-    if not person.is_manager:
-        raise Refusal("digest.export_not_manager")
-    assert person.team_id is not None
-    wanted = parse_export_request(words, req.today)
-    texts = req.texts
-    # A spreadsheet speaks the manager's language; a CSV keeps the keys scripts read.
-    header = None if wanted.fmt == "csv" else (lambda kind, column: texts.macro("cli/export", "column", kind, column))
-    content, rows = export_file(req.db, wanted.kind, Selection(wanted.start, wanted.end, person.team_id), wanted.fmt, header)
-    file = export_file_texts(texts, wanted, rows)
-    req.send_file(
-        req.user_id, filename=file.filename, content=content, title=file.title, comment=file.comment,
-        sent=ephemeral(file.sent), failed=ephemeral(file.failed),
-    )  # fmt: skip
