@@ -27,7 +27,10 @@ from exports.writers import FORMULA_STARTS, csv_bytes, safe_text, xlsx_bytes
 from storage.db import Database
 from storage.models import Team
 
-__all__ = ["FORMULA_STARTS", "ExportError", "Exporter", "Selection", "TeamZones", "export_file", "safe_text", "write_export"]
+__all__ = [
+    "EXPORTERS", "FORMULA_STARTS", "ExportError", "Exporter", "Header", "Selection", "TeamZones", "export_file",
+    "first_team", "load_exporters", "read_selection", "register", "safe_text", "team_language", "write_export",
+]  # fmt: skip
 
 # The column header in the reader's language: `header(kind, column)`.
 Header = Callable[[str, str], str]
