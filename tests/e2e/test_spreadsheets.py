@@ -101,9 +101,17 @@ def test_a_csv_file_starts_with_a_byte_order_mark_and_keeps_the_contract_columns
 def test_every_export_takes_since_and_until(bot_cli, settings, kind):
     shown = bot_cli("export", kind, "--since", "2026-11-20", "--until", "2026-11-30", settings=settings)
     assert shown.returncode == 0, shown.stderr
+    rows = list(csv.reader(io.StringIO(shown.stdout)))
+    day = {"visits": 0, "followups": 6, "questions": 0, "audit": 0}.get(kind)
     if kind in ("visits", "followups"):
-        rows = list(csv.reader(io.StringIO(shown.stdout)))
         assert len(rows) == 2, rows  # the visit of 30 November (and its follow-up) only
+    for row in rows[1:]:
+        if day is not None:
+            assert "2026-11-20" <= row[day][:10] <= "2026-11-30", row
+    if kind == "kpi":  # a period is kept when it overlaps the days: Q4 and November, not September
+        assert {r[0] for r in rows[1:]} <= {"2026Q4", "2026-11"} and rows[1:]
+        before = list(csv.reader(io.StringIO(bot_cli("export", "kpi", "--until", "2026-09-30", settings=settings).stdout)))
+        assert before[1:] == []
 
 
 def test_since_and_until_read_dates_as_people_type_them(bot_cli, settings):
