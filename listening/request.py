@@ -239,14 +239,29 @@ class Request:
         """A chart (`rendering.charts.Chart.upload()`) into the DM with `user_id`, after the
         reply: an ephemeral answer cannot carry a file, and a chart of the team's numbers
         must not land in the channel the command was typed in."""
-        client = self.client
+        self.send_file(
+            user_id, filename=f"{file['name']}.png", content=base64.b64decode(file["png"]),
+            title=file["title"], comment=file.get("comment"), alt=file["alt"],
+        )
+
+    def send_file(self, slack_id: str, *, filename: str, content: bytes, title: str, comment: str | None,
+                  alt: str | None = None, sent: dict[str, Any] | None = None, failed: dict[str, Any] | None = None) -> None:
+        """A file in someone's DM: `conversations.open`, then `files_upload_v2` into that
+        channel; then the asker reads `sent` (or `failed`, when Slack would not take it)."""
+        client, respond = self.client, self.respond
+        extra = {"alt_txt": alt} if alt else {}
 
         def send() -> None:
-            channel = client.conversations_open(users=user_id)["channel"]["id"]
-            client.files_upload_v2(
-                channel=channel, content=base64.b64decode(file["png"]), filename=f"{file['name']}.png",
-                title=file["title"], alt_txt=file["alt"], initial_comment=file.get("comment"),
-            )
+            try:
+                channel = client.conversations_open(users=slack_id)["channel"]["id"]
+                client.files_upload_v2(channel=channel, filename=filename, content=content, title=title,
+                                       initial_comment=comment, **extra)
+                answer = sent
+            except SlackApiError as error:
+                log.warning("request %s: could not send %s: %s", self.id, filename, error.response.get("error"))
+                answer = failed
+            if respond is not None and answer is not None:
+                respond(**dict(answer, response_type="ephemeral"))
 
         self.after(send)
 

@@ -269,3 +269,12 @@ def replace_followup_actions(message_blocks: list[Block], followup_id: int, note
     if not any(b.get("block_id") == target for b in message_blocks):
         return None
     return [bk.context(note) if b.get("block_id") == target else b for b in message_blocks]
+
+
+def calendar_message(texts: Texts, issued: Any, url: str | None) -> dict[str, Any]:
+    """`/visit calendar`: the new address (shown this once), or when the current one was made."""
+    if url is None:
+        text = texts.macro("visit/calendar", "existing", issued.created_at)
+    else:
+        text = texts.macro("visit/calendar", "issued", url, issued.reset, issued.team_leave)
+    return bk.ephemeral(text, bk.sections(text))
