@@ -249,13 +249,12 @@ class Request:
         """A file in someone's DM: `conversations.open`, then `files_upload_v2` into that
         channel; then the asker reads `sent` (or `failed`, when Slack would not take it)."""
         client, respond = self.client, self.respond
-        extra = {"alt_txt": alt} if alt else {}
 
         def send() -> None:
             try:
                 channel = client.conversations_open(users=slack_id)["channel"]["id"]
                 client.files_upload_v2(channel=channel, filename=filename, content=content, title=title,
-                                       initial_comment=comment, **extra)
+                                       initial_comment=comment, alt_txt=alt)
                 answer = sent
             except SlackApiError as error:
                 log.warning("request %s: could not send %s: %s", self.id, filename, error.response.get("error"))
