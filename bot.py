@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -210,7 +211,8 @@ def cmd_jobs(cli: Cli, args: argparse.Namespace) -> int:
 
 
 def cmd_export(cli: Cli, args: argparse.Namespace) -> int:
-    from exports import EXPORTERS, ExportError, load_exporters, write_export
+    from exports import EXPORTERS, ExportError, load_exporters, team_language, write_export
+    from rendering.refusals import refusal_text
 
     if args.kind == "all":
         return export_all(cli, args)
@@ -224,10 +226,15 @@ def cmd_export(cli: Cli, args: argparse.Namespace) -> int:
         return cli.fail("xlsx_needs_output")
     database = cli.database(migrate=True)
     try:
-        texts = Texts(args.lang) if args.lang else None
-        header = (lambda kind, column: texts.macro("cli/export", "column", kind, column)) if texts else None
-        rows = write_export(database, args.kind, since=args.since, fmt=fmt, output=args.output, header=header)
+        # CSV keeps the SPEC's column keys (scripts read them) unless --lang asks otherwise;
+        # a spreadsheet is read by people: the team's language by default.
+        lang = args.lang or (team_language(database) if fmt == "xlsx" else None)
+        header = export_header(Texts(negotiate_locale(lang, None))) if lang else None
+        rows = write_export(database, args.kind, since=args.since, until=args.until, fmt=fmt, output=args.output, header=header)
     except ExportError as error:
+        if error.refusal is not None:
+            print(refusal_text(cli.texts, error.refusal), file=sys.stderr)
+            return 2
         return cli.fail("export_" + error.code, value=error.value)
     finally:
         database.dispose()
@@ -236,13 +243,17 @@ def cmd_export(cli: Cli, args: argparse.Namespace) -> int:
     return 0
 
 
+def export_header(texts: Texts) -> Callable[[str, str], str]:
+    return lambda kind, column: texts.macro("cli/export", "column", kind, column)
+
+
 def export_all(cli: Cli, args: argparse.Namespace) -> int:
     """`export all --format json`: the whole database, to restore with `import all`."""
     from storage import backup
 
     if (args.format or "json") != "json":
         return cli.fail("all_is_json")
-    if args.since:
+    if args.since or args.until:
         return cli.fail("all_has_no_since")
     database = cli.database(migrate=True)
     try:
@@ -400,10 +411,11 @@ def parser() -> argparse.ArgumentParser:
     export = sub.add_parser("export", help="data out for the CRM and Excel")
     export.add_argument("kind", choices=["visits", "followups", "questions", "kpi", "audit", "all"],
                         help="all: the whole database as JSON, to restore with `import all`")
-    export.add_argument("--since", help="ISO date")
+    export.add_argument("--since", help="first day kept: 2026-10-01, 上周一, yesterday…")
+    export.add_argument("--until", help="last day kept (included)")
     export.add_argument("--format", choices=["csv", "xlsx", "json"], default=None, help="csv (default), xlsx, or json (for all)")
     export.add_argument("--output", help="file to write (required for xlsx; CSV defaults to standard output)")
-    export.add_argument("--lang", choices=["en", "zh"], help="column headers in this language (default: the field keys a CRM import expects)")
+    export.add_argument("--lang", choices=["en", "zh"], help="column headers in this language (default: xlsx in the team's language, CSV with the field keys a CRM import expects)")
     export.set_defaults(func=cmd_export)
 
     imp = sub.add_parser("import", help="bulk data in from the CRM (validated as a whole; nothing written on error)")

@@ -19,6 +19,7 @@ import handlers
 from core import clock
 from core.settings import Settings
 from handlers import home
+from listening.calendar_feed import serve_feed
 from listening.home_refresh import HomeRefresher
 from listening.layer import Listeners
 from listening.request import texts_of, with_slack_profile
@@ -37,7 +38,12 @@ class Ambot:
     def wsgi(self) -> WSGIApplication:
         """The HTTP front for this app (gunicorn, `serve`, tests, the console)."""
         assert self.runtime.settings.signing_secret
-        return wsgi_app(self.bolt, self.runtime.settings.signing_secret, unreadable_reply=self.unreadable_reply)
+        return wsgi_app(self.bolt, self.runtime.settings.signing_secret, unreadable_reply=self.unreadable_reply, calendar_feed=self.calendar_feed)
+
+    def calendar_feed(self, token: str) -> bytes | None:
+        """A member's private calendar feed (`/visit calendar`), or None for a token that
+        opens nothing."""
+        return serve_feed(self.runtime, token)
 
     def unreadable_reply(self, slack_id: str) -> dict[str, Any]:
         """"ambot could not read that request", in the sender's language: a member's, else

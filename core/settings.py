@@ -25,6 +25,9 @@ class Settings:
     # traffic keeps this off: every request is acked first and worked on after.
     process_before_response: bool = False
     scheduler_poll_seconds: float = 5.0  # AMBOT_SCHEDULER_POLL_SECONDS: how often a standby scheduler tries to take over
+    # AMBOT_PUBLIC_URL: the address people reach this server at (the one Slack's request
+    # URL starts with, without /slack/events); calendar feed addresses start with it.
+    public_url: str | None = None
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -42,6 +45,7 @@ class Settings:
             log_level_given=bool(env.get("AMBOT_LOG_LEVEL")),
             cli_language=env.get("AMBOT_LANG") or env.get("LANG") or None,
             scheduler_poll_seconds=float(env.get("AMBOT_SCHEDULER_POLL_SECONDS") or 5.0),
+            public_url=(env.get("AMBOT_PUBLIC_URL") or "").strip().rstrip("/") or None,
         )
 
     def with_(self, **changes: object) -> Settings:

@@ -1,14 +1,13 @@
 """`bot.py export kpi`: one row per target with its actual and expected-to-date (SPEC §7).
 
-`member` is the Slack id, as in the team YAML; `--since` keeps periods ending on or after
-that date. Expected-to-date is as of today in each team's time zone: a finished period
+`member` is the Slack id, as in the team YAML; `--since` / `--until` keep periods that
+overlap those days. Expected-to-date is as of today in each team's time zone: a finished period
 expects its whole target, a future one nothing yet.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -18,7 +17,7 @@ from sqlalchemy.orm import Session
 from core import clock
 from domain.kpi_input import local_today
 from domain.metrics import parse_period
-from exports import Exporter, register
+from exports import Exporter, Selection, register
 from services.kpi import pace_table
 from storage import kpi as queries
 from storage.models import Member, Team
@@ -26,11 +25,17 @@ from storage.models import Member, Team
 COLUMNS = ("period", "member", "metric", "target", "actual", "expected_to_date")
 
 
-def kpi_rows(session: Session, since: date | None) -> Iterator[list[Any]]:
+def kpi_rows(session: Session, selection: Selection) -> Iterator[list[Any]]:
     now = clock.now()
-    for team in session.scalars(select(Team).order_by(Team.id)):
+    teams = select(Team).order_by(Team.id)
+    if selection.team_id is not None:
+        teams = teams.where(Team.id == selection.team_id)
+    for team in session.scalars(teams):
         periods = [parse_period(key) for _, key in queries.target_periods(session, team.id)]
-        keys = [p.key for p in periods if p and (since is None or p.end >= since)]
+        keys = [
+            p.key for p in periods
+            if p and (selection.since is None or p.end >= selection.since) and (selection.until is None or p.start <= selection.until)
+        ]  # fmt: skip
         if not keys:
             continue
         slack_ids = dict(session.execute(select(Member.id, Member.slack_id).where(Member.team_id == team.id)).all())

@@ -1,8 +1,8 @@
 """`bot.py export questions`: one row per question (SPEC §7 columns first, then metrics).
 
 As in the other exports, people are given by Slack id and times (`asked_at`,
-`claimed_at`, `answered_at`) in ISO 8601 UTC; `topic` is the topic key. `--since` keeps
-questions asked on or after that date in the team's time zone. Text is exported whole.
+`claimed_at`, `answered_at`) in ISO 8601 UTC; `topic` is the topic key. `--since` /
+`--until` keep questions asked within those days in the team's time zone. Text is exported whole.
 
 After the SPEC's columns: `routed_level` (the level it was first routed to),
 `first_response_minutes` and `answer_minutes` (working minutes from asked, on the team's
@@ -14,7 +14,7 @@ The same figures as `/digest manager` (storage.question_stats).
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import date, datetime, time
+from datetime import datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from core import clock
 from domain.workdays import WorkCalendar
-from exports import Exporter, TeamZones, register
+from exports import Exporter, Selection, TeamZones, register
 from storage import questions as store
 from storage.calendars import team_calendar
 from storage.models import Team
@@ -36,7 +36,8 @@ COLUMNS = (
 _EARLIEST_ZONE = ZoneInfo("Pacific/Kiritimati")
 
 
-def rows(session: Session, since: date | None) -> Iterable[Sequence[Any]]:
+def rows(session: Session, selection: Selection) -> Iterable[Sequence[Any]]:
+    since = selection.since
     zones: dict[int, ZoneInfo] = {}
     calendars: dict[int, WorkCalendar] = {}
     local = TeamZones(session).local
@@ -51,7 +52,9 @@ def rows(session: Session, since: date | None) -> Iterable[Sequence[Any]]:
             team = session.get_one(Team, question.team_id)
             tz = zones[question.team_id] = ZoneInfo(team.timezone)
             calendars[question.team_id] = team_calendar(team, session)
-        if since and question.asked_at.astimezone(tz).date() < since:
+        if selection.team_id is not None and question.team_id != selection.team_id:
+            continue
+        if not selection.holds(question.asked_at.astimezone(tz).date()):
             continue
         calendar = calendars[question.team_id]
 

@@ -1,9 +1,11 @@
-"""`/digest weekly|manager|help`: the reports on demand, for the asker only (SPEC §4.5, §4.6)."""
+"""`/digest weekly|manager|export|help`: the reports on demand, for the asker only (SPEC §4.5,
+§4.6); `/digest export visits 2026Q4` sends a manager the team's spreadsheet in a DM."""
 
 from __future__ import annotations
 
 from domain.args import tokenize
 from domain.refusal import Refusal
+from handlers.digest_export import export_command
 from listening.layer import Listeners
 from listening.request import Request
 from rendering import digest_blocks
@@ -16,6 +18,7 @@ USAGE = "digest/usage"
 HELP_WORDS = {"help", "帮助", "?", "？"}
 WEEKLY_WORDS = {"weekly", "week", "summary", "周报", "例会", "本周"}
 MANAGER_WORDS = {"manager", "managers", "经理", "主管"}
+EXPORT_WORDS = {"export", "导出"}
 
 
 def register(on: Listeners) -> None:
@@ -27,6 +30,9 @@ def handle_digest(req: Request) -> None:
     sub = words[0].lower() if words else ""
     if not words or sub in HELP_WORDS:
         req.say(req.texts.render(USAGE))
+        return
+    if sub in EXPORT_WORDS:
+        export_command(req, words[1:])
         return
     if sub not in WEEKLY_WORDS | MANAGER_WORDS:
         raise Refusal("digest.unknown_subcommand", usage=True, word=words[0])
@@ -43,3 +49,4 @@ def handle_digest(req: Request) -> None:
     else:
         rendered = digest_blocks.weekly_message(req.texts, weekly_summary(req.db, person.team_id, req.now), preview=True)
     req.reply(ephemeral(rendered.message["text"], rendered.message["blocks"]))
+

@@ -12,6 +12,7 @@ from domain.metrics import METRICS, Metric, parse_period, period_containing, res
 from domain.refusal import Refusal
 from listening.layer import Listeners
 from listening.request import Request
+from rendering import charts
 from rendering.blocks import button, context, ephemeral, section, sections
 from rendering.kpi_text import pace_text, team_pace_message
 from rendering.pages import read_more_value
@@ -25,6 +26,7 @@ if TYPE_CHECKING:
 USAGE = "kpi/usage"
 MESSAGES = "kpi/messages"
 HELP_WORDS = {"help", "帮助", "?", "？"}
+CHART = "_chart"  # a subcommand's answer may carry a chart for the asker's DM under this key
 
 Subcommand = Callable[[Request, "Member", list[str]], dict[str, Any]]
 
@@ -53,7 +55,11 @@ def handle_kpi(req: Request) -> None:
         raise Refusal("kpi.not_manager", what=f"{ids.KPI} {sub}".strip() if sub else f"{ids.KPI} @user")
     member = people.member_of(req.db, req.person)
     assert member is not None
-    req.reply(handler(req, member, words if handler is _someone else words[1:]))
+    answer = handler(req, member, words if handler is _someone else words[1:])
+    chart = answer.pop(CHART, None)
+    req.reply(answer)
+    if chart is not None:  # after the answer: the chart goes to the asker's DM
+        req.share_file(req.user_id, chart)
     if handler in CHANGES_MY_PACE:
         req.refresh_home(req.user_id)
 
@@ -164,7 +170,11 @@ def _team(req: Request, member: Member, words: list[str], page: int = 1) -> dict
     if rest:
         raise Refusal("kpi.unknown_subcommand", usage=True, word=f"team {rest}")
     pace = kpi.team_pace(req.db, member.team_id, kpi.team_today(member.team, req.now))
-    return dict(team_pace_message(req.texts, pace, page=page), response_type="ephemeral")
+    answer = dict(team_pace_message(req.texts, pace, page=page), response_type="ephemeral")
+    chart = charts.pace_chart(req.texts, pace) if page == 1 else None
+    if chart is not None:  # the command's first page comes with the chart (handle_kpi sends it)
+        answer[CHART] = chart.upload(req.texts.macro(charts.LABELS, "kpi_team_comment", pace.today))
+    return answer
 
 
 def handle_team_more(req: Request) -> None:
@@ -175,7 +185,9 @@ def handle_team_more(req: Request) -> None:
         raise Refusal("kpi.not_manager", what=f"{ids.KPI} team")
     member = people.member_of(req.db, req.person)
     assert member is not None
-    req.reply(_team(req, member, [], page), replace_original=False)
+    answer = _team(req, member, [], page)
+    answer.pop(CHART, None)  # the chart came with the first page
+    req.reply(answer, replace_original=False)
 
 
 def _team_member(req: Request, member: Member, token: str) -> Member:

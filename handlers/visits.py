@@ -7,6 +7,7 @@
     /visit followups            my open follow-ups, with Done and Snooze
     /visit history <customer>   every change to a customer's visits and follow-ups, and what was withdrawn
     /visit restore #12          put back a withdrawn visit (`followup 34`: a follow-up)
+    /visit calendar [reset]     my private calendar feed's address (handlers/visit_calendar.py)
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from domain.quicklog import QuickLogError, is_bare_customer, parse_quick_log
 from domain.refusal import Refusal
 from domain.visit_form import draft_from_quicklog, is_empty, parse_record_ref
 from handlers import followup_actions, visit_modal, visit_withdrawal
+from handlers.visit_calendar import CALENDAR_WORDS, calendar_command
 from handlers.visit_common import USAGE, announce_assigned, visit_access, visit_readers
 from listening.layer import Listeners
 from listening.request import Request
@@ -60,6 +62,9 @@ def handle_visit(req: Request) -> None:
         words = tokenize(text)
     if first in HELP_WORDS and len(words) == 1:
         req.say(req.texts.render(USAGE))
+        return
+    if first in CALENDAR_WORDS and not _SEPARATOR.search(text):
+        calendar_command(req, words[1:])
         return
     access = visit_access(req)
     if not (first in FOLLOWUP_WORDS and len(words) == 1):

@@ -3,10 +3,15 @@
 Every message carries its outbox id in Slack message metadata. If a sender dies after
 Slack accepted a message but before recording it, the row's lease runs out and the
 next sender looks in the conversation for that id before posting again.
+
+A row whose payload has a `file` (a report's chart: PNG as base64, title, alt text) is
+uploaded with `files_upload_v2` instead, into its parent's thread; a file carries no
+metadata, so its name does: `<name>-<outbox id>.png`, looked for the same way.
 """
 
 from __future__ import annotations
 
+import base64
 import logging
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -15,7 +20,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
+from slack_sdk.errors import SlackApiError, SlackRequestError
 from sqlalchemy.orm import Session
 
 from core.clock import REAL_TIME, MonotonicClock
@@ -36,6 +41,7 @@ CHANNEL_PROBLEM = "channel_problem"  # the outbox job of the DM telling managers
 PERMANENT_ERRORS = {
     "channel_not_found", "user_not_found", "invalid_blocks", "not_in_channel", "is_archived",
     "msg_too_long", "no_text", "cannot_dm_bot", "user_disabled", "account_inactive", "invalid_auth",
+    "invalid_arguments",
 }
 
 
@@ -157,22 +163,38 @@ class OutboxSender:
                 if not outbox.renew_lease(session, message.id, message.attempts, now):
                     report.skipped += 1  # another sender took it over
                     return None
-        payload["metadata"] = {"event_type": METADATA_EVENT, "event_payload": {"key": key}}
+        posted_channel: str | None
         try:
-            response = self.client.chat_postMessage(channel=channel, **payload)
+            if "file" in payload:
+                posted_channel, ts = self._upload(channel, thread_ts, payload["file"], key), None
+            else:
+                payload["metadata"] = {"event_type": METADATA_EVENT, "event_payload": {"key": key}}
+                response = self.client.chat_postMessage(channel=channel, **payload)
+                posted_channel, ts = response.get("channel"), response.get("ts")
         except SlackApiError as exc:
             return self._after_error(message, now, exc, report)
-        except OSError as exc:  # connection refused, timeout: try again later
+        except (OSError, SlackRequestError) as exc:  # connection refused, timeout, upload refused: later
             self._retry(message, now, f"network: {exc}", report)
             return None
         with self.database.session_scope() as session:
             # If another sender took the row over during a very slow post, it will find this
             # message by its metadata and record it: no second post either way.
-            outbox.mark_sent(session, message.id, now, ts=response.get("ts"), channel=response.get("channel"), attempts=message.attempts)
+            outbox.mark_sent(session, message.id, now, ts=ts, channel=posted_channel, attempts=message.attempts)
             if message.team_id is not None and channel_health.is_channel(channel):
                 channel_health.record_success(session, message.team_id, channel)
         report.sent += 1
         return None
+
+    def _upload(self, channel: str, thread_ts: str | None, file: dict[str, Any], key: str) -> str:
+        """A chart into the conversation (the thread of its report when `thread_ts`)."""
+        if channel[:1] in {"U", "W"}:  # files are shared into a conversation, not to a user id
+            channel = self.client.conversations_open(users=channel)["channel"]["id"]
+        self.client.files_upload_v2(
+            channel=channel, thread_ts=thread_ts, content=base64.b64decode(file["png"]),
+            filename=file_name(file["name"], key), title=file["title"], alt_txt=file["alt"],
+            initial_comment=file.get("comment"),
+        )
+        return channel
 
     def _after_error(self, message: outbox.Claimed, now: datetime, exc: SlackApiError, report: DrainReport) -> int | None:
         status = getattr(exc.response, "status_code", 200)
@@ -238,7 +260,14 @@ class OutboxSender:
             meta = item.get("metadata") or {}
             if meta.get("event_type") == METADATA_EVENT and (meta.get("event_payload") or {}).get("key") == key:
                 return channel, item["ts"]
+            if any(str(f.get("name", "")).endswith(f"-{key}.png") for f in item.get("files") or []):
+                return channel, item["ts"]
         return None
+
+
+def file_name(stem: str, key: str) -> str:
+    """A chart's file name: its kind and its outbox id (how a recovering sender finds it)."""
+    return f"{stem}-{key}.png"
 
 
 def _tell_managers(session: Session, message: outbox.Claimed, error: str, now: datetime) -> None:

@@ -7,12 +7,15 @@ instead. The digest goes to each manager (`schedule.manager_digest`, default Mon
 08:30) in their own language and time zone. Outbox keys: (job, channel or manager,
 ISO week), so a second run in the same week — by hand, by a second scheduler, after a
 restart — queues nothing. A table too long for one message follows as thread replies,
-each its own outbox row keyed `<week>#<n>` and posted under the first message.
+each its own outbox row keyed `<week>#<n>` and posted under the first message. Each report's
+chart (rendering/charts.py) follows the same way, keyed `<week>#chart`: drawn once per run
+and language, uploaded into the report's thread, and left out when there is nothing to draw.
 """
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -21,7 +24,7 @@ from sqlalchemy.orm import Session
 from domain.kpi_input import iso_week_key
 from domain.team_rules import merged_schedule
 from jobs.registry import JobSpec, TeamSchedule, register
-from rendering import digest_blocks
+from rendering import charts, digest_blocks
 from rendering.digest_blocks import Rendered
 from rendering.i18n import Texts, negotiate_locale
 from services import manager_digest as digest_service
@@ -88,7 +91,8 @@ def run_weekly_summary(session: Session, team_id: int, now: datetime) -> int:
         return _enqueue(session, SUMMARY, team.channel, week, Rendered(note), now, team_id)
     summary = summary_service.weekly_summary(session, team_id, now)
     rendered = digest_blocks.weekly_message(texts, summary)
-    return _enqueue(session, SUMMARY, team.channel, week, rendered, now, team_id)
+    chart = charts.visits_chart(texts, summary.quarter)
+    return _enqueue(session, SUMMARY, team.channel, week, rendered, now, team_id, chart)
 
 
 def run_manager_digest(session: Session, team_id: int, now: datetime) -> int:
@@ -99,13 +103,17 @@ def run_manager_digest(session: Session, team_id: int, now: datetime) -> int:
     week = iso_week_key(now.astimezone(ZoneInfo(team.timezone)).date())
     queued_for = {recipient for recipient, _, _ in kpi_queries.sent_nudges(session, team_id, DIGEST, [week])}
     digest = None
+    drawn = charts.ChartCache()  # one chart per language, however many managers
+    days = digest_service.RESPONSE_WINDOW.days
     queued = 0
     for manager in _managers(team):
         if manager.slack_id in queued_for:
             continue
         digest = digest or digest_service.manager_digest(session, team_id, now)
         texts = Texts(negotiate_locale(manager.locale, team.language), manager.tz or team.timezone)
-        queued += _enqueue(session, DIGEST, manager.slack_id, week, digest_blocks.manager_message(texts, digest), now, team_id)
+        topics = digest.topic_load
+        chart = drawn.get("topics", texts, (topics, days), partial(charts.topics_chart, topics=topics, days=days))
+        queued += _enqueue(session, DIGEST, manager.slack_id, week, digest_blocks.manager_message(texts, digest), now, team_id, chart)
     return queued
 
 
@@ -113,14 +121,21 @@ def _managers(team: Team) -> list[Member]:
     return [m for m in team.members if m.active and m.has_role("manager")]
 
 
-def _enqueue(session: Session, job: str, recipient: str, week: str, rendered: Rendered, now: datetime, team_id: int) -> int:
-    """The message, then each thread reply pointing at it; 1 if the message was new."""
+def _enqueue(
+    session: Session, job: str, recipient: str, week: str, rendered: Rendered, now: datetime, team_id: int,
+    chart: charts.Chart | None = None,
+) -> int:
+    """The message, then each thread reply pointing at it, then the chart in the same
+    thread; 1 if the message was new."""
     if not outbox.enqueue(session, job=job, recipient=recipient, period=week, payload=rendered.message, now=now, team_id=team_id):
         return 0
     parent = {"job": job, "recipient": recipient, "period": week}
     for number, reply in enumerate(rendered.thread, 2):
         payload = dict(reply, thread_parent=parent)
         outbox.enqueue(session, job=job, recipient=recipient, period=f"{week}#{number}", payload=payload, now=now, team_id=team_id)
+    if chart is not None:
+        upload = {"file": chart.upload(), "thread_parent": parent}
+        outbox.enqueue(session, job=job, recipient=recipient, period=f"{week}#chart", payload=upload, now=now, team_id=team_id)
     return 1
 
 

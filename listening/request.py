@@ -9,6 +9,7 @@ refusal or an error discards everything queued.
 
 from __future__ import annotations
 
+import base64
 import logging
 from collections.abc import Callable
 from dataclasses import replace
@@ -233,6 +234,35 @@ class Request:
         if channel:
             payload = self.named(payload)
             self.after(lambda: self.client.chat_postMessage(channel=channel, **payload, **extra))
+
+    def share_file(self, user_id: str, file: dict[str, Any]) -> None:
+        """A chart (`rendering.charts.Chart.upload()`) into the DM with `user_id`, after the
+        reply: an ephemeral answer cannot carry a file, and a chart of the team's numbers
+        must not land in the channel the command was typed in."""
+        self.send_file(
+            user_id, filename=f"{file['name']}.png", content=base64.b64decode(file["png"]),
+            title=file["title"], comment=file.get("comment"), alt=file["alt"],
+        )
+
+    def send_file(self, slack_id: str, *, filename: str, content: bytes, title: str, comment: str | None,
+                  alt: str | None = None, sent: dict[str, Any] | None = None, failed: dict[str, Any] | None = None) -> None:
+        """A file in someone's DM: `conversations.open`, then `files_upload_v2` into that
+        channel; then the asker reads `sent` (or `failed`, when Slack would not take it)."""
+        client, respond = self.client, self.respond
+
+        def send() -> None:
+            try:
+                channel = client.conversations_open(users=slack_id)["channel"]["id"]
+                client.files_upload_v2(channel=channel, filename=filename, content=content, title=title,
+                                       initial_comment=comment, alt_txt=alt)
+                answer = sent
+            except SlackApiError as error:
+                log.warning("request %s: could not send %s: %s", self.id, filename, error.response.get("error"))
+                answer = failed
+            if respond is not None and answer is not None:
+                respond(**dict(answer, response_type="ephemeral"))
+
+        self.after(send)
 
     def refresh_home(self, *slack_ids: str | None) -> None:
         """Redraw these people's App Home (they saw it recently) once the change is saved."""

@@ -282,3 +282,12 @@ def assigned_message(texts: Texts, visit: Any, followup: Any, by: str) -> dict[s
     blocks += followup_blocks(texts, followup, followup.owner_slack_id or "")
     blocks.append(bk.context(texts.macro("visit/assigned", "footer")))
     return bk.message(intro, blocks)
+
+
+def calendar_message(texts: Texts, issued: Any, url: str | None) -> dict[str, Any]:
+    """`/visit calendar`: the new address (shown this once), or when the current one was made."""
+    if url is None:
+        text = texts.macro("visit/calendar", "existing", issued.created_at)
+    else:
+        text = texts.macro("visit/calendar", "issued", url, issued.reset, issued.team_leave)
+    return bk.ephemeral(text, bk.sections(text))

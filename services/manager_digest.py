@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from services import calendars
 from services.handover_reports import CoverageGaps, coverage_gaps
 from services.kpi import TeamPace, team_pace
+from services.report_charts import TopicLoad, topic_load
 from services.report_common import (
     ONE_WEEK,
     TOP_ITEMS,
@@ -98,6 +99,7 @@ class ManagerDigest:
     missed_plans: tuple[visit_store.PlannedVisit, ...] = ()  # planned last week or since, no visit
     calendar_years: tuple[int, ...] = ()  # years ahead whose make-up working days are unknown
     rerouted: tuple[outbox.Rerouted, ...] = ()  # the last 7 days' messages for people who had left
+    topic_load: tuple[TopicLoad, ...] = ()  # the chart: questions per topic and SLA, busiest first
 
     @property
     def actions(self) -> int:
@@ -179,6 +181,7 @@ def manager_digest(session: Session, team_id: int, now: datetime) -> ManagerDige
         missed_plans=tuple(p for p in visit_store.open_plans(session, team_id, start=last_monday, end=today) if p.on < today),
         calendar_years=tuple(calendars.years_to_confirm(session, team, today)),
         rerouted=tuple(outbox.rerouted_between(session, team_id, now - ONE_WEEK, now)),
+        topic_load=topic_load(stats),
     )
 
 

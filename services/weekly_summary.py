@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from services.handover import HandoverView
 from services.handover_reports import handovers_between
 from services.kpi import TeamPace, team_pace
+from services.report_charts import QuarterVisits, quarter_visits
 from services.report_common import (
     ONE_WEEK,
     TOP_ITEMS,
@@ -101,6 +102,7 @@ class WeeklySummary:
     agenda: Agenda
     owners: dict[int, str]  # member id -> Slack id, for the lines above
     plans: tuple[visit_store.PlannedVisit, ...] = ()  # open planned visits of the week (本周计划拜访)
+    quarter: QuarterVisits | None = None  # the chart: visits per week this quarter, customers past cadence
 
 
 def meeting_day(monday: date, day: str) -> date:
@@ -176,6 +178,7 @@ def weekly_summary(session: Session, team_id: int, now: datetime) -> WeeklySumma
         agenda=_agenda(session, scope, overdue),
         owners={m: p.slack_id for m, p in people.items()},
         plans=tuple(visit_store.open_plans(session, team_id, start=monday, end=sunday)),
+        quarter=quarter_visits(session, team_id, today),
     )
 
 

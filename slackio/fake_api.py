@@ -22,6 +22,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlparse
 
 from core.clock import REAL_TIME, MonotonicClock
+from slackio.fake_files import FileMethods, Upload
 from slackio.fake_limits import Fault, RateLimit
 from slackio.fake_methods import WebApiMethods
 from slackio.fake_validation import (
@@ -51,7 +52,7 @@ class Call:
         return self.status == 200 and bool(self.response.get("ok"))
 
 
-class FakeSlack(WebApiMethods):
+class FakeSlack(WebApiMethods, FileMethods):
     def __init__(self, *, token: str | None = "xoxb-test", users: dict[str, dict] | None = None, clock: MonotonicClock = REAL_TIME) -> None:
         self.token = token
         # Times calls, outages (`fail_for`), the rate limiter and `delays`.
@@ -72,6 +73,7 @@ class FakeSlack(WebApiMethods):
         # it was removed from) or `channel_not_found` (a private one it was never invited to).
         self.outside: dict[str, str] = {}
         self.views: dict[str, dict[str, Any]] = {}
+        self.uploads: dict[str, Upload] = {}  # files_upload_v2's files, by id (slackio/fake_files.py)
         self._ts = itertools.count(1)
         self._ids = itertools.count(1)
         self._lock = threading.RLock()
@@ -171,6 +173,7 @@ class FakeSlack(WebApiMethods):
             self.outside.clear()
             self.messages.clear()
             self.views.clear()
+            self.uploads.clear()
 
     def calls_to(self, method: str, *, ok_only: bool = True) -> list[Call]:
         with self._lock:
@@ -237,6 +240,9 @@ class FakeSlack(WebApiMethods):
         raw = request.rfile.read(length) if length else b""
         if len(raw) < length:  # the client died mid-request (a kill drill): Slack never saw it either
             return
+        if parsed.path.startswith("/upload/"):  # files_upload_v2's second step: raw bytes
+            self._upload(request, parsed.path, raw)
+            return
         body = self._parse_body(raw, request.headers.get("Content-Type", ""))
         body.update(dict(parse_qsl(parsed.query)))
         headers = {k.lower(): v for k, v in request.headers.items()}
@@ -259,6 +265,15 @@ class FakeSlack(WebApiMethods):
         if delay:
             self.clock.sleep(delay)
         self._send(request, status, response, extra_headers)
+
+    def _upload(self, request: BaseHTTPRequestHandler, path: str, raw: bytes) -> None:
+        """files_upload_v2's second step: the file's bytes, to the URL step one gave."""
+        status = self.receive_upload(path[len("/upload/") :], raw)
+        with self._changed:
+            self.calls.append(Call("upload", {"file_id": path[len("/upload/") :], "length": len(raw)}, {}, status, {"ok": status == 200}, path, at=self.clock.monotonic()))
+            self._last_arrival = time.monotonic()
+            self._changed.notify_all()
+        self._send(request, status, {"ok": status == 200})
 
     @staticmethod
     def _parse_body(raw: bytes, content_type: str) -> dict[str, Any]:

@@ -6,6 +6,7 @@ mentions become names; mrkdwn escapes are undone for display.
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import textwrap
@@ -71,6 +72,13 @@ class Screen:
         if call.method in {"views.open", "views.push", "views.update"}:
             view = body.get("view") or {}
             return self.view(view, call.response.get("view") or view)
+        if call.method == "files.completeUploadExternal":  # a chart (files_upload_v2's last step)
+            where = self._dest(str(body.get("channel_id"))) + (" (in the thread)" if body.get("thread_ts") else "")
+            lines = [self.bold(f"→ {where}")]
+            if body.get("initial_comment"):
+                lines += self._wrap(self.mrkdwn(str(body["initial_comment"])))
+            files = json.loads(body.get("files") or "[]") if isinstance(body.get("files"), str) else body.get("files") or []
+            return "\n".join(lines + [f"  🖼  {f.get('title', '')}" for f in files])
         if call.method == "views.publish":
             title = f"⌂ Home tab of {self._dest(str(body.get('user_id')))}"
             if not home_in_full:

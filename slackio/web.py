@@ -1,10 +1,16 @@
-"""HTTP front: `POST /slack/events` into Bolt, `GET /healthz`, as a WSGI application.
+"""HTTP front: `POST /slack/events` into Bolt, `GET /calendar/<token>.ics` (members'
+private calendar feeds), `GET /healthz`, as a WSGI application.
 
 Before Bolt sees a request the front checks its signature (401 when it is not Slack's),
 reads its body properly (slackio.payloads) and checks its shape: a correctly signed body
 that is not a usable Slack payload gets 400 — or, for a slash command whose sender is
 known, an ephemeral "could not read that request" in their language — one WARNING line,
 and nothing else happens.
+
+A calendar feed answers only to a token that opens one: any other address under
+/calendar/ gets the same 404 as an unknown path, so nothing tells a revoked token from a
+made-up one. A feed carries a strong ETag (the hash of its bytes) and is cached privately
+for a few minutes; a calendar app asking again with `If-None-Match` gets 304.
 """
 
 from __future__ import annotations
@@ -13,6 +19,7 @@ import hashlib
 import hmac
 import json
 import logging
+import re
 import threading
 from collections.abc import Callable, Iterable
 from socketserver import ThreadingMixIn
@@ -33,6 +40,10 @@ log = logging.getLogger("ambot.web")
 WSGIApplication = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 # Who could not be understood → the reply they see (None: a plain 400).
 UnreadableReply = Callable[[str], dict[str, Any] | None]
+# A feed token → the feed's iCalendar bytes (None: it opens nothing).
+CalendarFeed = Callable[[str], bytes | None]
+FEED_PATH = re.compile(r"/calendar/([A-Za-z0-9_-]{16,128})\.ics")
+FEED_MAX_AGE = 900  # seconds a calendar app may keep a feed before asking again
 
 
 class ParsedRequest(BoltRequest):
@@ -49,7 +60,7 @@ class ParsedRequest(BoltRequest):
         return ParsedRequest(raw_body=self.raw_body, body=json.loads(json.dumps(self.body)), headers=self.headers, context=self.context.to_copyable())
 
 
-def wsgi_app(app: App, signing_secret: str, *, unreadable_reply: UnreadableReply | None = None) -> WSGIApplication:
+def wsgi_app(app: App, signing_secret: str, *, unreadable_reply: UnreadableReply | None = None, calendar_feed: CalendarFeed | None = None) -> WSGIApplication:
     verifier = SignatureVerifier(signing_secret)
 
     def application(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
@@ -64,6 +75,9 @@ def wsgi_app(app: App, signing_secret: str, *, unreadable_reply: UnreadableReply
             return _events(app, verifier, unreadable_reply, environ, raw, start_response)
         if path == "/healthz":
             return _json(start_response, "200 OK", {"ok": True})
+        feed = FEED_PATH.fullmatch(path) if method in ("GET", "HEAD") and calendar_feed else None
+        if feed and calendar_feed:
+            return _feed(calendar_feed, feed.group(1), environ, start_response, head=method == "HEAD")
         return _json(start_response, "404 Not Found", {"error": "not found"})
 
     return application
@@ -96,6 +110,27 @@ def _events(app: App, verifier: SignatureVerifier, unreadable_reply: UnreadableR
     response = app.dispatch(ParsedRequest(raw_body=text, body=body, headers=headers, query=environ.get("QUERY_STRING")))
     start_response(f"{response.status} {_REASONS.get(response.status, '')}".strip(), [(k, v) for k, values in response.headers.items() for v in values])
     return [response.body.encode("utf-8") if isinstance(response.body, str) else response.body or b""]
+
+
+def _feed(calendar_feed: CalendarFeed, token: str, environ: dict[str, Any], start_response: Callable[..., Any], *, head: bool) -> Iterable[bytes]:
+    try:
+        body = calendar_feed(token)
+    except Exception:
+        log.exception("calendar feed failed")
+        return _json(start_response, "503 Service Unavailable", {"error": "try again later"}, [("Retry-After", "60")])
+    if body is None:
+        return _json(start_response, "404 Not Found", {"error": "not found"})
+    etag = '"' + hashlib.sha256(body).hexdigest()[:40] + '"'
+    headers = [("ETag", etag), ("Cache-Control", f"private, max-age={FEED_MAX_AGE}"), ("Vary", "Accept-Encoding")]
+    wanted = {tag.strip().removeprefix("W/") for tag in str(environ.get("HTTP_IF_NONE_MATCH") or "").split(",")}
+    if etag in wanted or "*" in wanted:
+        start_response("304 Not Modified", headers)
+        return [b""]
+    start_response("200 OK", [
+        ("Content-Type", "text/calendar; charset=utf-8"), ("Content-Length", str(len(body))),
+        ("Content-Disposition", 'inline; filename="ambot.ics"'), ("X-Content-Type-Options", "nosniff"), *headers,
+    ])  # fmt: skip
+    return [b"" if head else body]
 
 
 def _signed_bytes(verifier: SignatureVerifier, raw: bytes, timestamp: str | None, signature: str | None) -> bool:
@@ -143,9 +178,9 @@ def _discard(stream: Any, length: int, limit: int = 16 * MAX_BODY_BYTES) -> None
         remaining -= len(chunk)
 
 
-def _json(start_response: Callable[..., Any], status: str, payload: dict[str, Any]) -> list[bytes]:
+def _json(start_response: Callable[..., Any], status: str, payload: dict[str, Any], extra: list[tuple[str, str]] | None = None) -> list[bytes]:
     body = json.dumps(payload, ensure_ascii=False).encode()
-    start_response(status, [("Content-Type", "application/json; charset=utf-8"), ("Content-Length", str(len(body)))])
+    start_response(status, [("Content-Type", "application/json; charset=utf-8"), ("Content-Length", str(len(body))), *(extra or [])])
     return [body]
 
 

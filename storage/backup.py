@@ -2,9 +2,11 @@
 
 Every table that holds team data is written row by row, by primary key, each value in a
 form both databases read back exactly: dates and moments in ISO 8601 (moments in UTC),
-decimals as text, JSON as JSON. Withdrawn rows and the audit trail are included. Left
-out: the outbox (messages waiting for Slack) and the request-deduplication keys, which
-describe deliveries in flight, not the team.
+decimals as text, JSON as JSON. Withdrawn rows and the audit trail are included, and so
+are members' calendar feeds: a restored server keeps the addresses calendar apps are
+subscribed to, and the backup holds only each token's SHA-256, which opens nothing by
+itself. Left out: the outbox (messages waiting for Slack) and the request-deduplication
+keys, which describe deliveries in flight, not the team.
 
 A restore goes into an empty database at the same schema revision, in one transaction:
 rows are inserted in dependency order with their own ids (a column pointing into its own

@@ -478,6 +478,27 @@ class KnowledgeEvent(Base):
     detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
 
 
+# --- calendar feeds -------------------------------------------------------------------
+
+
+class CalendarFeed(Base):
+    """A member's private calendar feed (`/visit calendar`, served at /calendar/<token>.ics).
+
+    Only the SHA-256 of the random token is kept: the address is shown once, to its owner,
+    and nobody who reads the database (or a backup) can read a calendar with it. A reset
+    revokes the old feed (`revoked_at`, never a delete) and makes a new one; a member has at
+    most one live feed."""
+
+    __tablename__ = "calendar_feeds"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"))
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]
+
+
 # --- delivery -------------------------------------------------------------------------
 
 

@@ -54,6 +54,14 @@ def get_visit(session: Session, visit_id: int) -> Visit | None:
     return session.scalar(_visit_query().where(Visit.id == visit_id))
 
 
+def logged_at_of(session: Session, visit_ids: Iterable[int]) -> dict[int, datetime]:
+    """When each of these visits was logged (a planned visit's calendar stamp)."""
+    ids = list(visit_ids)
+    if not ids:
+        return {}
+    return {visit_id: at for visit_id, at in session.execute(select(Visit.id, Visit.logged_at).where(Visit.id.in_(ids)))}
+
+
 def visit_by_source_key(session: Session, source_key: str) -> Visit | None:
     return session.scalar(_visit_query().where(Visit.source_key == source_key))
 

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from console.demo_seed import load_demo_team, seed_history
 from core.settings import Settings
 from domain.metrics import METRICS
-from services import kpi, visits
+from services import calendar_feeds, kpi, visits
 from services.visit_access import access_for
 from storage import audit
 from storage.db import Database
@@ -31,10 +31,11 @@ def settings_for(url: str) -> Settings:
     return Settings.from_env(env)
 
 
-def fill(database: Database) -> None:
+def fill(database: Database) -> str:
     """The demo team with six weeks of history, and some of everything a backup must keep:
     a withdrawn visit and follow-up, an undone KPI entry, a handover, text in two scripts
-    and odd characters, the audit trail of it all."""
+    and odd characters, the audit trail of it all, a revoked and a live calendar feed
+    (whose token it returns)."""
     with database.session_scope() as session:
         audit.act_as(session, None, "config")
         team = load_demo_team(session, NOW)
@@ -59,13 +60,15 @@ def fill(database: Database) -> None:
         customer = session.scalars(select(Customer).order_by(Customer.id)).first()
         assert customer is not None
         customer.tier = "premium"
+        calendar_feeds.issue(session, owner.id, NOW, reset=False)
+        return str(calendar_feeds.issue(session, owner.id, NOW, reset=True).token)
 
 
 def test_sqlite_to_json_to_postgresql_to_json_is_the_same_document(bot_cli, tmp_path):
     sqlite_url = f"sqlite:///{tmp_path / 'source.db'}"
     source = Database(sqlite_url)
     source.migrate()
-    fill(source)
+    token = fill(source)
     source.dispose()
     first = tmp_path / "first.json"
     written = bot_cli("export", "all", "--format", "json", "--output", str(first), settings=settings_for(sqlite_url))
@@ -73,7 +76,7 @@ def test_sqlite_to_json_to_postgresql_to_json_is_the_same_document(bot_cli, tmp_
     document = json.loads(first.read_text("utf-8"))
     tables = document["tables"]
     for name in ("teams", "members", "customers", "visits", "followups", "kpi_entries", "kpi_targets", "questions",
-                 "question_events", "handovers", "topics", "topic_responders", "audit_log"):
+                 "question_events", "handovers", "topics", "topic_responders", "audit_log", "calendar_feeds"):
         assert tables[name], f"nothing in {name}"
     assert "outbox" not in tables and "processed_requests" not in tables
     assert any(v["withdrawn_at"] for v in tables["visits"]) and any(e["undone"] for e in tables["kpi_entries"])
@@ -99,6 +102,9 @@ def test_sqlite_to_json_to_postgresql_to_json_is_the_same_document(bot_cli, tmp_
                 session.add(Customer(team_id=team_id, name="After the restore"))
                 session.flush()
                 assert session.scalar(select(Customer.id).where(Customer.name == "After the restore")) == len(tables["customers"]) + 1
+                # Calendar apps subscribed before the move keep their feed: only its hash moved.
+                assert calendar_feeds.owner(session, token) is not None
+                assert token not in first.read_text("utf-8")
         finally:
             target.dispose()
 

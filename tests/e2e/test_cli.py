@@ -158,3 +158,27 @@ def test_import_kpi_is_all_or_nothing(bot_cli, cli_settings, tmp_path):
     assert again.returncode == 0 and "0 KPI entries" in again.stdout
     exported = bot_cli("export", "kpi", settings=cli_settings).stdout.splitlines()
     assert exported[0] == "period,member,metric,target,actual,expected_to_date"
+
+
+@pytest.mark.slow
+def test_serve_hands_out_and_serves_calendar_feeds_at_the_public_address(cli_env, cli_settings, bot_cli):
+    """`bot.py serve` with AMBOT_PUBLIC_URL: `/visit calendar` gives an address under it,
+    and the same process serves the feed at that path."""
+    port = free_port()
+    assert bot_cli("config", "load", str(FIXTURES / "team.yaml"), settings=cli_settings).returncode == 0
+    public = f"http://127.0.0.1:{port}"
+    with FakeSlack(token=BOT_TOKEN) as fake:
+        fake.users["U0A1"] = {"locale": "en-US", "tz": "Asia/Shanghai"}
+        env = cli_env | {"SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_SIGNING_SECRET": SIGNING_SECRET, "SLACK_API_URL": fake.api_url, "AMBOT_PUBLIC_URL": public + "/"}
+        process = subprocess.Popen([sys.executable, "bot.py", "serve", "--port", str(port), "--host", "127.0.0.1", "--no-scheduler"], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        try:
+            _wait_healthy(port)
+            SlackDriver(f"{public}/slack/events", SIGNING_SECRET, fake).command("U0A1", "/visit", "calendar")
+            [reply] = [c for c in fake.wait_for(lambda f: bool(f.responses()), timeout=10) if c.method == "response_url"]
+            address = next(word.strip("`") for word in reply.body["text"].split() if word.strip("`").startswith(public + "/calendar/"))
+            with urllib.request.urlopen(address, timeout=5) as feed:
+                assert feed.status == 200 and feed.headers["Content-Type"] == "text/calendar; charset=utf-8"
+                assert feed.read().startswith(b"BEGIN:VCALENDAR")
+        finally:
+            process.terminate()
+            process.communicate(timeout=10)

@@ -61,7 +61,7 @@ def test_the_export_keeps_the_spec_columns_first_and_adds_the_metrics(driver, qt
     history(driver, qteam)
     out = tmp_path / "questions.csv"
     assert write_export(current_database(), "questions", since=None, fmt="csv", output=str(out)) == 2
-    rows = list(csv.reader(out.open(encoding="utf-8")))
+    rows = list(csv.reader(out.open(encoding="utf-8-sig")))
     assert rows[0] == [
         "asked_at", "asker", "topic", "level", "assignee", "status", "claimed_at", "answered_at", "question", "answer",
         "routed_level", "first_response_minutes", "answer_minutes", "sla_minutes", "sla_met", "escalations", "knowledge_entry",

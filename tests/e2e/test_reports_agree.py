@@ -10,6 +10,7 @@ from datetime import date, datetime
 import pytest
 
 from core import clock
+from exports import Selection
 from exports.kpi import kpi_rows
 from exports.questions import rows as question_rows
 from exports.visits import followup_rows, visit_rows
@@ -38,10 +39,10 @@ def test_summary_digest_kpi_team_and_exports_agree(driver, demo):
     with db.session_scope() as session:
         summary = weekly_summary(session, demo, scenario.FRIDAY)
         digest = manager_digest(session, demo, scenario.FRIDAY)
-        kpi_export = list(kpi_rows(session, None))
-        visits = list(visit_rows(session, MONDAY))
-        followups = list(followup_rows(session, None))
-        questions = list(question_rows(session, MONDAY))
+        kpi_export = list(kpi_rows(session, Selection()))
+        visits = list(visit_rows(session, Selection(since=MONDAY)))
+        followups = list(followup_rows(session, Selection()))
+        questions = list(question_rows(session, Selection(since=MONDAY)))
 
     # KPI pace: the ranked lines of /kpi team, word for word, in both reports.
     ranked = set(PACE_LINE.findall(kpi_team))  # the reply text holds the fallback and the blocks

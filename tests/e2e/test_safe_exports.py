@@ -14,6 +14,7 @@ from openpyxl import load_workbook
 
 from core.settings import Settings
 from exports import safe_text
+from exports.visits import VISIT_COLUMNS
 from tests.e2e import visits_fixtures
 from tests.e2e.visits_fixtures import speak
 
@@ -63,7 +64,8 @@ def test_what_users_typed_is_exported_as_text_in_csv_and_xlsx(driver, visit_team
     sheet = load_workbook(path).active
     assert sheet is not None
     header_cells, data = list(sheet.iter_rows(min_row=1, max_row=2))
-    by_name = {h.value: c for h, c in zip(header_cells, data, strict=True)}
+    assert [h.value for h in header_cells][:3] == ["日期", "客户", "客户经理"]  # the team's language
+    by_name = dict(zip(VISIT_COLUMNS, data, strict=True))
     for name, expected in (("needs", EVIL_NEED), ("concerns", "+33 price"), ("notes", "@SUM(1+1)")):
         cell = by_name[name]
         assert (cell.data_type, cell.value) == ("s", expected), name  # text, never a formula

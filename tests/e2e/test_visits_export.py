@@ -27,7 +27,7 @@ FOLLOWUP_HEADER = "customer,text,owner,due,status,done_at,visit_date"
 
 
 def read_csv(path: Path) -> list[list[str]]:
-    return list(csv.reader(io.StringIO(path.read_text("utf-8"))))
+    return list(csv.reader(io.StringIO(path.read_text("utf-8-sig"))))
 
 
 def test_visits_and_followups_export_with_the_spec_columns(driver, visit_team, tmp_path):
@@ -85,7 +85,7 @@ def test_the_command_line_writes_csv_to_stdout_and_xlsx_to_a_file(tmp_path, bot_
     sheet = load_workbook(workbook_path).active
     assert sheet is not None
     rows = list(sheet.iter_rows(values_only=True))
-    assert ",".join(map(str, rows[0])) == VISIT_HEADER
+    assert ",".join(map(str, rows[0])) == "日期,客户,客户经理,拜访方式,拜访目的,客户需求,客户顾虑,结果备注,下次拜访,记录人,记录时间"  # the team's language
     # Real date cells; a moment in the team's time zone (09:00 UTC is 17:00 in Shanghai).
     assert rows[1][:3] == (datetime(2026, 11, 16), "华东制造集团", "U0A1") and rows[1][5] == "专线扩容"
     assert rows[1][10] == datetime(2026, 11, 16, 17, 0)

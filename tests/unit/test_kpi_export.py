@@ -26,7 +26,7 @@ def team(database):
 
 
 def read(path) -> list[list[str]]:
-    with open(path, encoding="utf-8", newline="") as handle:
+    with open(path, encoding="utf-8-sig", newline="") as handle:
         return list(csv.reader(handle))
 
 

@@ -27,3 +27,4 @@ def test_home_tab_events_and_interactivity():
 def test_scopes_cover_what_the_bot_calls():
     scopes = set(MANIFEST["oauth_config"]["scopes"]["bot"])
     assert {"commands", "chat:write", "im:write", "users:read", "im:history"} <= scopes
+    assert "files:write" in scopes  # files_upload_v2 (charts, `/digest export`)

@@ -52,4 +52,4 @@ def test_statements_do_not_grow_with_the_number_of_reps(database):
     assert summary.visits_last_week > 40 and summary.praise >= 40
     large = statements_for(database, team_id)
     assert large == small
-    assert small["summary"] <= 30 and small["digest"] <= 30
+    assert small["summary"] <= 32 and small["digest"] <= 30  # the summary: +2 for its chart (storage/visit_weeks.py)
