@@ -14,7 +14,6 @@ With --out the PNGs are written there.
 from __future__ import annotations
 
 import argparse
-import random
 import statistics
 import tempfile
 import time
@@ -24,13 +23,12 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bench.reports import DIGEST_AT, NOW, Size, _empty, build_org
+from bench.reports import DIGEST_AT, NOW, Size, fresh_org, size_arguments
 from rendering import charts
 from rendering.i18n import Texts
 from services import kpi
 from services.manager_digest import RESPONSE_WINDOW
 from services.report_charts import quarter_visits, topic_load
-from storage import db
 from storage.question_stats import response_stats
 
 RUNS = 3
@@ -38,19 +36,13 @@ RUNS = 3
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--reps", type=int, default=1000)
-    parser.add_argument("--customers", type=int, default=20000)
-    parser.add_argument("--visits", type=int, default=200000)
+    size_arguments(parser)
     parser.add_argument("--database", help="database URL (default: a temporary SQLite file)")
     parser.add_argument("--out", help="write the PNGs into this folder")
     args = parser.parse_args()
     size = Size(args.reps, args.customers, args.visits)
     with tempfile.TemporaryDirectory() as folder:
-        database = db.open_database(args.database or f"sqlite:///{folder}/charts.db", migrate=True)
-        _empty(database)
-        started = time.perf_counter()
-        team_id = build_org(database, size, random.Random(7))
-        print(f"{database.dialect}: built {size.label()} in {time.perf_counter() - started:.1f} s")
+        database, team_id = fresh_org(args.database or f"sqlite:///{folder}/charts.db", size)
 
         with database.session_scope() as session:
             today = NOW.astimezone(ZoneInfo("Asia/Shanghai")).date()

@@ -10,7 +10,6 @@ file (rows, bytes); and for a rep's and a manager's calendar feed: seconds to bu
 from __future__ import annotations
 
 import argparse
-import random
 import statistics
 import tempfile
 import time
@@ -19,7 +18,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from bench.reports import NOW, Size, _empty, build_org
+from bench.reports import NOW, Size, fresh_org, size_arguments
 from domain.metrics import period_containing
 from exports import Selection, export_file
 from rendering.calendar_feed import feed_ics
@@ -31,18 +30,13 @@ from storage.models import Member
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--reps", type=int, default=1000)
-    parser.add_argument("--customers", type=int, default=20000)
-    parser.add_argument("--visits", type=int, default=200000)
+    size_arguments(parser)
     parser.add_argument("--database", help="database URL (default: a temporary SQLite file)")
     args = parser.parse_args()
     size = Size(args.reps, args.customers, args.visits)
     with tempfile.TemporaryDirectory() as folder:
-        database = db.open_database(args.database or f"sqlite:///{folder}/exports.db", migrate=True)
-        _empty(database)
-        started = time.perf_counter()
-        team_id = build_org(database, size, random.Random(7))
-        print(f"{database.dialect}: built {size.label()} in {time.perf_counter() - started:.1f} s\n")
+        database, team_id = fresh_org(args.database or f"sqlite:///{folder}/exports.db", size)
+        print()
         quarter = period_containing(NOW.date(), "quarter")
         selection = Selection(quarter.start, quarter.end, team_id)
         texts = Texts("zh", "Asia/Shanghai")

@@ -82,9 +82,7 @@ class Measure:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--reps", type=int, default=1000)
-    parser.add_argument("--customers", type=int, default=20000)
-    parser.add_argument("--visits", type=int, default=200000)
+    size_arguments(parser)
     parser.add_argument("--database", help="database URL (default: a temporary SQLite file per size)")
     args = parser.parse_args()
     large = Size(args.reps, args.customers, args.visits)
@@ -274,6 +272,23 @@ def _insert(conn, model, batch: list[dict], returning: bool) -> list[int]:
 
 def _at(day: date) -> datetime:
     return datetime.combine(day, datetime.min.time(), tzinfo=UTC) - timedelta(hours=8)
+
+
+def size_arguments(parser: argparse.ArgumentParser) -> None:
+    """--reps / --customers / --visits / --database, as every organisation-sized benchmark takes them."""
+    parser.add_argument("--reps", type=int, default=1000)
+    parser.add_argument("--customers", type=int, default=20000)
+    parser.add_argument("--visits", type=int, default=200000)
+
+
+def fresh_org(url: str, size: Size) -> tuple[db.Database, int]:
+    """A migrated, emptied database at `url` holding one organisation of `size`: (database, team id)."""
+    database = db.open_database(url, migrate=True)
+    _empty(database)
+    started = time.perf_counter()
+    team_id = build_org(database, size, random.Random(7))
+    print(f"{database.dialect}: built {size.label()} in {time.perf_counter() - started:.1f} s")
+    return database, team_id
 
 
 def _empty(database: db.Database) -> None:
