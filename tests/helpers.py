@@ -118,3 +118,9 @@ def backoff_on(clock: MonotonicClock, *clients: Any) -> Iterator[None]:
                 handler.interval_calculator = _VirtualInterval(real, clock)
                 undo.callback(setattr, handler, "interval_calculator", real)
         yield
+
+
+def en(driver: Any, *users: str) -> None:
+    """These Slack users read English (their Slack locale), in the team's time zone."""
+    for user in users:
+        driver.fake.users[user] = {"locale": "en-US", "tz": "Asia/Shanghai", "real_name": f"Name {user}"}

@@ -5,12 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from storage.models import Customer, Member, Team, Topic
-from tests.helpers import db, row_counts
-
-
-def en(driver, *users):
-    for user in users:
-        driver.fake.users[user] = {"locale": "en-US", "tz": "Asia/Shanghai", "real_name": f"Name {user}"}
+from tests.helpers import db, en, row_counts
 
 
 def test_first_setup_creates_the_team_and_its_manager(driver):

@@ -13,14 +13,9 @@ from core import clock
 from slackio import ids
 from slackio.driver import visible_text
 from storage.models import AuditRecord, Customer, Followup, KpiEntry, Member, Visit
-from tests.helpers import db, first_button, row_counts
+from tests.helpers import db, en, first_button, row_counts
 
 NOW = datetime(2026, 12, 2, 2, 0, tzinfo=UTC)  # Wednesday 10:00 in Shanghai
-
-
-def en(driver, *users):
-    for user in users:
-        driver.fake.users[user] = {"locale": "en-US", "tz": "Asia/Shanghai", "real_name": f"Name {user}"}
 
 
 def dms(driver, user: str) -> list[str]:

@@ -11,14 +11,9 @@ from sqlalchemy import select
 from core import clock
 from slackio.driver import visible_text
 from storage.models import AuditRecord, Customer, Followup, Member, Question, QuestionEvent, Visit
-from tests.helpers import db, row_counts
+from tests.helpers import db, en, row_counts
 
 NOW = datetime(2026, 12, 2, 2, 0, tzinfo=UTC)  # Wednesday 10:00 in Shanghai
-
-
-def en(driver, *users):
-    for user in users:
-        driver.fake.users[user] = {"locale": "en-US", "tz": "Asia/Shanghai", "real_name": f"Name {user}"}
 
 
 def dms(driver, user: str) -> list[str]:

@@ -12,18 +12,13 @@ from core import clock
 from services import coverage
 from slackio import ids
 from storage.models import Customer, Followup, Handover, Member, OutboxMessage, Question
-from tests.helpers import db, first_button, runner
+from tests.helpers import db, en, first_button, runner
 
 # 1 Dec 2026, 09:00 in Shanghai (the example team's time zone).
 NOW = datetime(2026, 12, 1, 1, 0, tzinfo=UTC)
 # Whole days 10–12 Dec in Shanghai: from 9 Dec 16:00 UTC to 12 Dec 16:00 UTC.
 START = datetime(2026, 12, 9, 16, 0, tzinfo=UTC)
 END = datetime(2026, 12, 12, 16, 0, tzinfo=UTC)
-
-
-def en(driver, *users):
-    for user in users:
-        driver.fake.users[user] = {"locale": "en-US", "tz": "Asia/Shanghai", "real_name": f"Name {user}"}
 
 
 @pytest.fixture
