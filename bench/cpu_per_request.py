@@ -33,7 +33,9 @@ import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from functools import partial
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlencode
 
 from bench.ack_latency import free_port
@@ -87,7 +89,7 @@ def snooze(ctx: Context, i: int) -> tuple[str, str]:
 
 
 def form_submit(ctx: Context, i: int) -> tuple[str, str]:
-    values = {
+    values: dict[str, dict[str, Any]] = {
         "customer": {ids.VISIT_CUSTOMER: {"type": "external_select", "selected_option": {"text": {"type": "plain_text", "text": CUSTOMER}, "value": str(ctx.customer_id)}}},
         "date": {"date": {"type": "datepicker", "selected_date": date.today().isoformat()}},
         "type": {"type": {"type": "static_select", "selected_option": {"text": {"type": "plain_text", "text": "onsite"}, "value": "onsite"}}},
@@ -348,7 +350,7 @@ def main() -> None:
                     for app, server in servers.items():
                         results[(kind, size)] = results.get((kind, size), {})
                         try:
-                            results[(kind, size)][app] = measure(fake, server, secret, lambda i, m=make, c=ctx: m(c, i), start, requests)
+                            results[(kind, size)][app] = measure(fake, server, secret, partial(make, ctx), start, requests)
                         except RuntimeError as exc:
                             raise RuntimeError(f"{app}, {kind}: {exc}") from None
                     cell = results[(kind, size)]
