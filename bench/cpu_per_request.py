@@ -123,9 +123,9 @@ KINDS: dict[str, Callable[[Context, int], tuple[str, str]]] = {
 
 
 class Server:
-    def __init__(self, app: str, env: dict[str, str], profile: str | None, root: Path = ROOT) -> None:
+    def __init__(self, app: str, env: dict[str, str], profile: str | None, root: Path = ROOT, sql_log: str | None = None) -> None:
         self.port = free_port()
-        extra = ["--profile", profile] if profile else []
+        extra = (["--profile", profile] if profile else []) + (["--log-sql", sql_log] if sql_log else [])
         self.process = subprocess.Popen([sys.executable, "-m", "bench.serve_instrumented", "--app", app, "--port", str(self.port), *extra],
                                         cwd=root, env=env, stdout=subprocess.PIPE, text=True)
         assert self.process.stdout is not None
@@ -164,6 +164,7 @@ class Cell:
     statements: float
     commits: float
     ack_ms: float
+    front_wait_ms: float  # in the HTTP thread until the ack, not on its CPU
 
 
 server_last = [b""]  # the last ack's body, for the error when an answer does not come
@@ -213,6 +214,7 @@ def measure(fake: FakeSlack, server: Server, secret: str, make: Callable[[int], 
         statements=(after["statements"] - before["statements"]) / requests,
         commits=(after["commits"] - before["commits"]) / requests,
         ack_ms=acks[len(acks) // 2] * 1000,
+        front_wait_ms=((after["front_wall_us"] - before["front_wall_us"]) - (after["front_cpu_us"] - before["front_cpu_us"])) / 1000 / requests,
     )
 
 
@@ -313,7 +315,7 @@ def main() -> None:
     parser.add_argument("--database", help="database URL (default: a temporary SQLite file)")
     parser.add_argument("--memory", type=int, help="mixed requests for the memory check (default 20,000; --quick 2,000; 0: skip)")
     parser.add_argument("--kinds", nargs="*", help="only these kinds (names as printed)")
-    parser.add_argument("--profile", help="a folder: write ambot's cProfile per size there")
+    parser.add_argument("--profile", help="a folder: write ambot's cProfile and SQL statements per size there")
     parser.add_argument("--before", type=Path, help="a copy of an earlier ambot (with this bench/ copied in): measured beside, as 'before'")
     args = parser.parse_args()
     requests = args.requests or (30 if args.quick else 200)
@@ -339,10 +341,11 @@ def main() -> None:
                 found = grow(database_url, size)
                 ctx = Context(fake.response_url("bench"), found[0], found[1:], run)
                 profile = str(Path(args.profile).resolve() / f"ambot-{index}.prof") if args.profile else None
+                sql_log = str(Path(args.profile).resolve() / f"ambot-{index}.sql") if args.profile else None
                 if profile or not servers:  # a fresh ambot per size when profiling (one profile each)
                     for server in servers.values():
                         server.stop()
-                    servers = {"bare": Server("bare", env, None), "ambot": Server("ambot", env, profile)}
+                    servers = {"bare": Server("bare", env, None), "ambot": Server("ambot", env, profile, sql_log=sql_log)}
                     if args.before:
                         servers["before"] = Server("ambot", env, None, args.before.resolve())
                 for kind, make in kinds.items():
@@ -364,8 +367,8 @@ def main() -> None:
     limit = 2.5 if backend == "PostgreSQL" else 2.0
     print(f"\nCPU per request, {backend}, one client, {requests} requests per cell; ratio: ambot ÷ bare Bolt; growth: ÷ the smallest size")
     before = "before" in next(iter(results.values()))
-    print(f"| request | data |{' before ms (SQL) |' if before else ''} ambot ms | bare ms | ratio (≤{limit}×) | growth (≤1.2×) | SQL (≤5) | commits (≤1) | ack ms ambot / bare |")
-    print("| --- | --- |" + (" --- |" if before else "") + " --- | --- | --- | --- | --- | --- | --- |")
+    print(f"| request | data |{' before ms (SQL) |' if before else ''} ambot ms | bare ms | ratio (≤{limit}×) | growth (≤1.2×) | SQL (≤5) | commits (≤1) | ack ms ambot / bare | ack wait ms (≤2) |")
+    print("| --- | --- |" + (" --- |" if before else "") + " --- | --- | --- | --- | --- | --- | --- | --- |")
     for kind in kinds:
         smallest = results[(kind, sizes[0])]["ambot"].cpu_ms
         for size in sizes:
@@ -379,7 +382,7 @@ def main() -> None:
             earlier = results[(kind, size)].get("before")
             was = f" {earlier.cpu_ms:.2f} ({earlier.statements:.0f}) |" if earlier else ""
             print(f"| {kind} | {size.label()} |{was} {ours.cpu_ms:.2f} | {bare.cpu_ms:.2f} | {ratio:.1f}×{mark(ratio <= limit)} | {growth:.2f}×{mark(growth <= 1.2)} "
-                  f"| {ours.statements:.1f}{mark(ours.statements <= 5)} | {ours.commits:.1f}{mark(ours.commits <= 1)} | {ours.ack_ms:.1f} / {bare.ack_ms:.1f} |")
+                  f"| {ours.statements:.1f}{mark(ours.statements <= 5)} | {ours.commits:.1f}{mark(ours.commits <= 1)} | {ours.ack_ms:.1f} / {bare.ack_ms:.1f} | {ours.front_wait_ms:.1f}{mark(ours.front_wait_ms <= 2)} |")
     if rss:
         print(f"\nMemory (RSS) after 1,000 and {memory_total:,} mixed requests:")
         for app, (early, late) in rss.items():

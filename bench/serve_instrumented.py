@@ -20,6 +20,7 @@ import os
 import signal
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -38,21 +39,33 @@ class Counters:
         self.statements = 0
         self.commits = 0
         self.finished = 0
+        self.front_wall_us = 0  # time in the HTTP thread, request in to ack out
+        self.front_cpu_us = 0  # CPU of that thread meanwhile
+        self.sql_log: Any = None  # a file: each statement, one line
 
-    def add(self, name: str) -> None:
+    def add(self, name: str, amount: int = 1) -> None:
         with self.lock:
-            setattr(self, name, getattr(self, name) + 1)
+            setattr(self, name, getattr(self, name) + amount)
 
     def watch(self, engine: Engine) -> None:
         def statement(conn: Any, cursor: Any, sql: str, *args: Any) -> None:
             if not sql.lstrip().upper().startswith("BEGIN"):
                 self.add("statements")
+            if self.sql_log is not None:
+                self.sql_log.write(f"{threading.current_thread().name}: {' '.join(sql.split())[:300]}\n")
+                self.sql_log.flush()
 
         event.listen(engine, "before_cursor_execute", statement)
-        event.listen(engine, "commit", lambda conn: self.add("commits"))
+        event.listen(engine, "commit", self._commit)
+
+    def _commit(self, conn: Any) -> None:
+        self.add("commits")
+        if self.sql_log is not None:
+            self.sql_log.write(f"{threading.current_thread().name}: COMMIT\n")
 
     def as_json(self) -> dict[str, int]:
-        return {"statements": self.statements, "commits": self.commits, "finished": self.finished, "rss_kb": rss_kb()}
+        return {"statements": self.statements, "commits": self.commits, "finished": self.finished, "rss_kb": rss_kb(),
+                "front_wall_us": self.front_wall_us, "front_cpu_us": self.front_cpu_us}
 
 
 def rss_kb(pid: int | str = "self") -> int:
@@ -125,7 +138,14 @@ def with_stats(application: WSGIApplication, counters: Counters) -> WSGIApplicat
             body = json.dumps(counters.as_json()).encode()
             start_response("200 OK", [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
             return [body]
-        return application(environ, start_response)
+        if counters.sql_log is not None:
+            counters.sql_log.write("--- request\n")
+        wall, cpu = time.perf_counter(), time.thread_time()
+        try:
+            return application(environ, start_response)
+        finally:
+            counters.add("front_cpu_us", int((time.thread_time() - cpu) * 1e6))
+            counters.add("front_wall_us", int((time.perf_counter() - wall) * 1e6))
 
     return serve
 
@@ -135,8 +155,11 @@ def main() -> None:
     parser.add_argument("--app", choices=["ambot", "bare"], required=True)
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--profile", help="write a cProfile of the requests here on SIGTERM")
+    parser.add_argument("--log-sql", help="write every SQL statement to this file (thread: statement)")
     args = parser.parse_args()
     counters = Counters()
+    if args.log_sql:
+        counters.sql_log = open(args.log_sql, "w", encoding="utf-8")  # noqa: SIM115 (open for the process's life)
     profiles = Profiles() if args.profile else None
     application = ambot_application(counters, profiles) if args.app == "ambot" else bare_application(counters)
     if profiles:

@@ -55,6 +55,25 @@ def my_open_followups(session: Session, access: VisitAccess, today: date, *, lim
     return [followup_view(f, today) for f in rows]
 
 
+@dataclass(frozen=True)
+class FollowupPage:
+    items: list[FollowupView]  # this page's
+    total: int  # on every page
+    page: int
+
+
+def my_open_followups_page(session: Session, access: VisitAccess, today: date, *, page: int, per_page: int) -> FollowupPage:
+    """Page `page` of my open follow-ups, `per_page` a page: only that page is read, and
+    the count only when the page is full or past the end."""
+    offset = (page - 1) * per_page
+    rows = store.open_followups(session, access.team_id, owner_ids=access.owner_ids, limit=per_page, offset=offset, listing=True)
+    if len(rows) < per_page and (rows or page == 1):
+        total = offset + len(rows)
+    else:
+        total = count_my_open_followups(session, access)
+    return FollowupPage([followup_view(f, today) for f in rows], total, page)
+
+
 def count_my_open_followups(session: Session, access: VisitAccess) -> int:
     return store.count_open_followups(session, access.team_id, owner_ids=access.owner_ids)
 

@@ -13,7 +13,7 @@ from datetime import date, datetime
 from typing import Protocol
 
 from sqlalchemy import Select, func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from domain import team_rules as rules
 from storage.models import Customer, Followup, Visit
@@ -194,9 +194,13 @@ def open_followups(
     customer_ids: Iterable[int] | None = None,
     due_on_or_before: date | None = None,
     limit: int | None = None,
+    offset: int = 0,
+    listing: bool = False,
 ) -> list[Followup]:
-    """Open follow-ups, oldest due date first (those without a due date last)."""
-    query = _followup_query().where(Followup.team_id == team_id, Followup.status == "open")
+    """Open follow-ups, oldest due date first (those without a due date last). With
+    `listing`, only what a list shows is loaded with them (customer and owner, one query)."""
+    base = select(Followup).options(joinedload(Followup.customer), joinedload(Followup.owner)) if listing else _followup_query()
+    query = base.where(Followup.team_id == team_id, Followup.status == "open")
     if owner_ids is not None:
         query = query.where(Followup.owner_id.in_(list(owner_ids)))
     if customer_ids is not None:
@@ -206,6 +210,8 @@ def open_followups(
     query = query.order_by(Followup.due.is_(None), Followup.due, Followup.created_at, Followup.id)
     if limit is not None:
         query = query.limit(limit)
+    if offset:
+        query = query.offset(offset)
     return list(session.scalars(query).all())
 
 
