@@ -79,12 +79,19 @@ class Profiles:
     """One profiler for the HTTP threads and one for the work after the ack (a single
     client: at most one request in each at a time)."""
 
+    WARM_UP = 12  # calls not profiled: first uses (templates compiled, caches filled)
+
     def __init__(self) -> None:
         self.front = cProfile.Profile()
         self.after = cProfile.Profile()
 
     def wrap(self, profile: cProfile.Profile, fn: Callable[..., Any]) -> Callable[..., Any]:
+        calls = [0]
+
         def profiled(*args: Any, **kwargs: Any) -> Any:
+            calls[0] += 1
+            if calls[0] <= self.WARM_UP:
+                return fn(*args, **kwargs)
             try:
                 profile.enable()
             except ValueError:  # another thread has it: not profiled
