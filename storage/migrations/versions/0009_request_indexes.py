@@ -1,0 +1,23 @@
+"""An index for the requests that read a customer's visits: the latest visit of each
+customer (cadence) and the count of a rep's visits, without reading every visit
+
+Revision ID: 0009
+Revises: 0007
+Create Date: 2026-12-03
+"""
+from alembic import op
+
+revision = "0009"
+down_revision = "0007"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("visits") as batch_op:
+        batch_op.create_index("ix_visits_customer_live_date", ["customer_id", "withdrawn_at", "visit_date"], unique=False)
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("visits") as batch_op:
+        batch_op.drop_index("ix_visits_customer_live_date")
