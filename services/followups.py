@@ -26,6 +26,9 @@ from storage.calendars import team_calendar
 from storage.models import Followup, Member, Team
 
 SNOOZES = {"day": 1, "week": 7}
+# What Done and Snooze change (or find changed by someone else): re-read after the UPDATE,
+# the follow-up's other columns and its customer and owner as they were.
+STATE = ["due", "status", "done_at", "done_by_id", "withdrawn_at", "withdrawn_by_id", "version"]
 
 
 @dataclass(frozen=True)
@@ -91,7 +94,7 @@ def complete(session: Session, access: VisitAccess, followup_id: int, now: datet
         .values(status="done", done_at=now, done_by_id=access.member_id, version=Followup.version + 1)
         .execution_options(synchronize_session=False)
     )).rowcount
-    session.refresh(followup)
+    session.refresh(followup, STATE)
     if not marked:
         if followup.withdrawn_at is not None:
             return complete(session, access, followup_id, now)  # says so
@@ -150,7 +153,7 @@ def snooze(session: Session, access: VisitAccess, followup_id: int, length: str,
         .values(due=new_due, version=Followup.version + 1)
         .execution_options(synchronize_session=False)
     )).rowcount
-    session.refresh(followup)  # what is stored now, whoever changed it
+    session.refresh(followup, STATE)  # what is stored now, whoever changed it
     if moved:
         audit.record(session, entity="followups", entity_id=followup.id, team_id=followup.team_id, action="update",
                      before={"due": expected}, after={"due": new_due}, version=followup.version)

@@ -191,7 +191,9 @@ def _followup_query() -> Select:
 
 
 def get_followup(session: Session, followup_id: int) -> Followup | None:
-    return session.scalar(_followup_query().where(Followup.id == followup_id))
+    """One follow-up with its customer and owner (one query) and its visit."""
+    query = select(Followup).options(joinedload(Followup.customer), joinedload(Followup.owner), selectinload(Followup.visit))
+    return session.scalar(query.where(Followup.id == followup_id))
 
 
 def open_followups(
