@@ -10,10 +10,10 @@ from datetime import date
 from typing import Any
 
 from domain.quicklog import VISIT_TYPES
+from domain.refusal import Refusal
 from domain.visit_form import MAX_FOLLOWUP_ROWS, FollowupRow, VisitDraft, row_block_ids
 from rendering import blocks as bk
 from rendering.i18n import Texts, slack_escape
-from domain.refusal import Refusal
 from rendering.pages import Entry, More, Page, list_message, page_message
 from slackio import ids
 
