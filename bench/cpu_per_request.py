@@ -346,7 +346,7 @@ def main() -> None:
         env.update(DATABASE_URL=database_url, SLACK_BOT_TOKEN="xoxb-bench", SLACK_SIGNING_SECRET=secret, SLACK_API_URL=fake.api_url, AMBOT_LOG_LEVEL="WARNING")
         backend = "PostgreSQL" if database_url.startswith("postgresql") else "SQLite"
         results: dict[tuple[str, Size], dict[str, Cell]] = {}
-        counter = itertools.count(0, 1000)
+        counter = itertools.count(0, 1000)  # each app's requests differ too (n × 1,000,000): no visit is a copy of another's
         servers: dict[str, Server] = {}
         try:
             for index, size in enumerate(sizes):
@@ -363,10 +363,10 @@ def main() -> None:
                     time.sleep(3)  # ambot loads jieba's dictionary beside its first requests
                 for kind, make in kinds.items():
                     start = next(counter)
-                    for app, server in servers.items():
+                    for n, (app, server) in enumerate(servers.items()):
                         results[(kind, size)] = results.get((kind, size), {})
                         try:
-                            results[(kind, size)][app] = measure(fake, server, secret, partial(make, ctx), start, requests)
+                            results[(kind, size)][app] = measure(fake, server, secret, partial(make, ctx), start + n * 1_000_000, requests)
                         except RuntimeError as exc:
                             raise RuntimeError(f"{app}, {kind}: {exc}") from None
                     cell = results[(kind, size)]
