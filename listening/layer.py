@@ -164,7 +164,9 @@ class Listeners:
                 ack(options=req.options)
             else:
                 ack(**(answer or req.form_answer or {}))
-            self._send(req)
+            # Bolt answers Slack when this returns: what was queued (a DM, a Home redraw)
+            # goes out from the pool, not before the form's answer.
+            self.runtime.background.submit(self._send, req)
 
         run_then_ack.__name__ = getattr(listener, "__name__", spec.name)
         return run_then_ack
