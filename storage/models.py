@@ -261,7 +261,7 @@ class Visit(Base):
         Index("ix_visits_team_date", "team_id", "visit_date"),
         Index("ix_visits_team_next_visit", "team_id", "next_visit"),  # planned visits
         # A customer's latest visit (cadence) and a rep's visit count, read from the index.
-        Index("ix_visits_customer_live_date", "customer_id", "withdrawn_at", "visit_date"),
+        Index("ix_visits_customer_live_date", "customer_id", "visit_date", "withdrawn_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

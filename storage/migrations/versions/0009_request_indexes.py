@@ -15,7 +15,7 @@ depends_on = None
 
 def upgrade() -> None:
     with op.batch_alter_table("visits") as batch_op:
-        batch_op.create_index("ix_visits_customer_live_date", ["customer_id", "withdrawn_at", "visit_date"], unique=False)
+        batch_op.create_index("ix_visits_customer_live_date", ["customer_id", "visit_date", "withdrawn_at"], unique=False)
 
 
 def downgrade() -> None:
