@@ -1,5 +1,6 @@
-"""An index for the requests that read a customer's visits: the latest visit of each
-customer (cadence) and the count of a rep's visits, without reading every visit
+"""Visits indexed by customer, day and withdrawal: the latest visit of each customer
+(cadence), the count of a rep's visits and whether a plan was superseded, without
+reading every visit of the customer
 
 Revision ID: 0009
 Revises: 0007
