@@ -263,6 +263,8 @@ class Visit(Base):
         # A customer's latest visit (cadence), a rep's visit count and later visits than a
         # plan, read from the index.
         Index("ix_visits_customer_live_date", "customer_id", "visit_date", "withdrawn_at"),
+        # A rep's visits in a KPI period, counted from the index alone.
+        Index("ix_visits_rep_date", "rep_id", "visit_date", "withdrawn_at", "team_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
