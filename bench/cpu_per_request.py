@@ -302,14 +302,12 @@ def memory(fake: FakeSlack, servers: dict[str, Server], secret: str, ctx: Contex
             with fake._lock:
                 base = answers(fake)
             server.post(secret, *kinds[n % len(kinds)](ctx, 10_000_000 + n))
-            if n % 50 == 49:
-                wait_calls(fake, base + 1)
-                fake.settle(quiet=0.2, timeout=20)
+            wait_calls(fake, base + 1)  # one client: the next request once this one is answered
+            if n % 200 == 199:
+                fake.settle(quiet=0.1, timeout=20)
                 with fake._lock:
                     fake.calls.clear()
-            del base
             if n + 1 == min(1000, total):
-                time.sleep(0.3)
                 fake.settle(quiet=0.5, timeout=20)
                 early = server.stats()["rss_kb"]
         fake.settle(quiet=0.5, timeout=20)
