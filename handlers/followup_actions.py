@@ -48,7 +48,8 @@ def act_on_followup(req: Request, what: str) -> None:
         req.reply({"text": pressed.get("text") or note, "blocks": patched}, replace_original=True)
     else:
         # Slack does not send the content of an ephemeral message back: show the list afresh.
-        payload = visit_blocks.followups_message(texts, followups.my_open_followups(req.db, access, access.today(req.now)), req.user_id)
+        shown = followups.my_open_followups_page(req.db, access, access.today(req.now), page=1, per_page=visit_blocks.FOLLOWUPS_PAGE)
+        payload = visit_blocks.followups_message(texts, shown.items, req.user_id, total=shown.total)
         payload["blocks"].insert(0, bk.context(note))
         req.reply(payload, replace_original=True)
     req.refresh_home(req.user_id, outcome.followup.owner_slack_id)

@@ -131,8 +131,9 @@ def _list(req: Request, access: VisitAccess, customer_name: str, page: int = 1) 
 
 
 def _followups(req: Request, access: VisitAccess, page: int = 1) -> None:
-    items = followups.my_open_followups(req.db, access, access.today(req.now))
-    req.reply(visit_blocks.followups_message(req.texts, items, req.user_id, page=page), replace_original=_more(req))
+    shown = followups.my_open_followups_page(req.db, access, access.today(req.now), page=page, per_page=visit_blocks.FOLLOWUPS_PAGE)
+    message = visit_blocks.followups_message(req.texts, shown.items, req.user_id, page=page, total=shown.total)
+    req.reply(message, replace_original=_more(req))
 
 
 def _more(req: Request) -> bool | None:

@@ -55,29 +55,90 @@ class Spec:
     refused: Callable[[Request, str], None] | None = None
 
 
+class Routes:
+    """One kind's listeners by id: a dict lookup, then the patterns in order."""
+
+    def __init__(self) -> None:
+        self.exact: dict[str, Callable[..., None]] = {}
+        self.patterns: list[tuple[re.Pattern[str], Callable[..., None]]] = []
+
+    def add(self, matcher: Matcher, run: Callable[..., None]) -> None:
+        if isinstance(matcher, str):
+            self.exact.setdefault(matcher, run)  # the first registered wins, as in Bolt
+        else:
+            self.patterns.append((matcher, run))
+
+    def find(self, key: object) -> Callable[..., None] | None:
+        if not isinstance(key, str):
+            return None
+        found = self.exact.get(key)
+        if found is None:
+            found = next((run for pattern, run in self.patterns if pattern.search(key)), None)
+        return found
+
+
+# Where each kind's id is in a payload.
+_KEYS: dict[str, Callable[[dict[str, Any]], object]] = {
+    "command": lambda body: body.get("command"),
+    "action": lambda body: ((body.get("actions") or [{}])[0] or {}).get("action_id"),
+    "view": lambda body: (body.get("view") or {}).get("callback_id"),
+    "options": lambda body: body.get("action_id"),
+}
+
+
 class Listeners:
-    """Registers listeners with Bolt, each wrapped by the layer."""
+    """Registers listeners with Bolt, each wrapped by the layer.
+
+    Commands, buttons, forms and type-aheads are one Bolt listener per kind, which finds
+    the listener by its id in a dict: Bolt evaluates five matchers per request instead
+    of one per registered id."""
 
     def __init__(self, app: App, runtime: Runtime) -> None:
         self.app = app
         self.runtime = runtime
+        self.routes: dict[str, Routes] = {}
         app.use(self._open_request)
 
     def command(self, name: str, listener: Listener, *, usage: str | None = None) -> None:
-        self.app.command(name)(self._after_ack(listener, Spec("command", name, usage=usage)))
+        self._route("command", name, self._after_ack(listener, Spec("command", name, usage=usage)))
 
     def action(self, action_id: Matcher, listener: Listener, *, refused: Callable[[Request, str], None] | None = None) -> None:
-        self.app.action(action_id)(self._after_ack(listener, Spec("action", str(action_id), refused=refused)))
+        self._route("action", action_id, self._after_ack(listener, Spec("action", str(action_id), refused=refused)))
 
     def event(self, event_type: str, listener: Listener) -> None:
         self.app.event(event_type)(self._after_ack(listener, Spec("event", event_type)))
 
     def view(self, callback_id: str, listener: Listener, *, fields: dict[str, str] | None = None, default_field: str | None = None) -> None:
         spec = Spec("view", callback_id, fields=fields or {}, default_field=default_field)
-        self.app.view(callback_id)(self._with_answer(listener, spec))
+        self._route("view", callback_id, self._with_answer(listener, spec))
 
     def options(self, action_id: str, listener: Listener) -> None:
-        self.app.options(action_id)(self._with_answer(listener, Spec("options", action_id)))
+        self._route("options", action_id, self._with_answer(listener, Spec("options", action_id)))
+
+    def _route(self, kind: str, matcher: Matcher, run: Callable[..., None]) -> None:
+        routes = self.routes.get(kind)
+        if routes is None:
+            routes = self.routes[kind] = Routes()
+            key = _KEYS[kind]
+
+            def known(body: dict[str, Any]) -> bool:
+                return routes.find(key(body)) is not None
+
+            def dispatch(ack: Any, body: dict[str, Any], context: BoltContext) -> None:
+                run = routes.find(key(body))
+                assert run is not None  # `known` matched it
+                run(ack, context)
+
+            dispatch.__name__ = f"ambot_{kind}"
+            anything = re.compile("")
+            register = {
+                "command": lambda: self.app.command(anything, matchers=[known]),
+                "action": lambda: self.app.action({"type": "block_actions", "action_id": anything}, matchers=[known]),
+                "view": lambda: self.app.view(anything, matchers=[known]),
+                "options": lambda: self.app.options(anything, matchers=[known]),
+            }[kind]
+            register()(dispatch)
+        routes.add(matcher, run)
 
     # --- Bolt's side -------------------------------------------------------------------
 
@@ -103,7 +164,9 @@ class Listeners:
                 ack(options=req.options)
             else:
                 ack(**(answer or req.form_answer or {}))
-            self._send(req)
+            # Bolt answers Slack when this returns: what was queued (a DM, a Home redraw)
+            # goes out from the pool, not before the form's answer.
+            self.runtime.background.submit(self._send, req)
 
         run_then_ack.__name__ = getattr(listener, "__name__", spec.name)
         return run_then_ack

@@ -28,7 +28,7 @@ from listening.runtime import Runtime
 from rendering.blocks import ephemeral
 from rendering.i18n import Texts, negotiate_locale
 from rendering.mentions import mentioned, plain_fallback
-from services import people
+from services import home, people
 from slackio.profiles import fetch_profile
 from slackio.text import unescape
 from storage import audit
@@ -266,9 +266,18 @@ class Request:
 
     def refresh_home(self, *slack_ids: str | None) -> None:
         """Redraw these people's App Home (they saw it recently) once the change is saved."""
-        wanted = [s for s in dict.fromkeys(slack_ids) if s]
+        wanted = [s for s in dict.fromkeys(slack_ids) if s and self._may_be_looking(s)]
         if wanted:
             self.after(lambda: self.runtime.refresh_home(*wanted))
+
+    def _may_be_looking(self, slack_id: str) -> bool:
+        """False for someone this request has read (the asker, mostly) who has not opened
+        their Home lately: nobody is looking at it, and it is built afresh when opened.
+        Anyone else: the redraw looks for itself."""
+        if self._session is None:
+            return True
+        rows = [m for m in people.loaded_members(self._session) if m.slack_id == slack_id]
+        return not rows or any(home.seen_recently_at(m.home_seen_at, self.now) for m in rows)
 
     def answer_form(self, **answer: Any) -> None:
         """A view submission's answer: `response_action="update", view=…` and the like;

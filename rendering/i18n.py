@@ -65,11 +65,36 @@ def translations(locale: str) -> NullTranslations:
     return Translations.load(str(LOCALE_DIR), [locale], domain=DOMAIN)
 
 
+class TextsEnvironment(Environment):
+    """A Jinja2 Environment that also keeps each template's macros as one module per
+    reader's time zone: a macro call does not run the template again."""
+
+    MAX_MODULES = 4000  # templates × time zones in use; a safety bound, never reached in practice
+
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)
+        self.modules: dict[tuple[str, str | None], Any] = {}
+
+    def module(self, template_name: str, tz: str | None) -> Any:
+        key = (template_name, tz)
+        module = self.modules.get(key)
+        if module is None:
+            name = template_name if template_name.endswith(".j2") else f"{template_name}.j2"
+            module = self.get_template(name).make_module({"reader_tz": tz})
+            if len(self.modules) >= self.MAX_MODULES:
+                self.modules.clear()
+            self.modules[key] = module  # two threads may both build it: the same module, harmless
+        return module
+
+
 @cache
-def environment(locale: str) -> Environment:
+def environment(locale: str) -> TextsEnvironment:
     if locale not in LOCALES:
         raise ValueError(f"unknown locale {locale!r}")
-    env = Environment(
+    env = TextsEnvironment(
+        # Templates are read once per process: a changed template needs a restart.
+        auto_reload=False,
+        cache_size=-1,
         loader=FileSystemLoader(str(TEMPLATES_DIR)),
         extensions=["jinja2.ext.i18n"],
         undefined=StrictUndefined,
@@ -140,15 +165,12 @@ class Texts:
 
     def macro(self, template_name: str, macro_name: str, /, *args: object, **kwargs: object) -> str:
         """Call one `{% macro %}` of a template file: small phrases grouped per capability."""
-        template = self.env.get_template(template_name if template_name.endswith(".j2") else f"{template_name}.j2")
-        module = template.make_module({"reader_tz": self.tz})
-        return str(getattr(module, macro_name)(*args, **kwargs)).strip()
+        return str(getattr(self.env.module(template_name, self.tz), macro_name)(*args, **kwargs)).strip()
 
     def macros(self, template_name: str, /) -> Any:
         """A template's macros as one module, for a long list: `m = texts.macros(…)`, then
-        `str(m.line(item)).strip()` for each item (no new module per call)."""
-        template = self.env.get_template(template_name if template_name.endswith(".j2") else f"{template_name}.j2")
-        return template.make_module({"reader_tz": self.tz})
+        `str(m.line(item)).strip()` for each item."""
+        return self.env.module(template_name, self.tz)
 
     def gettext(self, message: str, **variables: object) -> str:
         # jinja2 infers Environment.globals as dict[str, object]; i18n put a callable there.

@@ -140,6 +140,12 @@ def list_message(texts: Texts, head: Sequence[Block], entries: Sequence[Entry], 
     it is ("page 2 of 5") with a More button."""
     reserved = len(head) + len(foot) + 2  # the "page N of M" line and the More button
     shown = page_of(entries, page, reserved_blocks=reserved, chars=chars)
+    return page_message(texts, head, shown, more=more, fallback=fallback, foot=foot)
+
+
+def page_message(texts: Texts, head: Sequence[Block], shown: Page, *, more: More, fallback: str, foot: Sequence[Block] = ()) -> dict[str, Any]:
+    """A page already cut (by the caller, in SQL): `head`, its entries, `foot`, "page N of
+    M" and the More button as `list_message` draws them."""
     body: list[Block] = [*head, *entry_blocks(shown.entries), *foot]
     if shown.count > 1:
         where = texts.macro("common", "page_of", shown.number, shown.count, more.command)

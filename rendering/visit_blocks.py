@@ -10,16 +10,18 @@ from datetime import date
 from typing import Any
 
 from domain.quicklog import VISIT_TYPES
+from domain.refusal import Refusal
 from domain.visit_form import MAX_FOLLOWUP_ROWS, FollowupRow, VisitDraft, row_block_ids
 from rendering import blocks as bk
 from rendering.i18n import Texts, slack_escape
-from rendering.pages import Entry, More, list_message
+from rendering.pages import Entry, More, Page, list_message, page_message
 from slackio import ids
 
 Block = dict[str, Any]
 MESSAGE_ITEMS = 20  # follow-ups in one message: 2 blocks each, well inside 50
 PLAN_ITEMS = 10  # planned visits listed under `/visit list`; the rest are counted
 LIST_PAGE_CHARS = 6000  # a page of visit summaries: about a dozen
+FOLLOWUPS_PAGE = 20  # `/visit followups`: follow-ups a page, each with its row of buttons (2 blocks)
 TEXT_MAX = 3000  # Slack's plain_text_input maximum
 
 
@@ -212,15 +214,23 @@ def followup_blocks(texts: Texts, followup: Any, reader: str) -> list[Block]:
     ]
 
 
-def followups_message(texts: Texts, items: list[Any], reader: str, *, page: int = 1) -> dict[str, Any]:
-    """`/visit followups`, page `page`: each follow-up with Done / Snooze."""
-    head = texts.render("visit/followups", count=len(items))
+def followups_message(texts: Texts, items: list[Any], reader: str, *, page: int = 1, total: int | None = None) -> dict[str, Any]:
+    """`/visit followups`, page `page` (`FOLLOWUPS_PAGE` follow-ups a page), each with Done
+    / Snooze: `items` are that page's follow-ups out of `total`, or all of them when
+    `total` is not given."""
+    if total is None:
+        total = len(items)
+        items = items[(page - 1) * FOLLOWUPS_PAGE : page * FOLLOWUPS_PAGE]
+    pages = max(1, -(-total // FOLLOWUPS_PAGE))
+    if page > pages:
+        raise Refusal("common.no_such_page", page=page, pages=pages)
+    head = texts.render("visit/followups", count=total)
     entries = [
         Entry(blocks[0]["text"]["text"], after=tuple(blocks[1:]), block_id=blocks[0].get("block_id"))
         for blocks in (followup_blocks(texts, item, reader) for item in items)
     ]
     more = More(ids.FOLLOWUPS_MORE, f"{ids.VISIT} followups")
-    return list_message(texts, [bk.section(head)], entries, page=page, more=more, fallback=head)
+    return page_message(texts, [bk.section(head)], Page(page, pages, entries), more=more, fallback=head)
 
 
 def reminder_message(texts: Texts, reminder: Any) -> dict[str, Any]:

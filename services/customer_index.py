@@ -70,7 +70,10 @@ def match_customer(session: Session, team_id: int, query: str) -> CustomerMatch:
 
 
 def _index(session: Session, team_id: int) -> CustomerIndex:
-    stamp = session.scalar(select(Team.customers_stamp).where(Team.id == team_id))
+    # The team's row is usually in the session already (read with the asker's membership),
+    # and a flush that changes a customer renews the stamp on it too: no query then.
+    team = session.get(Team, team_id)
+    stamp = team.customers_stamp if team is not None else None
     key = (str(session.get_bind().engine.url), team_id)
     if stamp is not None:
         with _lock:

@@ -27,6 +27,9 @@ from storage.calendars import team_calendar
 from storage.models import Followup, Member, Team
 
 SNOOZES = {"day": 1, "week": 7}
+# What Done and Snooze change (or find changed by someone else): re-read after the UPDATE,
+# the follow-up's other columns and its customer and owner as they were.
+STATE = ["due", "status", "done_at", "done_by_id", "withdrawn_at", "withdrawn_by_id", "version"]
 
 
 @dataclass(frozen=True)
@@ -57,6 +60,25 @@ def my_open_followups(session: Session, access: VisitAccess, today: date, *, lim
     return [followup_view(f, today) for f in rows]
 
 
+@dataclass(frozen=True)
+class FollowupPage:
+    items: list[FollowupView]  # this page's
+    total: int  # on every page
+    page: int
+
+
+def my_open_followups_page(session: Session, access: VisitAccess, today: date, *, page: int, per_page: int) -> FollowupPage:
+    """Page `page` of my open follow-ups, `per_page` a page: only that page is read, and
+    the count only when the page is full or past the end."""
+    offset = (page - 1) * per_page
+    rows = store.open_followups(session, access.team_id, owner_ids=access.owner_ids, limit=per_page, offset=offset, listing=True)
+    if len(rows) < per_page and (rows or page == 1):
+        total = offset + len(rows)
+    else:
+        total = count_my_open_followups(session, access)
+    return FollowupPage([followup_view(f, today) for f in rows], total, page)
+
+
 def count_my_open_followups(session: Session, access: VisitAccess) -> int:
     return store.count_open_followups(session, access.team_id, owner_ids=access.owner_ids)
 
@@ -74,7 +96,7 @@ def complete(session: Session, access: VisitAccess, followup_id: int, now: datet
         .values(status="done", done_at=now, done_by_id=access.member_id, version=Followup.version + 1)
         .execution_options(synchronize_session=False)
     )).rowcount
-    session.refresh(followup)
+    session.refresh(followup, STATE)
     if not marked:
         if followup.withdrawn_at is not None:
             return complete(session, access, followup_id, now)  # says so
@@ -133,7 +155,7 @@ def snooze(session: Session, access: VisitAccess, followup_id: int, length: str,
         .values(due=new_due, version=Followup.version + 1)
         .execution_options(synchronize_session=False)
     )).rowcount
-    session.refresh(followup)  # what is stored now, whoever changed it
+    session.refresh(followup, STATE)  # what is stored now, whoever changed it
     if moved:
         audit.record(session, entity="followups", entity_id=followup.id, team_id=followup.team_id, action="update",
                      before={"due": expected}, after={"due": new_due}, version=followup.version)

@@ -158,5 +158,8 @@ def mark_seen(session: Session, slack_id: str, now: datetime) -> None:
 
 
 def seen_recently(session: Session, slack_id: str, now: datetime) -> bool:
-    seen = session.scalar(select(func.max(Member.home_seen_at)).where(Member.slack_id == slack_id))
+    return seen_recently_at(session.scalar(select(func.max(Member.home_seen_at)).where(Member.slack_id == slack_id)), now)
+
+
+def seen_recently_at(seen: datetime | None, now: datetime) -> bool:
     return seen is not None and now - seen <= HOME_VIEWER_WINDOW

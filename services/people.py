@@ -106,6 +106,20 @@ def member_of(session: Session, person: Person) -> Member | None:
 
 
 def names_of(session: Session, slack_ids: set[str] | list[str]) -> dict[str, str]:
-    """Members' names by Slack id (people who are not members are left out)."""
-    rows = session.execute(select(Member.slack_id, Member.name).where(Member.slack_id.in_(list(slack_ids))))
-    return {slack_id: name for slack_id, name in rows if name}
+    """Members' names by Slack id (people who are not members are left out); those this
+    session has already read (`find_person`) need no query."""
+    wanted = set(slack_ids)
+    names: dict[str, str] = {}
+    for member in loaded_members(session):
+        if member.slack_id in wanted and member.name and member.slack_id not in names:
+            names[member.slack_id] = member.name
+    missing = wanted - names.keys()
+    if missing:
+        rows = session.execute(select(Member.slack_id, Member.name).where(Member.slack_id.in_(sorted(missing))))
+        names.update({slack_id: name for slack_id, name in rows if name})
+    return names
+
+
+def loaded_members(session: Session) -> list[Member]:
+    """The member rows `find_person` read in this session (the asker's, mostly)."""
+    return [m for m in session.info.get("people", ()) if m is not None]

@@ -114,6 +114,9 @@ def check_may_see(access: VisitAccess, customer: Customer) -> None:
 
 
 def team_member_by_slack_id(session: Session, access: VisitAccess, slack_id: str) -> Member | None:
+    for member in people.loaded_members(session):  # the asker, read at the start of the request
+        if member.slack_id == slack_id and member.team_id == access.team_id and member.active:
+            return member
     return session.scalar(
         select(Member).where(Member.team_id == access.team_id, Member.slack_id == slack_id, Member.active.is_(True))
     )

@@ -262,6 +262,11 @@ class Visit(Base):
     __table_args__ = (
         Index("ix_visits_team_date", "team_id", "visit_date"),
         Index("ix_visits_team_next_visit", "team_id", "next_visit"),  # planned visits
+        # A customer's latest visit (cadence), a rep's visit count and later visits than a
+        # plan, read from the index.
+        Index("ix_visits_customer_live_date", "customer_id", "visit_date", "withdrawn_at"),
+        # A rep's visits in a KPI period, counted from the index alone.
+        Index("ix_visits_rep_date", "rep_id", "visit_date", "withdrawn_at", "team_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

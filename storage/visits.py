@@ -13,7 +13,7 @@ from datetime import date, datetime
 from typing import Protocol
 
 from sqlalchemy import Select, func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from domain import team_rules as rules
 from storage.models import Customer, Followup, Visit
@@ -82,9 +82,14 @@ def recent_visits(
     if customer_ids is not None:
         where.append(Visit.customer_id.in_(list(customer_ids)))
     if owner_ids is not None:
-        owned = select(Customer.id).where(Customer.owner_id.in_(list(owner_ids)))
+        # The team said on the customers: the count reads the index alone.
+        owned = select(Customer.id).where(Customer.owner_id.in_(list(owner_ids)), Customer.team_id == team_id)
         where.append(Visit.customer_id.in_(owned))
-    total = session.scalar(select(func.count(Visit.id)).where(*where)) or 0
+    # Counted by customer from the index (ix_visits_customer_live_date): a customer's
+    # visits are its team's, and "team" in the count would make SQLite walk every visit
+    # of the team instead.
+    counted = where[1:] if len(where) > 1 else where
+    total = session.scalar(select(func.count(Visit.id)).where(*counted)) or 0
     rows = session.scalars(
         _visit_query().where(*where).order_by(Visit.visit_date.desc(), Visit.logged_at.desc(), Visit.id.desc()).limit(limit)
     ).all()
@@ -114,12 +119,19 @@ def last_visit_dates(session: Session, customer_ids: Iterable[int], today: date)
     ids = list(customer_ids)
     if not ids:
         return {}
-    rows = session.execute(
-        select(Visit.customer_id, func.max(Visit.visit_date))
-        .where(Visit.customer_id.in_(ids), Visit.visit_date <= today)
-        .group_by(Visit.customer_id)
-    ).all()
-    return {customer_id: last for customer_id, last in rows}
+    # One index lookup per customer (ix_visits_customer_live_date), however many visits
+    # each has. Withdrawn visits do not count (said here: the subquery is a Core
+    # statement, which the withdrawal filter does not see).
+    latest = (
+        select(Visit.visit_date)
+        .where(Visit.customer_id == Customer.id, Visit.withdrawn_at.is_(None), Visit.visit_date <= today)
+        .order_by(Visit.visit_date.desc())
+        .limit(1)
+        .correlate(Customer)
+        .scalar_subquery()
+    )
+    rows = session.execute(select(Customer.id, latest).where(Customer.id.in_(ids))).all()
+    return {customer_id: last for customer_id, last in rows if last is not None}
 
 
 # --- cadence -----------------------------------------------------------------------------
@@ -191,7 +203,9 @@ def _followup_query() -> Select:
 
 
 def get_followup(session: Session, followup_id: int) -> Followup | None:
-    return session.scalar(_followup_query().where(Followup.id == followup_id))
+    """One follow-up with its customer and owner (one query) and its visit."""
+    query = select(Followup).options(joinedload(Followup.customer), joinedload(Followup.owner), selectinload(Followup.visit))
+    return session.scalar(query.where(Followup.id == followup_id))
 
 
 def open_followups(
@@ -202,9 +216,13 @@ def open_followups(
     customer_ids: Iterable[int] | None = None,
     due_on_or_before: date | None = None,
     limit: int | None = None,
+    offset: int = 0,
+    listing: bool = False,
 ) -> list[Followup]:
-    """Open follow-ups, oldest due date first (those without a due date last)."""
-    query = _followup_query().where(Followup.team_id == team_id, Followup.status == "open")
+    """Open follow-ups, oldest due date first (those without a due date last). With
+    `listing`, only what a list shows is loaded with them (customer and owner, one query)."""
+    base = select(Followup).options(joinedload(Followup.customer), joinedload(Followup.owner)) if listing else _followup_query()
+    query = base.where(Followup.team_id == team_id, Followup.status == "open")
     if owner_ids is not None:
         query = query.where(Followup.owner_id.in_(list(owner_ids)))
     if customer_ids is not None:
@@ -214,6 +232,8 @@ def open_followups(
     query = query.order_by(Followup.due.is_(None), Followup.due, Followup.created_at, Followup.id)
     if limit is not None:
         query = query.limit(limit)
+    if offset:
+        query = query.offset(offset)
     return list(session.scalars(query).all())
 
 
@@ -276,7 +296,11 @@ def open_plans(
         select(later.c.id)
         .where(
             later.c.customer_id == Visit.customer_id,
-            (later.c.visit_date > Visit.visit_date) | ((later.c.visit_date == Visit.visit_date) & (later.c.id > Visit.id)),
+            # Later: a later day, or the same day logged after. Said as a range of days
+            # first, so the index (customer, day) finds it without reading the customer's
+            # every visit.
+            later.c.visit_date >= Visit.visit_date,
+            (later.c.visit_date > Visit.visit_date) | (later.c.id > Visit.id),
         )
         .exists()
     )
