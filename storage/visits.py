@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, joinedload, selectinload
@@ -78,22 +78,47 @@ def recent_visits(
 
     `customer_ids` narrows to those customers; `owner_ids` to customers those members own.
     """
-    where = [Visit.team_id == team_id]
+    where = visits_where(team_id, customer_ids=customer_ids, owner_ids=owner_ids)
+    return visits_page(session, where, limit=limit), count_visits(session, where)
+
+
+def visits_where(team_id: int, *, customer_ids: Iterable[int] | None = None, owner_ids: Iterable[int] | None = None) -> list[Any]:
+    """The conditions of `recent_visits`, for `visits_page` and `count_visits`."""
+    where: list[Any] = [Visit.team_id == team_id]
     if customer_ids is not None:
         where.append(Visit.customer_id.in_(list(customer_ids)))
     if owner_ids is not None:
         # The team said on the customers: the count reads the index alone.
         owned = select(Customer.id).where(Customer.owner_id.in_(list(owner_ids)), Customer.team_id == team_id)
         where.append(Visit.customer_id.in_(owned))
+    return where
+
+
+def visits_page(session: Session, where: list[Any], *, limit: int, offset: int = 0) -> list[Visit]:
+    """`limit` visits from the `offset`-th newest (by visit date, then logging time), with
+    their customer, rep, logger and follow-ups read in the same statement or one more."""
+    query = (
+        select(Visit)
+        .options(
+            joinedload(Visit.customer),
+            joinedload(Visit.rep),
+            joinedload(Visit.logged_by),
+            selectinload(Visit.followups).joinedload(Followup.owner),
+        )
+        .where(*where)
+        .order_by(Visit.visit_date.desc(), Visit.logged_at.desc(), Visit.id.desc())
+        .limit(limit)
+        .offset(offset)
+    )
+    return list(session.scalars(query).unique().all())
+
+
+def count_visits(session: Session, where: list[Any]) -> int:
     # Counted by customer from the index (ix_visits_customer_live_date): a customer's
     # visits are its team's, and "team" in the count would make SQLite walk every visit
     # of the team instead.
     counted = where[1:] if len(where) > 1 else where
-    total = session.scalar(select(func.count(Visit.id)).where(*counted)) or 0
-    rows = session.scalars(
-        _visit_query().where(*where).order_by(Visit.visit_date.desc(), Visit.logged_at.desc(), Visit.id.desc()).limit(limit)
-    ).all()
-    return list(rows), total
+    return session.scalar(select(func.count(Visit.id)).where(*counted)) or 0
 
 
 def visits_between(session: Session, team_id: int, start: date, end: date, *, rep_id: int | None = None) -> list[Visit]:
