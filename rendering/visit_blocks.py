@@ -21,6 +21,7 @@ Block = dict[str, Any]
 MESSAGE_ITEMS = 20  # follow-ups in one message: 2 blocks each, well inside 50
 PLAN_ITEMS = 10  # planned visits listed under `/visit list`; the rest are counted
 LIST_PAGE_CHARS = 6000  # a page of a short list of visits with what follows it, or of what follows a long one
+VISIT_CHARS = 400  # a visit's summary, as counted when cutting what follows the last page of visits
 FOLLOWUPS_PAGE = 20  # `/visit followups`: follow-ups a page, each with its row of buttons (2 blocks)
 TEXT_MAX = 3000  # Slack's plain_text_input maximum
 
@@ -170,9 +171,9 @@ def visit_list_message(texts: Texts, listing: Any, *, page: int = 1, query: str 
 
     `listing.visits` are page `page`'s (or all of them when `listing.shown` is not set;
     `listing.per_page` a page, at most one section
-    each, so a page of visits always fits a message); what follows the visits gets pages
-    of its own after them, cut to Slack's limits. A list of one page of visits is cut
-    with what follows it as one list."""
+    each, so a page of visits always fits a message); what follows the visits starts on
+    the last page of visits and goes on over pages of its own, cut to Slack's limits. A
+    list of one page of visits is cut with what follows it as one list."""
     head = texts.render(
         "visit/list",
         customer=listing.customer,
@@ -202,11 +203,21 @@ def visit_list_message(texts: Texts, listing: Any, *, page: int = 1, query: str 
     fallback = "\n".join([head] + [f"• {slack_escape(v.customer_name)} {v.visit_date.isoformat()}" for v in visits])
     if visit_pages == 1:
         return list_message(texts, [bk.section(head)], entries + tail, page=page, more=more, fallback=fallback, chars=LIST_PAGE_CHARS)
-    tail_pages = paginate(tail, reserved_blocks=3, chars=LIST_PAGE_CHARS) if tail else []  # head, "page N of M", More
-    count = visit_pages + len(tail_pages)
+    # What follows starts on the last page of visits, after stand-ins for its visits (a
+    # section each, of a typical length), so that every page counts the pages alike
+    # without reading the last page's visits.
+    last = listing.reach - (visit_pages - 1) * listing.per_page
+    stand_ins = [Entry("·" * VISIT_CHARS, accessory={}) for _ in range(last)]
+    after = paginate(stand_ins + tail, reserved_blocks=3, chars=LIST_PAGE_CHARS)  # head, "page N of M", More
+    count = visit_pages - 1 + len(after)
     if page > count:
         raise Refusal("common.no_such_page", page=page, pages=count)
-    shown = entries if page <= visit_pages else tail_pages[page - visit_pages - 1]
+    if page < visit_pages:
+        shown = entries
+    elif page == visit_pages:
+        shown = entries + after[0][last:]
+    else:
+        shown = after[page - visit_pages]
     return page_message(texts, [bk.section(head)], Page(page, count, shown), more=more, fallback=fallback)
 
 
