@@ -9,10 +9,10 @@ from sqlalchemy import select
 
 from core import clock
 from slackio import ids
+from slackio.driver import visible_text
 from storage.models import Followup, Handover, Member
 from tests.e2e import visits_fixtures
 from tests.e2e.visits_fixtures import NOW, speak
-from slackio.driver import visible_text
 from tests.helpers import db, first_button
 
 visit_team = visits_fixtures.visit_team  # the fixture, shared by the visit tests
