@@ -96,14 +96,14 @@ def visits_where(team_id: int, *, customer_ids: Iterable[int] | None = None, own
 
 def visits_page(session: Session, where: list[Any], *, limit: int, offset: int = 0) -> list[Visit]:
     """`limit` visits from the `offset`-th newest (by visit date, then logging time), with
-    their customer, rep, logger and follow-ups read in the same statement or one more."""
+    their customer, rep, logger and follow-ups read in the same statement."""
     query = (
         select(Visit)
         .options(
             joinedload(Visit.customer),
             joinedload(Visit.rep),
             joinedload(Visit.logged_by),
-            selectinload(Visit.followups).joinedload(Followup.owner),
+            joinedload(Visit.followups).joinedload(Followup.owner),
         )
         .where(*where)
         .order_by(Visit.visit_date.desc(), Visit.logged_at.desc(), Visit.id.desc())
