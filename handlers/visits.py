@@ -126,7 +126,7 @@ def _quick_log(req: Request, access: VisitAccess, text: str) -> None:
 
 def _list(req: Request, access: VisitAccess, customer_name: str, page: int = 1) -> None:
     customer = visits.resolve_customer(req.db, access, customer_name) if customer_name else None
-    listing = visits.list_visits(req.db, access, access.today(req.now), customer=customer)
+    listing = visits.list_visits(req.db, access, access.today(req.now), customer=customer, page=page)
     req.reply(visit_blocks.visit_list_message(req.texts, listing, page=page, query=customer_name), replace_original=_more(req))
 
 

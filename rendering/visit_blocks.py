@@ -14,13 +14,14 @@ from domain.refusal import Refusal
 from domain.visit_form import MAX_FOLLOWUP_ROWS, FollowupRow, VisitDraft, row_block_ids
 from rendering import blocks as bk
 from rendering.i18n import Texts, slack_escape
-from rendering.pages import Entry, More, Page, list_message, page_message
+from rendering.pages import Entry, More, Page, list_message, page_message, paginate
 from slackio import ids
 
 Block = dict[str, Any]
 MESSAGE_ITEMS = 20  # follow-ups in one message: 2 blocks each, well inside 50
 PLAN_ITEMS = 10  # planned visits listed under `/visit list`; the rest are counted
-LIST_PAGE_CHARS = 6000  # a page of visit summaries: about a dozen
+LIST_PAGE_CHARS = 6000  # a page of a short list of visits with what follows it, or of what follows a long one
+VISIT_CHARS = 400  # a visit's summary, as counted when cutting what follows the last page of visits
 FOLLOWUPS_PAGE = 20  # `/visit followups`: follow-ups a page, each with its row of buttons (2 blocks)
 TEXT_MAX = 3000  # Slack's plain_text_input maximum
 
@@ -166,30 +167,58 @@ def history_message(texts: Texts, history: Any) -> dict[str, Any]:
 
 def visit_list_message(texts: Texts, listing: Any, *, page: int = 1, query: str = "") -> dict[str, Any]:
     """`/visit list [customer]`, page `page`: each visit with its Edit button, then the
-    customers past their cadence, a line each."""
+    planned visits and the customers past their cadence, a line each.
+
+    `listing.visits` are page `page`'s (or all of them when `listing.shown` is not set;
+    `listing.per_page` a page, at most one section
+    each, so a page of visits always fits a message); what follows the visits starts on
+    the last page of visits and goes on over pages of its own, cut to Slack's limits. A
+    list of one page of visits is cut with what follows it as one list."""
     head = texts.render(
         "visit/list",
         customer=listing.customer,
         status=listing.customer_status,
         team_wide=listing.team_wide,
         total=listing.total,
-        shown=len(listing.visits),
+        shown=listing.reach,
     )
+    visit_pages = max(1, -(-listing.reach // listing.per_page))
+    visits = listing.visits
+    if listing.shown is None and visit_pages > 1:  # given them all: this page's
+        visits = visits[(page - 1) * listing.per_page : page * listing.per_page]
     parts = texts.macros("visit/parts")
     edit = texts.macro("visit/messages", "button_edit")
     entries = [
         Entry(str(parts.summary(v)).strip(), accessory=bk.button(edit, ids.VISIT_EDIT, value=str(v.id)) if v.editable else None)
-        for v in listing.visits
+        for v in visits
     ]
+    tail: list[Entry] = []
     if listing.plans:
-        entries.append(Entry(texts.render("visit/plans", plans=listing.plans[:PLAN_ITEMS], today=listing.today, owners=listing.owners, show_owner=listing.team_wide, more=max(0, len(listing.plans) - PLAN_ITEMS))))
+        tail.append(Entry(texts.render("visit/plans", plans=listing.plans[:PLAN_ITEMS], today=listing.today, owners=listing.owners, show_owner=listing.team_wide, more=max(0, len(listing.plans) - PLAN_ITEMS))))
     if listing.past_cadence:
-        entries.append(Entry(texts.macro("visit/cadence", "heading", len(listing.past_cadence))))
+        tail.append(Entry(texts.macro("visit/cadence", "heading", len(listing.past_cadence))))
         show_owner = listing.team_wide
-        entries += [Entry(str(parts.cadence_line(s, listing.owners.get(s.owner_id) if show_owner else None)).strip()) for s in listing.past_cadence]
+        tail += [Entry(str(parts.cadence_line(s, listing.owners.get(s.owner_id) if show_owner else None)).strip()) for s in listing.past_cadence]
     more = More(ids.VISIT_LIST_MORE, f"{ids.VISIT} list {query}".rstrip(), query)
-    fallback = "\n".join([head] + [f"• {slack_escape(v.customer_name)} {v.visit_date.isoformat()}" for v in listing.visits])
-    return list_message(texts, [bk.section(head)], entries, page=page, more=more, fallback=fallback, chars=LIST_PAGE_CHARS)
+    fallback = "\n".join([head] + [f"• {slack_escape(v.customer_name)} {v.visit_date.isoformat()}" for v in visits])
+    if visit_pages == 1:
+        return list_message(texts, [bk.section(head)], entries + tail, page=page, more=more, fallback=fallback, chars=LIST_PAGE_CHARS)
+    # What follows starts on the last page of visits, after stand-ins for its visits (a
+    # section each, of a typical length), so that every page counts the pages alike
+    # without reading the last page's visits.
+    last = listing.reach - (visit_pages - 1) * listing.per_page
+    stand_ins = [Entry("·" * VISIT_CHARS, accessory={}) for _ in range(last)]
+    after = paginate(stand_ins + tail, reserved_blocks=3, chars=LIST_PAGE_CHARS)  # head, "page N of M", More
+    count = visit_pages - 1 + len(after)
+    if page > count:
+        raise Refusal("common.no_such_page", page=page, pages=count)
+    if page < visit_pages:
+        shown = entries
+    elif page == visit_pages:
+        shown = entries + after[0][last:]
+    else:
+        shown = after[page - visit_pages]
+    return page_message(texts, [bk.section(head)], Page(page, count, shown), more=more, fallback=fallback)
 
 
 def snooze_button_value(followup_id: int, due: date | None) -> str:

@@ -30,6 +30,7 @@ from storage.models import Customer, Followup, Member, ProcessedRequest, Visit
 
 REPEAT_WINDOW = timedelta(minutes=2)
 LIST_LIMIT = 100  # the newest visits `/visit list` pages through
+LIST_PAGE = 10  # visits a page of `/visit list`: each at most one section, so a page always fits a message
 PLANS_LOOK_BACK = timedelta(days=14)  # a plan missed longer ago than this is history, not news
 
 
@@ -98,6 +99,12 @@ class VisitList:
     team_wide: bool = False
     plans: list[store.PlannedVisit] = field(default_factory=list)  # open planned visits, soonest first
     today: date | None = None
+    shown: int | None = None  # how many of `total` the list pages through (the newest `LIST_LIMIT`)
+    per_page: int = LIST_PAGE  # visits a page; `visits` are the asked page's
+
+    @property
+    def reach(self) -> int:
+        return len(self.visits) if self.shown is None else self.shown
 
 
 # --- customers ---------------------------------------------------------------------------
@@ -466,24 +473,38 @@ def _remember_fingerprint(session: Session, seen: ProcessedRequest | None, key: 
 # --- reading -----------------------------------------------------------------------------
 
 
-def list_visits(session: Session, access: VisitAccess, today: date, *, customer: Customer | None = None, limit: int = LIST_LIMIT) -> VisitList:
-    """`/visit list [customer]`: newest visits first, with customers past their cadence."""
+def list_visits(
+    session: Session, access: VisitAccess, today: date, *, customer: Customer | None = None, page: int = 1, per_page: int = LIST_PAGE,
+    limit: int = LIST_LIMIT,
+) -> VisitList:
+    """`/visit list [customer]`, page `page`: that page's visits of the newest `limit`
+    (`per_page` a page, read alone), how many there are, and the customers past their cadence."""
     if customer is not None:
         check_may_see(access, customer)
-        rows, total = store.recent_visits(session, access.team_id, customer_ids=[customer.id], limit=limit)
+        where = store.visits_where(access.team_id, customer_ids=[customer.id])
+    else:
+        owner_ids = access.visible_owner_ids()
+        where = store.visits_where(access.team_id, owner_ids=owner_ids)
+    total = store.count_visits(session, where) if page > 1 else None
+    # A list of one page shares its pages with the plans and customers that follow it.
+    first = 0 if total is not None and total <= per_page else (page - 1) * per_page
+    reach = limit if total is None else min(total, limit)
+    rows = store.visits_page(session, where, limit=min(per_page, reach - first), offset=first) if first < reach else []
+    if total is None:
+        total = len(rows) if len(rows) < per_page else store.count_visits(session, where)
+    views = [view_of(v, access, today) for v in rows]
+    shown = min(total, limit)
+    if customer is not None:
         last = store.last_visit_dates(session, [customer.id], today).get(customer.id)
         status = store.cadence_status(customer, last, today)
         plans = store.open_plans(session, access.team_id, start=today - PLANS_LOOK_BACK, customer_ids=[customer.id])
-        return VisitList([view_of(v, access, today) for v in rows], total, customer=customer, customer_status=status, plans=plans, today=today)
-    owner_ids = access.visible_owner_ids()
-    rows, total = store.recent_visits(session, access.team_id, owner_ids=owner_ids, limit=limit)
+        return VisitList(views, total, customer=customer, customer_status=status, plans=plans, today=today, shown=shown, per_page=per_page)
     past = store.customers_past_cadence(session, access.team_id, today, owner_ids=owner_ids)
-    owner_slack = dict(session.execute(select(Member.id, Member.slack_id).where(Member.team_id == access.team_id)).all())
     plans = store.open_plans(session, access.team_id, start=today - PLANS_LOOK_BACK, owner_ids=owner_ids)
-    return VisitList(
-        [view_of(v, access, today) for v in rows], total, past_cadence=past, owners=owner_slack, team_wide=owner_ids is None,
-        plans=plans, today=today,
-    )
+    team_wide = owner_ids is None
+    # Owners are named only in the whole team's list.
+    owner_slack = dict(session.execute(select(Member.id, Member.slack_id).where(Member.team_id == access.team_id)).all()) if team_wide and (past or plans) else {}
+    return VisitList(views, total, past_cadence=past, owners=owner_slack, team_wide=team_wide, plans=plans, today=today, shown=shown, per_page=per_page)
 
 
 def view_of(visit: Visit, access: VisitAccess | None, today: date) -> VisitView:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, joinedload, selectinload
@@ -78,22 +78,47 @@ def recent_visits(
 
     `customer_ids` narrows to those customers; `owner_ids` to customers those members own.
     """
-    where = [Visit.team_id == team_id]
+    where = visits_where(team_id, customer_ids=customer_ids, owner_ids=owner_ids)
+    return visits_page(session, where, limit=limit), count_visits(session, where)
+
+
+def visits_where(team_id: int, *, customer_ids: Iterable[int] | None = None, owner_ids: Iterable[int] | None = None) -> list[Any]:
+    """The conditions of `recent_visits`, for `visits_page` and `count_visits`."""
+    where: list[Any] = [Visit.team_id == team_id]
     if customer_ids is not None:
         where.append(Visit.customer_id.in_(list(customer_ids)))
     if owner_ids is not None:
         # The team said on the customers: the count reads the index alone.
         owned = select(Customer.id).where(Customer.owner_id.in_(list(owner_ids)), Customer.team_id == team_id)
         where.append(Visit.customer_id.in_(owned))
+    return where
+
+
+def visits_page(session: Session, where: list[Any], *, limit: int, offset: int = 0) -> list[Visit]:
+    """`limit` visits from the `offset`-th newest (by visit date, then logging time), with
+    their customer, rep, logger and follow-ups read in the same statement."""
+    query = (
+        select(Visit)
+        .options(
+            joinedload(Visit.customer),
+            joinedload(Visit.rep),
+            joinedload(Visit.logged_by),
+            joinedload(Visit.followups).joinedload(Followup.owner),
+        )
+        .where(*where)
+        .order_by(Visit.visit_date.desc(), Visit.logged_at.desc(), Visit.id.desc())
+        .limit(limit)
+        .offset(offset)
+    )
+    return list(session.scalars(query).unique().all())
+
+
+def count_visits(session: Session, where: list[Any]) -> int:
     # Counted by customer from the index (ix_visits_customer_live_date): a customer's
     # visits are its team's, and "team" in the count would make SQLite walk every visit
     # of the team instead.
     counted = where[1:] if len(where) > 1 else where
-    total = session.scalar(select(func.count(Visit.id)).where(*counted)) or 0
-    rows = session.scalars(
-        _visit_query().where(*where).order_by(Visit.visit_date.desc(), Visit.logged_at.desc(), Visit.id.desc()).limit(limit)
-    ).all()
-    return list(rows), total
+    return session.scalar(select(func.count(Visit.id)).where(*counted)) or 0
 
 
 def visits_between(session: Session, team_id: int, start: date, end: date, *, rep_id: int | None = None) -> list[Visit]:
@@ -119,10 +144,16 @@ def last_visit_dates(session: Session, customer_ids: Iterable[int], today: date)
     ids = list(customer_ids)
     if not ids:
         return {}
+    rows = session.execute(select(Customer.id, _latest_visit_date(today)).where(Customer.id.in_(ids))).all()
+    return {customer_id: last for customer_id, last in rows if last is not None}
+
+
+def _latest_visit_date(today: date) -> Any:
+    """A customer's latest visit on or before `today`, as a column beside the customer."""
     # One index lookup per customer (ix_visits_customer_live_date), however many visits
     # each has. Withdrawn visits do not count (said here: the subquery is a Core
     # statement, which the withdrawal filter does not see).
-    latest = (
+    return (
         select(Visit.visit_date)
         .where(Visit.customer_id == Customer.id, Visit.withdrawn_at.is_(None), Visit.visit_date <= today)
         .order_by(Visit.visit_date.desc())
@@ -130,8 +161,6 @@ def last_visit_dates(session: Session, customer_ids: Iterable[int], today: date)
         .correlate(Customer)
         .scalar_subquery()
     )
-    rows = session.execute(select(Customer.id, latest).where(Customer.id.in_(ids))).all()
-    return {customer_id: last for customer_id, last in rows if last is not None}
 
 
 # --- cadence -----------------------------------------------------------------------------
@@ -179,15 +208,14 @@ def customers_past_cadence(
     they cover) and `tiers` (e.g. ("key",) for the manager digest). Sorted by tier (key
     first), then most overdue first, then name.
     """
-    query = select(Customer).where(Customer.team_id == team_id, Customer.active.is_(True))
+    query = select(Customer, _latest_visit_date(today)).where(Customer.team_id == team_id, Customer.active.is_(True))
     owners = ([] if owner_id is None else [owner_id]) + (list(owner_ids) if owner_ids is not None else [])
     if owner_id is not None or owner_ids is not None:
         query = query.where(Customer.owner_id.in_(owners))
     if tiers is not None:
         query = query.where(Customer.tier.in_(list(tiers)))
-    customers = session.scalars(query).all()
-    last = last_visit_dates(session, [c.id for c in customers], today)
-    statuses = [cadence_status(c, last.get(c.id), today) for c in customers]
+    # The customers and their last visits in one statement.
+    statuses = [cadence_status(customer, last, today) for customer, last in session.execute(query).all()]
     overdue = [s for s in statuses if s.days_overdue > 0]
     overdue.sort(key=lambda s: (TIER_RANK.get(s.tier, 9), -s.days_overdue, s.name))
     return overdue
@@ -281,6 +309,9 @@ class PlannedVisit:
         return self.on < today
 
 
+_LATER = Visit.__table__.alias("later")  # built once: its columns are not recomputed on every call
+
+
 def open_plans(
     session: Session,
     team_id: int,
@@ -291,7 +322,7 @@ def open_plans(
     customer_ids: Iterable[int] | None = None,
 ) -> list[PlannedVisit]:
     """Plans still open whose day is from `start` to `end`, soonest first."""
-    later = Visit.__table__.alias("later")
+    later = _LATER
     superseded = (
         select(later.c.id)
         .where(

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from core import clock
 from slackio import ids
+from slackio.driver import visible_text
 from storage.models import Followup, Handover, Member
 from tests.e2e import visits_fixtures
 from tests.e2e.visits_fixtures import NOW, speak
@@ -208,3 +209,26 @@ def test_customer_names_are_escaped_in_the_list_notification_text(driver, visit_
     log(driver, "U0A1", "TJ; needs: lines")
     reply = driver.command("U0A1", "/visit", "list").reply
     assert "• Tom &amp; Jerry &lt;!here&gt; 2026-11-18" in reply["text"] and "<!here>" not in reply["text"]
+
+
+def test_a_long_list_pages_ten_visits_at_a_time_then_the_customers_past_cadence(driver, visit_team):
+    speak(driver, "U0A1")
+    for n in range(12):
+        log(driver, "U0A1", f"Acme Corp; date: 2026-10-{n + 10:02d}; needs: item {n:02d}")
+    first = driver.command("U0A1", "/visit", "list").reply
+    edits = [b for b in first["blocks"] if (b.get("accessory") or {}).get("action_id") == ids.VISIT_EDIT]
+    assert len(edits) == 10  # the newest ten
+    text = visible_text(first)
+    assert "*Needs:* item 11" in text and "*Needs:* item 02" in text and "item 01" not in text
+    assert "Page 1 of 2" in text and "`/visit list page 2`" in text
+    assert "visit cadence" not in text
+    button = first_button(first, ids.VISIT_LIST_MORE)
+    second = driver.press("U0A1", button).reply
+    assert second["blocks"] == driver.command("U0A1", "/visit", "list page 2").reply["blocks"]
+    text = visible_text(second)
+    assert "*Needs:* item 01" in text and "*Needs:* item 00" in text and "item 02" not in text
+    assert "Page 2 of 2" in text and "1 customer is past its visit cadence" in text  # what follows, on the last page of visits
+    assert "*华东制造集团* (key) — never visited" in text
+    assert not any(b["type"] == "actions" for b in second["blocks"])  # no More
+    past = driver.command("U0A1", "/visit", "list page 3")
+    assert "There is no page 3: the list has 2 pages." in past.reply_text
