@@ -15,7 +15,7 @@ import itertools
 import json
 import threading
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from slackio.fake_validation import dm_channel
 
@@ -44,12 +44,12 @@ class FileMethods:
     _lock: threading.RLock
     _ids: itertools.count[int]
 
-    @property
-    def port(self) -> int:
-        raise NotImplementedError
+    if TYPE_CHECKING:  # provided by FakeSlack
 
-    def _next_ts(self) -> str:
-        raise NotImplementedError
+        @property
+        def port(self) -> int: ...
+
+        def _next_ts(self) -> str: ...
 
     def _m_files_getUploadURLExternal(self, body: dict) -> dict:
         filename, length = body.get("filename"), str(body.get("length") or "")
