@@ -15,6 +15,7 @@ everything a new one would.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -183,6 +184,14 @@ class _Checker:
             return None
         return clean_short(value, key, limit)
 
+    def choice(self, mapping: LineDict, key: str, valid: Callable[[str], bool], code: str) -> str:
+        """A text that must be one of a known set (a time zone, a language, a tier): the
+        problem `code` on its line when it is not; the text as read either way."""
+        value = self.text(mapping, key) or ""
+        if not valid(value):
+            self.add(_line(mapping, key), code, value)
+        return value
+
     def text_list(self, mapping: LineDict, key: str, limit: int = SHORT_MAX) -> list[str]:
         value = mapping.get(key)
         if value is None:
@@ -259,15 +268,9 @@ def _team(check: _Checker, root: LineDict, replace: bool) -> dict[str, Any]:
     if "channel" in raw:
         team["channel"] = check.text(raw, "channel")
     if "timezone" in raw:
-        timezone = check.text(raw, "timezone") or ""
-        if not rules.valid_timezone(timezone):
-            check.add(_line(raw, "timezone"), "bad_timezone", timezone)
-        team["timezone"] = timezone
+        team["timezone"] = check.choice(raw, "timezone", rules.valid_timezone, "bad_timezone")
     if "language" in raw:
-        language = check.text(raw, "language") or ""
-        if language not in rules.LANGUAGES:
-            check.add(_line(raw, "language"), "bad_language", language)
-        team["language"] = language
+        team["language"] = check.choice(raw, "language", rules.LANGUAGES.__contains__, "bad_language")
     if "calendar" in raw:
         team["calendar"], team["calendar_days"] = _calendar(check, raw)
     if "visit_types" in raw:
@@ -475,10 +478,7 @@ def _customers(check: _Checker, root: LineDict, member_ids: set[str], replace: b
                 check.add(_line(raw, "owner"), "unknown_member", owner)
             customer["owner"] = owner
         if "tier" in raw:
-            tier = check.text(raw, "tier") or ""
-            if tier not in rules.TIERS:
-                check.add(_line(raw, "tier"), "bad_tier", tier)
-            customer["tier"] = tier
+            customer["tier"] = check.choice(raw, "tier", rules.TIERS.__contains__, "bad_tier")
         if "industry" in raw:
             customer["industry"] = check.text(raw, "industry", limit=SHORT_MAX)
         if "cadence_days" in raw:
