@@ -124,3 +124,26 @@ def en(driver: Any, *users: str) -> None:
     """These Slack users read English (their Slack locale), in the team's time zone."""
     for user in users:
         driver.fake.users[user] = {"locale": "en-US", "tz": "Asia/Shanghai", "real_name": f"Name {user}"}
+
+
+def migrate_with_old_rows(url: str, revision: str, statements: list[str]) -> None:
+    """Upgrade the database at `url` to `revision`, write `statements` (rows as an older
+    ambot left them), then upgrade to head: how a migration meets existing data."""
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import text
+
+    from storage import db as storage_db
+
+    engine = storage_db.make_engine(url)
+    try:
+        cfg = Config()
+        cfg.set_main_option("script_location", str(storage_db.MIGRATIONS_DIR))
+        for target, rows in ((revision, statements), ("head", [])):
+            with engine.begin() as connection:
+                cfg.attributes["connection"] = connection
+                command.upgrade(cfg, target)
+                for statement in rows:
+                    connection.execute(text(statement))
+    finally:
+        engine.dispose()

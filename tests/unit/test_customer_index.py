@@ -7,16 +7,14 @@ from datetime import UTC, datetime
 from types import SimpleNamespace
 
 import pytest
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import event, insert, select, text
 
 from services import customer_index
 from services.customers import CustomerIndex, CustomerMatch, pick, search_customers
 from storage import db as storage_db
 from storage.models import Customer, Member, Team
-from tests.conftest import _create_postgres_database, _drop_postgres_database
-from tests.helpers import db
+from tests.conftest import throwaway_database
+from tests.helpers import db, migrate_with_old_rows
 
 NOW = datetime(2026, 11, 18, 2, 0, tzinfo=UTC)
 
@@ -155,30 +153,15 @@ def test_twenty_thousand_customers_match_and_rank_as_a_few_do():
 
 @pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
 def test_the_migration_stamps_existing_teams(backend, tmp_path):
-    if backend == "sqlite":
-        url, name = f"sqlite:///{tmp_path / 'old.db'}", None
-    else:
-        created = _create_postgres_database()
-        if created is None:
-            pytest.skip("PostgreSQL not reachable")
-        url, name = created
-    engine = storage_db.make_engine(url)
-    try:
-        cfg = Config()
-        cfg.set_main_option("script_location", str(storage_db.MIGRATIONS_DIR))
-        for target, then in (("0002", "INSERT INTO teams (name, timezone, language, calendar, meeting_day, meeting_time, schedule, require_followup_due, created_at) "
-                                      "VALUES ('old', 'Asia/Shanghai', 'zh', 'CN', 'fri', '16:00', '{}', false, CURRENT_TIMESTAMP)"),
-                             ("head", None)):
-            with engine.begin() as connection:
-                cfg.attributes["connection"] = connection
-                command.upgrade(cfg, target)
-                if then:
-                    connection.execute(text(then))
-        with engine.connect() as connection:
-            stamps = connection.execute(text("SELECT customers_stamp FROM teams")).scalars().all()
-        assert len(stamps) == 1 and stamps[0] and len(stamps[0]) == 32
-    finally:
-        engine.dispose()
-        if name:
-            _drop_postgres_database(name)
+    old_team = ("INSERT INTO teams (name, timezone, language, calendar, meeting_day, meeting_time, schedule, require_followup_due, created_at) "
+                "VALUES ('old', 'Asia/Shanghai', 'zh', 'CN', 'fri', '16:00', '{}', false, CURRENT_TIMESTAMP)")
+    with throwaway_database(backend, tmp_path) as url:
+        migrate_with_old_rows(url, "0002", [old_team])
+        engine = storage_db.make_engine(url)
+        try:
+            with engine.connect() as connection:
+                stamps = connection.execute(text("SELECT customers_stamp FROM teams")).scalars().all()
+        finally:
+            engine.dispose()
+    assert len(stamps) == 1 and stamps[0] and len(stamps[0]) == 32
 

@@ -142,21 +142,12 @@ def test_a_draft_survives_a_button_value(draft):
 
 @pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
 def test_the_migration_turns_answered_questions_into_live_entries(backend, tmp_path):
-    from alembic import command
-    from alembic.config import Config
     from sqlalchemy import text
 
     from storage import db as storage_db
-    from tests.conftest import _create_postgres_database, _drop_postgres_database
+    from tests.conftest import throwaway_database
+    from tests.helpers import migrate_with_old_rows
 
-    if backend == "sqlite":
-        url, name = f"sqlite:///{tmp_path / 'old.db'}", None
-    else:
-        created = _create_postgres_database()
-        if created is None:
-            pytest.skip("PostgreSQL not reachable")
-        url, name = created
-    engine = storage_db.make_engine(url)
     history = [
         "INSERT INTO teams (id, name, timezone, language, calendar, meeting_day, meeting_time, schedule, require_followup_due, created_at) "
         "VALUES (1, 'old', 'Asia/Shanghai', 'zh', 'CN', 'fri', '16:00', '{}', false, CURRENT_TIMESTAMP)",
@@ -166,22 +157,15 @@ def test_the_migration_turns_answered_questions_into_live_entries(backend, tmp_p
         "INSERT INTO questions (id, team_id, level, text, status, asked_at, escalations) VALUES (2, 1, 1, '还没答', 'open', CURRENT_TIMESTAMP, 0)",
         "INSERT INTO question_events (question_id, kind, actor_id, at, detail) VALUES (1, 'deflected', 1, CURRENT_TIMESTAMP, '{}')",
     ]
-    try:
-        cfg = Config()
-        cfg.set_main_option("script_location", str(storage_db.MIGRATIONS_DIR))
-        for target, statements in (("0003", history), ("head", [])):
-            with engine.begin() as connection:
-                cfg.attributes["connection"] = connection
-                command.upgrade(cfg, target)
-                for statement in statements:
-                    connection.execute(text(statement))
-        with engine.connect() as connection:
-            entries = connection.execute(text("SELECT question, answer, status, source_question_id, version FROM knowledge_entries")).all()
-            kinds = connection.execute(text("SELECT kind FROM knowledge_events ORDER BY id")).scalars().all()
-            stamp = connection.execute(text("SELECT knowledge_stamp FROM teams")).scalar()
-        assert [tuple(e) for e in entries] == [("专线资源核查要多久", "3 个工作日", "live", 1, 1)]
-        assert kinds == ["created", "deflected"] and stamp and len(stamp) == 32
-    finally:
-        engine.dispose()
-        if name:
-            _drop_postgres_database(name)
+    with throwaway_database(backend, tmp_path) as url:
+        migrate_with_old_rows(url, "0003", history)
+        engine = storage_db.make_engine(url)
+        try:
+            with engine.connect() as connection:
+                entries = connection.execute(text("SELECT question, answer, status, source_question_id, version FROM knowledge_entries")).all()
+                kinds = connection.execute(text("SELECT kind FROM knowledge_events ORDER BY id")).scalars().all()
+                stamp = connection.execute(text("SELECT knowledge_stamp FROM teams")).scalar()
+        finally:
+            engine.dispose()
+    assert [tuple(e) for e in entries] == [("专线资源核查要多久", "3 个工作日", "live", 1, 1)]
+    assert kinds == ["created", "deflected"] and stamp and len(stamp) == 32
